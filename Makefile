@@ -1,0 +1,45 @@
+# Two commands a new user needs: `make run` and `make test`. Everything is installed into .venv.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+PORT   ?= 8501
+CHROMIUM := /usr/bin/chromium
+
+.PHONY: run test unit browser-deps bench screenshots clean
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e ".[dev]"
+	@touch $(STAMP)
+
+run: $(STAMP)
+	@echo "optviz: open http://localhost:$(PORT) in your browser"
+	$(BIN)/streamlit run app.py --server.port $(PORT) --server.headless true --browser.gatherUsageStats false
+
+# Debian's chromium for the browser tests; never `playwright install` (it downloads and fails here).
+browser-deps:
+	@if [ -x $(CHROMIUM) ]; then :; \
+	elif command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ]; then \
+		echo "installing Debian's chromium for the browser tests ..."; \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
+		|| echo "!!! could not install chromium: browser tests will be skipped (and fail under CI=true)"; \
+	else \
+		echo "!!! no apt-get or not root: cannot install chromium; browser tests will be skipped (and fail under CI=true)"; \
+	fi
+
+test: $(STAMP) browser-deps
+	$(BIN)/python -m pytest -q
+
+unit: $(STAMP)
+	$(BIN)/python -m pytest -q -m "not browser"
+
+bench: $(STAMP)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e ".[bench]"
+	$(BIN)/python -m benchmarks.run
+
+screenshots: $(STAMP) browser-deps
+	OPTVIZ_SCREENSHOTS=docs $(BIN)/python -m pytest -q tests/browser -k screenshot
+
+clean:
+	rm -rf $(VENV) test-artifacts .pytest_cache

@@ -1,0 +1,22 @@
+"""optviz entry point: `streamlit run app.py` (or `make run`)."""
+from pathlib import Path
+
+import streamlit as st
+
+from optviz import ui
+
+st.set_page_config(page_title="optviz", page_icon="📉", layout="wide")
+ui.language_selector()
+
+# (file, catalog key of its title, icon, URL path); a page appears once its file exists.
+PAGES = [
+    ("pages/home.py", "nav.home", "🏠", "home"),
+    ("pages/playground.py", "nav.playground", "🏁", "playground"),
+    ("pages/activations.py", "nav.activations", "〰️", "activations"),
+    ("pages/vanishing.py", "nav.vanishing", "📉", "vanishing"),
+    ("pages/mlp.py", "nav.mlp", "🧠", "mlp"),
+]
+here = Path(__file__).parent
+pages = [st.Page(f, title=ui.tr(key), icon=icon, url_path=path, default=(path == "home"))
+         for f, key, icon, path in PAGES if (here / f).exists()]
+st.navigation(pages).run()

@@ -1,0 +1,138 @@
+"""Training loop: any optimizer of the core on an MLP, full batch, mini-batch or one sample at a time."""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Callable
+
+import numpy as np
+
+from . import optimizers as _optimizers
+from .mlp import MLP
+
+
+@dataclass
+class History:
+    """Per-epoch record. ``grad_norms[e][l]`` is the mean over epoch e's updates of ‖∂L/∂W_l‖."""
+    loss: list = field(default_factory=list)
+    accuracy: list = field(default_factory=list)
+    test_loss: list = field(default_factory=list)
+    test_accuracy: list = field(default_factory=list)
+    grad_norms: list = field(default_factory=list)
+    updates: int = 0  # optimizer steps taken so far
+    changes: list = field(default_factory=list)  # (epoch, description) where settings changed
+
+    @property
+    def epochs(self) -> int:
+        return len(self.loss)
+
+
+def batch_size_for(mode: str, n: int, batch_size: int | None = None) -> int:
+    """Batch size for ``mode`` in {"full", "mini", "sgd"} on n samples."""
+    if mode == "full":
+        return n
+    if mode == "sgd":
+        return 1
+    if mode == "mini":
+        if batch_size is None or batch_size < 1:
+            raise ValueError("mini-batch mode needs a batch size ≥ 1")
+        return min(int(batch_size), n)
+    raise ValueError(f"unknown batch mode {mode!r}; choose one of: full, mini, sgd")
+
+
+class Trainer:
+    """Holds a model, its optimizer state and its history, so training can continue after a change.
+
+    ``l2``: adds (λ/2)·ΣW² to the loss (weights only); ``l1``: adds λ·Σ|W|.
+    """
+
+    def __init__(self, model: MLP, optimizer, batch_size: int | None = None, seed: int = 0,
+                 l2: float = 0.0, l1: float = 0.0):
+        self.model = model
+        self.history = History()
+        self.seed = seed
+        self._rng = np.random.default_rng(seed)
+        self.configure(optimizer, batch_size, l2, l1)
+
+    def configure(self, optimizer=None, batch_size: int | None = None, l2: float | None = None,
+                  l1: float | None = None) -> None:
+        """Change settings between runs; a new optimizer starts with fresh state."""
+        if optimizer is not None:
+            self.optimizer = _optimizers.get(optimizer)
+            self.opt_state = _optimizers.init_tree(self.optimizer, self.model.flat())
+        if batch_size is not None or not hasattr(self, "batch_size"):
+            if batch_size is not None and batch_size < 1:
+                raise ValueError("batch size must be ≥ 1")
+            self.batch_size = batch_size
+        for name, value in (("l2", l2), ("l1", l1)):
+            if value is not None:
+                if not (math.isfinite(value) and value >= 0):
+                    raise ValueError(f"{name} must be zero or positive, got {value!r}")
+                setattr(self, name, float(value))
+
+    def _penalty(self) -> float:
+        p = 0.0
+        for W, _ in self.model.params:
+            if self.l2:
+                p += 0.5 * self.l2 * float(np.sum(W * W))
+            if self.l1:
+                p += self.l1 * float(np.sum(np.abs(W)))
+        return p
+
+    def _regularize(self, grads: list) -> list:
+        if not (self.l2 or self.l1):
+            return grads
+        out = []
+        for (W, _), (gW, gb) in zip(self.model.params, grads):
+            out.append((gW + self.l2 * W + self.l1 * np.sign(W), gb))
+        return out
+
+    def evaluate(self, X, y) -> tuple[float, float | None]:
+        out = self.model.predict(X)
+        loss = self.model.loss_value(out, y) + self._penalty()
+        acc = None
+        if self.model.loss == "cross_entropy":
+            acc = float(np.mean(np.argmax(out, axis=1) == y))
+        return loss, acc
+
+    def run(self, X, y, epochs: int, X_test=None, y_test=None,
+            callback: Callable[[int, History], bool | None] | None = None) -> History:
+        """Train for ``epochs`` epochs. ``callback(epoch, history)`` may return True to stop early."""
+        X = np.asarray(X, dtype=float)
+        n = X.shape[0]
+        b = n if self.batch_size is None else min(self.batch_size, n)
+        h = self.history
+        for _ in range(int(epochs)):
+            order = self._rng.permutation(n) if b < n else np.arange(n)
+            norms = np.zeros(len(self.model.params))
+            count = 0
+            for start in range(0, n, b):
+                idx = order[start:start + b]
+                _, grads = self.model.loss_and_grads(X[idx], y[idx])
+                grads = self._regularize(grads)
+                norms += [np.linalg.norm(gW) for gW, _ in grads]
+                flat_g = [a for pair in grads for a in pair]
+                new, self.opt_state = _optimizers.update_tree(
+                    self.optimizer, self.model.flat(), flat_g, self.opt_state)
+                self.model.set_flat(new)
+                count += 1
+            h.updates += count
+            h.grad_norms.append((norms / count).tolist())
+            loss, acc = self.evaluate(X, y)
+            h.loss.append(loss)
+            h.accuracy.append(acc)
+            if X_test is not None and len(X_test):
+                tl, ta = self.evaluate(X_test, y_test)
+                h.test_loss.append(tl)
+                h.test_accuracy.append(ta)
+            if not math.isfinite(loss):
+                break  # diverged: the history keeps the finite part
+            if callback is not None and callback(h.epochs, h):
+                break
+        return h
+
+
+def train(model: MLP, X, y, optimizer, epochs: int, batch_size: int | None = None, seed: int = 0,
+          X_test=None, y_test=None, l2: float = 0.0, l1: float = 0.0, callback=None) -> History:
+    """Train ``model`` in place and return its history (see :class:`Trainer`)."""
+    return Trainer(model, optimizer, batch_size, seed, l2, l1).run(X, y, epochs, X_test, y_test, callback)

@@ -1,0 +1,127 @@
+"""Streamlit glue shared by the pages: language, translated text, and settings kept in the URL.
+
+Only this module and the pages import streamlit; the numeric core and the plotting module never do.
+"""
+from __future__ import annotations
+
+import math
+from typing import Any, Iterable
+
+import streamlit as st
+
+from . import i18n
+
+LANG_NAMES = {"en": "English", "ja": "日本語"}
+_LANG_KEY = "lang"
+
+
+# --- language ------------------------------------------------------------------------------------
+
+def language_selector() -> str:
+    """Sidebar language choice, started from ``?lang=`` and kept in the session and the URL."""
+    if _LANG_KEY not in st.session_state:
+        st.session_state[_LANG_KEY] = i18n.normalize_lang(st.query_params.get("lang"))
+    lang = st.sidebar.selectbox(i18n.t("sidebar.language", st.session_state[_LANG_KEY]),
+                                i18n.LANGS, format_func=LANG_NAMES.get, key=_LANG_KEY)
+    st.query_params["lang"] = lang
+    return lang
+
+
+def current_lang() -> str:
+    return i18n.normalize_lang(st.session_state.get(_LANG_KEY, st.query_params.get("lang")))
+
+
+def tr(key: str, **fmt) -> str:
+    """The message ``key`` in the session's language."""
+    return i18n.t(key, current_lang(), **fmt)
+
+
+# --- settings in the URL -------------------------------------------------------------------------
+
+class UrlState:
+    """Reads a page's settings from ``st.query_params`` with defaults and bounds.
+
+    A value that is malformed or out of range falls back to its default and is remembered, so the
+    page can say so (``show_fallbacks``) instead of failing. ``widget`` seeds a widget's session
+    value from the URL on the first run only; ``write`` puts the current settings back in the URL.
+    """
+
+    def __init__(self, prefix: str = ""):
+        self.prefix = prefix
+        self.fallbacks: list[str] = []
+
+    def _raw(self, key: str) -> str | None:
+        return st.query_params.get(self.prefix + key)
+
+    def _fallback(self, key: str, default: Any) -> Any:
+        self.fallbacks.append(f"{self.prefix}{key}={self._raw(key)!s}")
+        return default
+
+    def number(self, key: str, default: float, lo: float, hi: float, integer: bool = False):
+        raw = self._raw(key)
+        if raw is None:
+            return default
+        try:
+            v = float(raw)
+        except ValueError:
+            return self._fallback(key, default)
+        if not math.isfinite(v) or not lo <= v <= hi or (integer and v != int(v)):
+            return self._fallback(key, default)
+        return int(v) if integer else v
+
+    def choice(self, key: str, default: str, options: Iterable[str]) -> str:
+        raw = self._raw(key)
+        if raw is None:
+            return default
+        return raw if raw in set(options) else self._fallback(key, default)
+
+    def choices(self, key: str, default: list[str], options: Iterable[str]) -> list[str]:
+        raw = self._raw(key)
+        if raw is None:
+            return list(default)
+        items = [s for s in raw.split(",") if s]
+        allowed = set(options)
+        if not items or any(s not in allowed for s in items):
+            return self._fallback(key, list(default))
+        return items
+
+    def flag(self, key: str, default: bool) -> bool:
+        raw = self._raw(key)
+        if raw is None:
+            return default
+        if raw in ("1", "true", "0", "false"):
+            return raw in ("1", "true")
+        return self._fallback(key, default)
+
+    def text(self, key: str, default: str, max_len: int = 200) -> str:
+        raw = self._raw(key)
+        if raw is None:
+            return default
+        return raw if len(raw) <= max_len else self._fallback(key, default)
+
+    @staticmethod
+    def widget(key: str, value: Any) -> str:
+        """Seed the session value of widget ``key`` (first run only) and return the key."""
+        if key not in st.session_state:
+            st.session_state[key] = value
+        return key
+
+    def write(self, values: dict[str, Any]) -> None:
+        """Put ``values`` in the URL (replacing this page's old ones), keeping the language."""
+        def fmt(v):
+            if isinstance(v, bool):
+                return "1" if v else "0"
+            if isinstance(v, (list, tuple)):
+                return ",".join(fmt(x) for x in v)
+            if isinstance(v, float):
+                return repr(v)
+            return str(v)
+
+        for k in [k for k in st.query_params if k.startswith(self.prefix) and k != "lang"]:
+            if k[len(self.prefix):] not in values:
+                del st.query_params[k]
+        st.query_params.update({self.prefix + k: fmt(v) for k, v in values.items()})
+
+    def show_fallbacks(self) -> None:
+        if self.fallbacks:
+            st.info(tr("url.fallback", items=", ".join(self.fallbacks)))

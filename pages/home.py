@@ -1,0 +1,16 @@
+from pathlib import Path
+
+import streamlit as st
+
+from optviz.ui import tr
+
+st.title(tr("home.title"))
+st.write(tr("home.intro"))
+st.subheader(tr("home.pages"))
+root = Path(__file__).parent
+for page, icon in [("playground", "🏁"), ("activations", "〰️"), ("vanishing", "📉"), ("mlp", "🧠")]:
+    if (root / f"{page}.py").exists():
+        st.page_link(f"pages/{page}.py", label=tr(f"nav.{page}"), icon=icon)
+        st.caption(tr(f"home.{page}"))
+st.subheader(tr("home.coming"))
+st.write(tr("home.coming_list"))
