@@ -3,11 +3,19 @@
 Layers: ``h₀ = X``; ``zₗ = hₗ₋₁ Wₗ + bₗ``; ``hₗ = act(zₗ)`` for hidden layers; the output layer is
 linear. ``W`` has shape (n_in, n_out). Losses: ``mse`` = mean over all elements of (out − y)²;
 ``cross_entropy`` = mean over samples of −log softmax(out)[label].
+
+With ``batch_norm=True`` every hidden layer normalizes its pre-activation over the batch before
+the activation (Ioffe & Szegedy, 2015), with a learnable scale γ and shift β per unit:
+
+    ẑ = (z − μ_B) / √(σ²_B + ε),   u = γ ẑ + β,   h = act(u)
+
+μ_B, σ²_B are the mean and (biased) variance over the samples of the batch ("training mode");
+``forward(X, bn_stats=...)`` uses given statistics instead ("inference mode", see ``bn_statistics``).
 """
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -40,13 +48,26 @@ def init_weights(n_in: int, n_out: int, init: str, rng: np.random.Generator,
 
 
 @dataclass
+class BatchNormCache:
+    """What batch normalization of one hidden layer computed, kept for its backward pass."""
+    z: Array        # the affine output h W + b, before normalization
+    z_hat: Array    # (z − mean) · inv_std
+    mean: Array
+    var: Array
+    inv_std: Array  # 1 / √(var + ε)
+
+
+@dataclass
 class Forward:
     """Everything a forward pass computed: pre-activations ``zs`` and activations ``hs`` per layer.
 
     ``hs[0]`` is the input; ``zs[l]`` and ``hs[l + 1]`` belong to layer l (the last is the output).
+    ``zs[l]`` is the input of the activation function, so with batch normalization it is u = γẑ + β;
+    ``bn[l]`` then holds that hidden layer's :class:`BatchNormCache` (empty without batch norm).
     """
     zs: list
     hs: list
+    bn: list = field(default_factory=list)
 
     @property
     def output(self) -> Array:
@@ -59,8 +80,15 @@ def log_softmax(z: Array) -> Array:
 
 
 class MLP:
+    """``batch_norm``: normalize each hidden layer over the batch (see the module docstring); its
+    parameters are ``bn_params = [(γ, β), ...]`` (one pair per hidden layer, γ = 1 and β = 0 at
+    the start). ``flat()`` lists the weights and biases of ``params`` first, then γ, β of every
+    hidden layer, and ``loss_and_grads`` returns the gradients in that same order.
+    """
+
     def __init__(self, sizes, activation="tanh", init="xavier", loss="mse", seed=0,
-                 init_std: float = 0.01, **activation_params):
+                 init_std: float = 0.01, batch_norm: bool = False, bn_eps: float = 1e-5,
+                 **activation_params):
         sizes = [int(s) for s in sizes]
         if len(sizes) < 2 or min(sizes) < 1:
             raise ValueError(f"sizes must list at least an input and an output size, all ≥ 1; got {sizes}")
@@ -74,40 +102,66 @@ class MLP:
         rng = np.random.default_rng(seed)
         self.params = [(init_weights(a, b, init, rng, init_std), np.zeros(b))
                        for a, b in zip(sizes[:-1], sizes[1:])]
+        if not (math.isfinite(bn_eps) and bn_eps > 0):
+            raise ValueError(f"bn_eps must be a positive number, got {bn_eps!r}")
+        self.batch_norm = bool(batch_norm)
+        self.bn_eps = float(bn_eps)
+        self.bn_params = [(np.ones(n), np.zeros(n)) for n in sizes[1:-1]] if self.batch_norm else []
 
     # -- bookkeeping -----------------------------------------------------------------------------
     @property
     def n_params(self) -> int:
-        return sum(W.size + b.size for W, b in self.params)
+        return sum(W.size + b.size for W, b in self.params + self.bn_params)
 
     def flat(self) -> list:
-        return [a for pair in self.params for a in pair]
+        return [a for pair in self.params + self.bn_params for a in pair]
 
     def set_flat(self, arrays: list) -> None:
-        self.params = [(arrays[i], arrays[i + 1]) for i in range(0, len(arrays), 2)]
+        pairs = [(arrays[i], arrays[i + 1]) for i in range(0, len(arrays), 2)]
+        k = len(self.params)
+        if self.bn_params:  # without batch norm any length is accepted, as before
+            if len(pairs) != k + len(self.bn_params):
+                raise ValueError(f"expected {2 * (k + len(self.bn_params))} arrays, got {len(arrays)}")
+            self.bn_params = pairs[k:]
+        self.params = pairs[:k] if self.bn_params else pairs
 
     def copy(self) -> "MLP":
         other = object.__new__(MLP)
         other.__dict__.update(self.__dict__)
         other.params = [(W.copy(), b.copy()) for W, b in self.params]
+        other.bn_params = [(g.copy(), be.copy()) for g, be in self.bn_params]
         return other
 
     # -- forward / loss / backward --------------------------------------------------------------
-    def forward(self, X) -> Forward:
+    def forward(self, X, bn_stats: list | None = None) -> Forward:
+        """Forward pass; with batch norm, ``bn_stats`` = [(mean, var), ...] per hidden layer
+        replaces the batch's own statistics (inference mode)."""
         h = np.asarray(X, dtype=float)
         if h.ndim != 2 or h.shape[1] != self.sizes[0]:
             raise ValueError(f"X must have shape (n, {self.sizes[0]}), got {h.shape}")
-        zs, hs = [], [h]
+        zs, hs, bn = [], [h], []
         last = len(self.params) - 1
         for i, (W, b) in enumerate(self.params):
             z = h @ W + b
+            if i < last and self.batch_norm:
+                mean, var = bn_stats[i] if bn_stats is not None else (z.mean(axis=0), z.var(axis=0))
+                inv_std = 1.0 / np.sqrt(var + self.bn_eps)
+                z_hat = (z - mean) * inv_std
+                gamma, beta = self.bn_params[i]
+                bn.append(BatchNormCache(z, z_hat, mean, var, inv_std))
+                z = gamma * z_hat + beta
             h = z if i == last else self.act.forward(z)
             zs.append(z)
             hs.append(h)
-        return Forward(zs, hs)
+        return Forward(zs, hs, bn)
 
-    def predict(self, X) -> Array:
-        return self.forward(X).output
+    def bn_statistics(self, X) -> list:
+        """[(mean, var), ...] of every hidden layer's pre-normalization z over all of ``X`` (for
+        ``forward(..., bn_stats=...)``, e.g. to predict on a grid with the training set's statistics)."""
+        return [(c.mean, c.var) for c in self.forward(X).bn]
+
+    def predict(self, X, bn_stats: list | None = None) -> Array:
+        return self.forward(X, bn_stats).output
 
     def predict_proba(self, X) -> Array:
         return np.exp(log_softmax(self.predict(X)))
@@ -129,7 +183,8 @@ class MLP:
         return float(-np.mean(log_softmax(out)[np.arange(out.shape[0]), y]))
 
     def loss_and_grads(self, X, y, fwd: Forward | None = None):
-        """(loss, grads) with grads = [(dW, db), ...] in the structure of ``params``."""
+        """(loss, grads) with grads = [(dW, db), ...] in the structure of ``params``, followed
+        with batch norm by [(dγ, dβ), ...] per hidden layer (the order of ``flat()``)."""
         fwd = fwd or self.forward(X)
         out = fwd.output
         y = self._targets(y, out)
@@ -145,12 +200,25 @@ class MLP:
             delta[np.arange(n), y] -= 1.0
             delta /= n
         grads = [None] * len(self.params)
+        bn_grads = [None] * len(self.bn_params)
         for i in range(len(self.params) - 1, -1, -1):
             W, _ = self.params[i]
             grads[i] = (fwd.hs[i].T @ delta, delta.sum(axis=0))
             if i > 0:
                 delta = (delta @ W.T) * self.act.derivative(fwd.zs[i - 1])
-        return loss, grads
+                if self.batch_norm:
+                    delta, bn_grads[i - 1] = self._bn_backward(delta, i - 1, fwd.bn[i - 1])
+        return loss, grads + bn_grads
+
+    def _bn_backward(self, d_u: Array, layer: int, c: BatchNormCache):
+        """Backward of u = γ ẑ + β, ẑ = (z − μ_B)/√(σ²_B + ε) with batch statistics:
+            dγ = Σₙ du·ẑ     dβ = Σₙ du     dẑ = du·γ
+            dz = (dẑ − mean(dẑ) − ẑ · mean(dẑ·ẑ)) / √(σ²_B + ε)   (means over the batch)
+        """
+        gamma, _ = self.bn_params[layer]
+        d_hat = d_u * gamma
+        d_z = c.inv_std * (d_hat - d_hat.mean(axis=0) - c.z_hat * (d_hat * c.z_hat).mean(axis=0))
+        return d_z, ((d_u * c.z_hat).sum(axis=0), d_u.sum(axis=0))
 
     def accuracy(self, X, y) -> float:
         return float(np.mean(np.argmax(self.predict(X), axis=1) == np.asarray(y)))

@@ -85,7 +85,7 @@ class Trainer:
         out = []
         for (W, _), (gW, gb) in zip(self.model.params, grads):
             out.append((gW + self.l2 * W + self.l1 * np.sign(W), gb))
-        return out
+        return out + list(grads[len(out):])  # batch-norm γ, β are not regularized
 
     def evaluate(self, X, y) -> tuple[float, float | None]:
         out = self.model.predict(X)
@@ -104,13 +104,14 @@ class Trainer:
         h = self.history
         for _ in range(int(epochs)):
             order = self._rng.permutation(n) if b < n else np.arange(n)
-            norms = np.zeros(len(self.model.params))
+            layers = len(self.model.params)  # grads may go on with batch-norm (dγ, dβ)
+            norms = np.zeros(layers)
             count = 0
             for start in range(0, n, b):
                 idx = order[start:start + b]
                 _, grads = self.model.loss_and_grads(X[idx], y[idx])
                 grads = self._regularize(grads)
-                norms += [np.linalg.norm(gW) for gW, _ in grads]
+                norms += [np.linalg.norm(gW) for gW, _ in grads[:layers]]
                 flat_g = [a for pair in grads for a in pair]
                 new, self.opt_state = _optimizers.update_tree(
                     self.optimizer, self.model.flat(), flat_g, self.opt_state)
