@@ -28,13 +28,18 @@ class Optimizer:
 
     def label(self) -> str:
         """Short label such as ``adam(lr=0.01)`` for legends and file names."""
-        return f"{self.name}(lr={self.hyperparams['lr']:g})"
+        lr = self.hyperparams["lr"]
+        return f"{self.name}(lr={lr:g})" if np.ndim(lr) == 0 else f"{self.name}(lr sweep)"
 
 
 # --- argument checks: errors are for people ------------------------------------------------------
 
 def _check_positive(**kw: float) -> None:
     for name, value in kw.items():
+        if isinstance(value, np.ndarray) and name == "lr":  # a learning-rate sweep: one lr per start
+            if value.size and np.all(np.isfinite(value)) and np.all(value > 0):
+                continue
+            raise ValueError(f"{name} must be a positive number, got {value!r}")
         if not (isinstance(value, (int, float, np.floating, np.integer)) and math.isfinite(value)
                 and value > 0):
             raise ValueError(f"{name} must be a positive number, got {value!r}")
@@ -254,7 +259,7 @@ def get(optimizer: str | Optimizer, **hyperparams: float) -> Optimizer:
             f"optimizer {optimizer!r} has no hyperparameter {unknown[0]!r}; "
             f"it takes: {', '.join(allowed)}"
         )
-    return factory(**{k: float(v) for k, v in hyperparams.items()})
+    return factory(**{k: v if isinstance(v, np.ndarray) else float(v) for k, v in hyperparams.items()})
 
 
 # --- applying an optimizer to a list of arrays (an MLP's weights) ----------------------------------
@@ -266,19 +271,3 @@ def init_tree(opt: Optimizer, params: list) -> list:
 def update_tree(opt: Optimizer, params: list, grads: list, states: list) -> tuple[list, list]:
     out = [opt.update(p, g, s) for p, g, s in zip(params, grads, states)]
     return [p for p, _ in out], [s for _, s in out]
-
-
-def effective_step(opt: Optimizer, state: Any) -> Array | float:
-    """The per-coordinate factor by which the gradient is scaled in the *next* update (η for SGD).
-
-    For the adaptive methods it shows how each coordinate gets its own learning rate.
-    """
-    hp = opt.hyperparams
-    lr = hp["lr"]
-    if isinstance(state, AccumulatorState):  # AdaGrad and RMSprop
-        return lr / (np.sqrt(state.h) + hp["eps"])
-    if isinstance(state, AdamState):
-        t = max(state.step, 1)
-        return (lr / (1 - hp["beta1"] ** t)) / (np.sqrt(state.v) / math.sqrt(1 - hp["beta2"] ** t)
-                                                 + hp["eps"])
-    return lr

@@ -27,7 +27,19 @@ def language_selector() -> str:
     return lang
 
 
+def _ensure_navigation() -> None:
+    """Run every page through app.py's navigation, even for a deep link that is a fresh server's
+    very first request: Streamlit then still uses its legacy ``pages/`` mode, which runs the page
+    file alone (no language selector, file names as nav). Switch that mode off and rerun."""
+    from streamlit.runtime.pages_manager import PagesManager
+
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        st.rerun()
+
+
 def current_lang() -> str:
+    _ensure_navigation()
     return i18n.normalize_lang(st.session_state.get(_LANG_KEY, st.query_params.get("lang")))
 
 

@@ -1,0 +1,236 @@
+"""Computations behind the optimizer playground (numpy only): races, diagnostics, lr sweeps, presets."""
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from . import optimizers as _optimizers
+from . import surfaces as _surfaces
+from .trajectory import OptimizeResult, optimize
+
+MAX_RUNS = 8
+MAX_STEPS = 5000
+
+
+@dataclass(frozen=True)
+class RunSpec:
+    """One racer: an optimizer name and the hyperparameters that differ from its defaults."""
+    name: str
+    hyperparams: tuple[tuple[str, float], ...] = ()
+
+    @property
+    def params(self) -> dict[str, float]:
+        return dict(self.hyperparams)
+
+    def full_params(self) -> dict[str, float]:
+        return {**_optimizers.hyperparameters(self.name), **self.params}
+
+    def label(self) -> str:
+        shown = {k: v for k, v in self.full_params().items() if k in ("lr",) or k in self.params}
+        return f"{self.name} (" + ", ".join(f"{k}={v:g}" for k, v in shown.items()) + ")"
+
+    def build(self) -> _optimizers.Optimizer:
+        return _optimizers.get(self.name, **self.params)
+
+
+def spec(name: str, **hp: float) -> RunSpec:
+    return RunSpec(name, tuple(sorted((k, float(v)) for k, v in hp.items())))
+
+
+# --- runs as text (for URLs and CSV): "sgd:lr=0.1|adam:lr=0.3,beta1=0.9" --------------------------
+
+_RUN_RE = re.compile(r"^([a-z_]+)(?::(.*))?$")
+
+
+def format_runs(specs: list[RunSpec]) -> str:
+    return "|".join(s.name + (":" + ",".join(f"{k}={v!r}" for k, v in s.hyperparams)
+                              if s.hyperparams else "") for s in specs)
+
+
+def parse_runs(text: str) -> list[RunSpec]:
+    """Inverse of :func:`format_runs`; every optimizer and value is validated (ValueError if not)."""
+    specs = []
+    for part in [p for p in text.split("|") if p]:
+        m = _RUN_RE.match(part.strip())
+        if not m:
+            raise ValueError(f"cannot read optimizer {part!r}")
+        hp = {}
+        for item in filter(None, (m.group(2) or "").split(",")):
+            key, _, value = item.partition("=")
+            try:
+                hp[key] = float(value)
+            except ValueError:
+                raise ValueError(f"{key} must be a number, got {value!r}") from None
+        s = spec(m.group(1), **hp)
+        s.build()  # validates the name and every value
+        specs.append(s)
+    if not specs:
+        raise ValueError("no optimizer given")
+    if len(specs) > MAX_RUNS:
+        raise ValueError(f"at most {MAX_RUNS} optimizers at once")
+    return specs
+
+
+# --- a race --------------------------------------------------------------------------------------
+
+def race(surface, specs: list[RunSpec], start, steps: int, noise: float = 0.0, seed: int = 0,
+         record_states: bool = True) -> list[OptimizeResult]:
+    """Run every racer from the same start (and, with noise, the same noise seed)."""
+    return [optimize(surface, s.build(), start=start, steps=steps, noise=noise, seed=seed,
+                     record_states=record_states) for s in specs]
+
+
+def stability_limit(surface, spec_: RunSpec) -> float | None:
+    """Largest stable lr on a quadratic surface: 2/λ_max for SGD, 2(1+β)/λ_max for heavy-ball
+    momentum (Polyak); None where no closed form applies."""
+    surf = _surfaces.get(surface)
+    base = surf.stability_limit
+    if base is None:
+        return None
+    if spec_.name == "sgd":
+        return base
+    if spec_.name == "momentum":
+        return base * (1.0 + spec_.full_params()["beta"])
+    return None
+
+
+@dataclass
+class Diagnosis:
+    """What the page says about one run: divergence, the stability limit, the final state."""
+    label: str
+    diverged_at: int
+    limit: float | None
+    lr: float
+    regime: str  # "diverged", "unstable", "edge", "stable", "unknown"
+    final_loss: float
+    final_point: tuple[float, float]
+    distance: float
+
+
+def diagnose(surface, spec_: RunSpec, result: OptimizeResult) -> Diagnosis:
+    lr = spec_.full_params()["lr"]
+    limit = stability_limit(surface, spec_)
+    if result.diverged_at >= 0:
+        regime = "diverged"
+    elif limit is None:
+        regime = "unknown"
+    elif math.isclose(lr, limit, rel_tol=1e-9):
+        regime = "edge"
+    elif lr > limit:
+        regime = "unstable"
+    else:
+        regime = "stable"
+    k = result.last_finite_index()
+    p = result.points[k]
+    surf = result.surface
+    return Diagnosis(spec_.label(), result.diverged_at, limit, lr, regime, float(result.losses[k]),
+                     (float(p[0]), float(p[1])), float(surf.distance_to_minimum(p[0], p[1])))
+
+
+# --- learning-rate sweep -------------------------------------------------------------------------
+
+def lr_grid(lo: float = 1e-4, hi: float = 10.0, n: int = 41) -> np.ndarray:
+    return np.logspace(math.log10(lo), math.log10(hi), n)
+
+
+@dataclass
+class Sweep:
+    lrs: np.ndarray
+    final_loss: np.ndarray  # NaN where the run diverged
+    diverged: np.ndarray
+    best_lr: float | None  # lowest final loss among the runs that did not diverge
+
+
+def lr_sweep(surface, spec_: RunSpec, start, steps: int, lrs: np.ndarray | None = None) -> Sweep:
+    """Final loss after ``steps`` for each lr, all lrs in one vectorized run (one column each)."""
+    lrs = lr_grid() if lrs is None else np.asarray(lrs, dtype=float)
+    surf = _surfaces.get(surface)
+    params = {k: v for k, v in spec_.params.items() if k != "lr"}
+    opt = _optimizers.get(spec_.name, **params, lr=lrs)
+    starts = np.tile(np.asarray(start, dtype=float), (lrs.size, 1))
+    res = optimize(surf, opt, start=starts, steps=steps)
+    final = res.losses[-1].copy()
+    diverged = res.diverged_at >= 0
+    final[diverged] = np.nan
+    best = None
+    if np.isfinite(final).any():
+        best = float(lrs[np.nanargmin(final)])
+    return Sweep(lrs, final, diverged, best)
+
+
+# --- step inspector ------------------------------------------------------------------------------
+
+def inspect_step(result: OptimizeResult, k: int) -> dict:
+    """Position, gradient, next update and optimizer state of a single-start run at step k."""
+    if result.states is None or result.grads is None:
+        raise ValueError("run the optimizer with record_states=True to inspect steps")
+    k = int(np.clip(k, 0, result.steps))
+    out = {"step": k, "position": result.points[k], "loss": float(result.losses[k]),
+           "gradient": result.grads[k]}
+    out["update"] = result.points[k + 1] - result.points[k] if k < result.steps else np.full(2, np.nan)
+    state = result.states[k]
+    for name in getattr(state, "_fields", ()):
+        if name != "step":
+            out[name] = np.asarray(getattr(state, name)).reshape(-1)[:2]
+    # the lr plain SGD would need to make the same move: |Δ| / |g| per coordinate
+    with np.errstate(divide="ignore", invalid="ignore"):
+        g = np.asarray(out["gradient"], dtype=float)
+        out["effective_lr"] = np.where(g != 0, np.abs(out["update"]) / np.abs(g), np.nan)
+    return out
+
+
+# --- presets -------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Preset:
+    id: str
+    surface: str
+    start: tuple[float, float]
+    steps: int
+    runs: tuple[RunSpec, ...]
+    noise: float = 0.0
+    extra: dict = field(default_factory=dict, compare=False, hash=False)
+
+
+PRESETS: dict[str, Preset] = {p.id: p for p in (
+    # course notes 003: x²+10y² from (−7, 2), lr 0.1, 30 iterations
+    Preset("course_ellipse", "quadratic", (-7.0, 2.0), 30, (
+        spec("sgd", lr=0.1), spec("momentum", lr=0.1, beta=0.9), spec("adagrad", lr=0.1, eps=1e-8),
+        spec("rmsprop", lr=0.1, beta=0.99), spec("adam", lr=0.1))),
+    # ゼロから作るDeep Learning, 6.1: x²/20+y² from (−7, 2), 30 updates, per-method learning rates
+    Preset("book_ellipse", "quadratic_book", (-7.0, 2.0), 30, (
+        spec("sgd", lr=0.95), spec("momentum", lr=0.1, beta=0.9), spec("adagrad", lr=1.5, eps=1e-7),
+        spec("adam", lr=0.3))),
+    Preset("lr_limit", "quadratic", (-7.0, 2.0), 40, (
+        spec("sgd", lr=0.02), spec("sgd", lr=0.09), spec("sgd", lr=0.1), spec("sgd", lr=0.105))),
+    Preset("rosenbrock_valley", "rosenbrock", (-1.5, 2.0), 2000, (
+        spec("sgd", lr=0.001), spec("momentum", lr=0.001, beta=0.9), spec("nesterov", lr=0.001, beta=0.9),
+        spec("rmsprop", lr=0.001), spec("adam", lr=0.02))),
+    Preset("saddle_escape", "saddle", (-1.8, 0.01), 40, (
+        spec("sgd", lr=0.05), spec("momentum", lr=0.05, beta=0.9), spec("rmsprop", lr=0.05),
+        spec("adam", lr=0.05))),
+    Preset("rastrigin_local", "rastrigin", (2.3, 3.1), 300, (
+        spec("sgd", lr=0.002), spec("momentum", lr=0.002, beta=0.9), spec("adagrad", lr=1.0),
+        spec("rmsprop", lr=0.3))),
+    Preset("himmelblau_minima", "himmelblau", (0.0, 0.0), 300, (
+        spec("sgd", lr=0.01), spec("momentum", lr=0.005, beta=0.9), spec("adagrad", lr=0.5),
+        spec("adam", lr=0.1))),
+)}
+DEFAULT_PRESET = "course_ellipse"
+
+
+def to_csv(results: list[OptimizeResult], labels: list[str]) -> str:
+    """All trajectories as CSV: run, optimizer, step, x, y, loss (full float64 precision)."""
+    import csv
+    import io
+
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(["run", "optimizer", "step", "x", "y", "loss"])
+    for label, res in zip(labels, results):
+        for i, ((x, y), loss) in enumerate(zip(res.points, res.losses)):
+            w.writerow([label, res.optimizer.name, i, repr(float(x)), repr(float(y)), repr(float(loss))])
+    return buf.getvalue()

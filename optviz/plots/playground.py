@@ -1,0 +1,196 @@
+"""Figures of the optimizer playground: contour with trajectories, loss and distance curves,
+learning-rate sweep, 3-D surface."""
+from __future__ import annotations
+
+import numpy as np
+import plotly.graph_objects as go
+
+from .common import Translator, color, downsample_index, english, style
+
+GRID = 90  # contour resolution: enough for smooth levels, small payload
+CLICK_GRID = 31  # invisible points that turn a click on the plot into a start point
+MAX_PATH_POINTS = 400
+MAX_FRAMES = 60
+
+
+def _grid(surface, n=GRID):
+    (x0, x1), (y0, y1) = surface.view
+    xs, ys = np.linspace(x0, x1, n), np.linspace(y0, y1, n)
+    X, Y = np.meshgrid(xs, ys)
+    with np.errstate(all="ignore"):
+        Z = surface.f(X, Y)
+    return xs, ys, Z
+
+
+def _levels(surface, Z):
+    """Values to contour, and the colour-bar title: log10 of the gap to the minimum on steep surfaces."""
+    if not surface.log_levels:
+        return Z, "f"
+    zmin = np.nanmin(Z)
+    span = np.nanmax(Z) - zmin
+    return np.log10(Z - zmin + 1e-6 * max(span, 1e-12)), "log₁₀(f − min)"
+
+
+def _finite_path(res, j=None):
+    pts = res.points if j is None else res.points[:, j]
+    last = res.last_finite_index() if j is None else res.last_finite_index()[j]
+    return pts[: last + 1], last
+
+
+def contour_with_paths(surface, results, labels, *, step=None, tr: Translator = english,
+                       present=False, clickable=True, animate=True) -> go.Figure:
+    xs, ys, Z = _grid(surface)
+    zplot, ztitle = _levels(surface, Z)
+    fig = go.Figure(go.Contour(
+        x=xs, y=ys, z=zplot.astype(np.float32), colorscale=[[0, "#FFFFFF"], [1, "#B9CFE4"]],
+        ncontours=28, line=dict(width=0.7, color="#8FA8C0"), hoverinfo="skip",
+        showscale=False, name=ztitle))
+    if clickable:
+        (x0, x1), (y0, y1) = surface.view
+        cx, cy = np.meshgrid(np.linspace(x0, x1, CLICK_GRID), np.linspace(y0, y1, CLICK_GRID))
+        fig.add_trace(go.Scatter(
+            x=cx.ravel().round(4), y=cy.ravel().round(4), mode="markers", name="click",
+            marker=dict(size=14, opacity=0), showlegend=False,
+            hovertemplate=tr("playground.click_hover") + "<extra></extra>"))
+    for i, (res, label) in enumerate(zip(results, labels)):
+        path, last = _finite_path(res)
+        idx = downsample_index(len(path), MAX_PATH_POINTS)
+        fig.add_trace(go.Scatter(
+            x=path[idx, 0], y=path[idx, 1], mode="lines+markers", name=label, legendgroup=str(i),
+            line=dict(color=color(i), width=2.5), marker=dict(size=4),
+            customdata=idx, hovertemplate=label + "<br>" + tr("playground.hover_step") + "<extra></extra>"))
+        end_symbol = "x" if res.diverged_at >= 0 else "diamond"
+        fig.add_trace(go.Scatter(
+            x=[path[0, 0], path[-1, 0]], y=[path[0, 1], path[-1, 1]], mode="markers",
+            legendgroup=str(i), showlegend=False, hoverinfo="skip",
+            marker=dict(color=color(i), size=[9, 13], symbol=["circle", end_symbol],
+                        line=dict(color="white", width=1))))
+    minima = list(surface.minima) or ([surface.extra["approx_min"]] if "approx_min" in surface.extra else [])
+    if minima:
+        m = np.array(minima)
+        fig.add_trace(go.Scatter(x=m[:, 0], y=m[:, 1], mode="markers", name=tr("playground.minimum"),
+                                 marker=dict(symbol="star", size=16, color="#D62728",
+                                             line=dict(color="white", width=1))))
+    if step is not None and results:
+        fig.add_trace(_position_trace(results, step, present))
+        if animate:
+            _add_playback(fig, results, present, tr)
+    (x0, x1), (y0, y1) = surface.view
+    fig.update_xaxes(range=[x0, x1], title="x", constrain="domain")
+    fig.update_yaxes(range=[y0, y1], title="y", scaleanchor="x", scaleratio=1, constrain="domain")
+    fig.update_layout(clickmode="event+select", dragmode="zoom")
+    style(fig, present=present, height=540)
+    fig.update_layout(legend=dict(orientation="h", yanchor="top", y=-0.12, x=0))
+    return fig
+
+
+def _positions(results, k):
+    xs, ys = [], []
+    for res in results:
+        kk = min(k, res.last_finite_index())
+        xs.append(float(res.points[kk, 0]))
+        ys.append(float(res.points[kk, 1]))
+    return xs, ys
+
+
+def _position_trace(results, k, present):
+    xs, ys = _positions(results, k)
+    return go.Scatter(x=xs, y=ys, mode="markers", name="step", showlegend=False, hoverinfo="skip",
+                      marker=dict(size=20 if present else 15, color=[color(i) for i in range(len(results))],
+                                  line=dict(color="black", width=2)))
+
+
+def _add_playback(fig, results, present, tr):
+    """Client-side animation of the current positions: instant, no server round trip."""
+    steps = max(r.steps for r in results)
+    ks = downsample_index(steps + 1, MAX_FRAMES)
+    trace_index = len(fig.data) - 1
+    frames = []
+    for k in ks:
+        xs, ys = _positions(results, int(k))
+        frames.append(go.Frame(name=str(int(k)), data=[go.Scatter(x=xs, y=ys)], traces=[trace_index]))
+    fig.frames = frames
+    fig.update_layout(
+        updatemenus=[dict(type="buttons", showactive=False, x=0, y=1.02, xanchor="left", yanchor="bottom",
+                          direction="left", buttons=[
+            dict(label="▶ " + tr("playground.play"), method="animate",
+                 args=[None, dict(frame=dict(duration=120, redraw=False), fromcurrent=True,
+                                  transition=dict(duration=0))]),
+            dict(label=tr("playground.pause"), method="animate",
+                 args=[[None], dict(frame=dict(duration=0, redraw=False), mode="immediate")])])],
+        sliders=[dict(active=0, x=0.25, y=1.0, yanchor="bottom", len=0.75, pad=dict(t=0, b=0), currentvalue=dict(prefix=tr("playground.step") + " "),
+                      steps=[dict(label=str(int(k)), method="animate",
+                                  args=[[str(int(k))], dict(mode="immediate", frame=dict(duration=0, redraw=False))])
+                             for k in ks])])
+
+
+def _gap(surface, losses):
+    """Loss minus the known minimum (for a log axis), or the loss itself when no minimum is known."""
+    fmin = surface.min_value
+    if fmin is None:
+        return losses, False
+    return np.maximum(losses - fmin, 1e-16), True
+
+
+def loss_curves(surface, results, labels, *, tr: Translator = english, present=False) -> go.Figure:
+    fig = go.Figure()
+    log = True
+    for i, (res, label) in enumerate(zip(results, labels)):
+        y, gap = _gap(surface, res.losses)
+        log = log and gap
+        idx = downsample_index(len(y), MAX_PATH_POINTS)
+        fig.add_trace(go.Scatter(x=idx, y=y[idx], mode="lines", name=label, line=dict(color=color(i))))
+    fig.update_xaxes(title=tr("playground.step"))
+    fig.update_yaxes(title=tr("playground.loss_gap") if log else tr("playground.loss"),
+                     type="log" if log else "linear", exponentformat="power")
+    return style(fig, present=present, height=360, title=tr("playground.loss_title"))
+
+
+def distance_curves(surface, results, labels, *, tr: Translator = english, present=False) -> go.Figure:
+    fig = go.Figure()
+    for i, (res, label) in enumerate(zip(results, labels)):
+        d = surface.distance_to_minimum(res.points[:, 0], res.points[:, 1])
+        idx = downsample_index(len(d), MAX_PATH_POINTS)
+        fig.add_trace(go.Scatter(x=idx, y=np.maximum(d[idx], 1e-16), mode="lines", name=label,
+                                 line=dict(color=color(i))))
+    fig.update_xaxes(title=tr("playground.step"))
+    fig.update_yaxes(title=tr("playground.distance"), type="log", exponentformat="power")
+    return style(fig, present=present, height=360, title=tr("playground.distance_title"))
+
+
+def lr_sweep_figure(surface, sweeps, labels, limits, *, tr: Translator = english,
+                    present=False) -> go.Figure:
+    fig = go.Figure()
+    for i, (sw, label, limit) in enumerate(zip(sweeps, labels, limits)):
+        y, _ = _gap(surface, sw.final_loss)
+        fig.add_trace(go.Scatter(x=sw.lrs, y=y, mode="lines+markers", name=label,
+                                 line=dict(color=color(i)), marker=dict(size=5)))
+        if sw.best_lr is not None:
+            j = int(np.argmin(np.abs(sw.lrs - sw.best_lr)))
+            fig.add_trace(go.Scatter(x=[sw.best_lr], y=[y[j]], mode="markers", showlegend=False,
+                                     marker=dict(symbol="star", size=14, color=color(i)),
+                                     hovertemplate=tr("playground.best_lr") + " %{x:.3g}<extra></extra>"))
+        if limit is not None:
+            fig.add_vline(x=limit, line=dict(color=color(i), dash="dash"),
+                          annotation_text=tr("playground.limit_short", limit=limit))
+    gap = surface.min_value is not None
+    fig.update_xaxes(title=tr("playground.lr"), type="log", exponentformat="power")
+    fig.update_yaxes(title=tr("playground.final_loss_gap") if gap else tr("playground.final_loss"),
+                     type="log" if gap else "linear", exponentformat="power")
+    return style(fig, present=present, height=400, title=tr("playground.sweep_title"))
+
+
+def surface_3d(surface, results, labels, *, tr: Translator = english, present=False) -> go.Figure:
+    xs, ys, Z = _grid(surface, 60)
+    zplot, ztitle = _levels(surface, Z)
+    fig = go.Figure(go.Surface(x=xs, y=ys, z=zplot.astype(np.float32), colorscale="Blues",
+                               reversescale=True, opacity=0.85, showscale=False, hoverinfo="skip"))
+    for i, (res, label) in enumerate(zip(results, labels)):
+        path, _ = _finite_path(res)
+        idx = downsample_index(len(path), 200)
+        with np.errstate(all="ignore"):
+            zp, _ = _levels(surface, np.concatenate([Z.ravel(), surface.f(path[idx, 0], path[idx, 1])]))
+        fig.add_trace(go.Scatter3d(x=path[idx, 0], y=path[idx, 1], z=zp[Z.size:], mode="lines+markers",
+                                   name=label, line=dict(color=color(i), width=5), marker=dict(size=2)))
+    fig.update_layout(scene=dict(xaxis_title="x", yaxis_title="y", zaxis_title=ztitle))
+    return style(fig, present=present, height=560)

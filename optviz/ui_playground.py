@@ -1,0 +1,230 @@
+"""Widgets and state of the optimizer playground (Streamlit); the computations live in
+``optviz.playground`` and the figures in ``optviz.plots.playground``."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import numpy as np
+import streamlit as st
+
+from . import optimizers, surfaces
+from . import playground as pg
+from .expr import ExpressionError, custom_surface
+from .ui import UrlState, tr
+
+CUSTOM = "custom"
+DEFAULT_EXPR = "sin(x)*cos(y) + 0.1*(x**2 + y**2)"
+# bounds of the number inputs (and of values accepted from a URL)
+BOUNDS = {"lr": (1e-6, 100.0), "beta": (0.0, 0.9999), "beta1": (0.0, 0.9999), "beta2": (0.0, 0.99999),
+          "eps": (1e-12, 1.0), "weight_decay": (0.0, 10.0)}
+COORD = 1e4
+
+
+@dataclass
+class Settings:
+    surface_id: str
+    expr: str
+    start: tuple[float, float]
+    steps: int
+    noise: float
+    runs: list[pg.RunSpec]
+    fair: bool
+
+
+def _run_key(i: int, param: str) -> str:
+    return f"pg_r{i}_{param}"
+
+
+_RUN_WIDGET = re.compile(r"^pg_r(\d+)_(\w+)$")
+
+
+def _clear_run_widgets(only: int | None = None, keep=("name", "lr")) -> None:
+    for k in list(st.session_state):
+        m = _RUN_WIDGET.match(str(k))
+        if m and (only is None or (int(m.group(1)) == only and m.group(2) not in keep)):
+            del st.session_state[k]
+
+
+def _on_name_change(i: int) -> None:
+    """A new optimizer for row i starts from its own defaults (the lr is kept for the race)."""
+    _clear_run_widgets(only=i)
+
+
+def _runs_from_widgets() -> list[pg.RunSpec]:
+    specs = []
+    for i in range(len(st.session_state.get("pg_runs", []))):
+        name = st.session_state.get(_run_key(i, "name"))
+        if name is None:
+            specs.append(st.session_state["pg_runs"][i])
+            continue
+        defaults = optimizers.hyperparameters(name)
+        hp = {"lr": st.session_state.get(_run_key(i, "lr"), defaults["lr"])}
+        for p, d in defaults.items():
+            v = st.session_state.get(_run_key(i, p), d)
+            if p != "lr" and v != d:
+                hp[p] = v
+        specs.append(pg.spec(name, **hp))
+    return specs
+
+
+def apply_preset(preset_id: str) -> None:
+    p = pg.PRESETS[preset_id]
+    st.session_state.update(pg_surface=p.surface, pg_x0=p.start[0], pg_y0=p.start[1],
+                            pg_steps=p.steps, pg_noise=p.noise, pg_runs=list(p.runs), pg_step=0,
+                            pg_fair=False)
+    _clear_run_widgets()
+
+
+def _on_preset() -> None:
+    choice = st.session_state.get("pg_preset")
+    if choice in pg.PRESETS:
+        apply_preset(choice)
+
+
+def _add_run() -> None:
+    runs = _runs_from_widgets()
+    st.session_state["pg_runs"] = runs + [runs[-1] if runs else pg.spec("adam", lr=0.1)]
+    _clear_run_widgets()
+
+
+def _remove_run(i: int) -> None:
+    runs = _runs_from_widgets()
+    st.session_state["pg_runs"] = runs[:i] + runs[i + 1:]
+    _clear_run_widgets()
+
+
+def _on_chart_select() -> None:
+    """A click on the contour (on the invisible grid) moves the start point there."""
+    event = st.session_state.get("pg_chart")
+    points = (event or {}).get("selection", {}).get("points", [])
+    if points:
+        st.session_state.update(pg_x0=float(points[0]["x"]), pg_y0=float(points[0]["y"]), pg_step=0)
+
+
+def init_state(url: UrlState) -> None:
+    """First run of a session: seed every widget from the URL, or from the default preset."""
+    if st.session_state.get("pg_init"):
+        return
+    st.session_state["pg_init"] = True
+    apply_preset(pg.DEFAULT_PRESET)
+    st.session_state["pg_preset"] = pg.DEFAULT_PRESET
+    st.session_state["pg_surface"] = url.choice("s", st.session_state["pg_surface"], [*surfaces.IDS, CUSTOM])
+    st.session_state["pg_expr"] = url.text("expr", DEFAULT_EXPR, max_len=200)
+    for key, name in (("pg_x0", "x"), ("pg_y0", "y")):
+        st.session_state[key] = url.number(name, st.session_state[key], -COORD, COORD)
+    st.session_state["pg_steps"] = url.number("steps", st.session_state["pg_steps"], 1, pg.MAX_STEPS, integer=True)
+    st.session_state["pg_noise"] = url.number("noise", 0.0, 0.0, 100.0)
+    st.session_state["pg_fair"] = url.flag("fair", False)
+    raw = url.text("runs", "", max_len=1000)
+    if raw:
+        try:
+            runs = pg.parse_runs(raw)
+            for s in runs:
+                for p, v in s.params.items():
+                    lo, hi = BOUNDS[p]
+                    if not lo <= v <= hi:
+                        raise ValueError(f"{p} out of range")
+            st.session_state["pg_runs"] = runs
+        except ValueError:
+            url.fallbacks.append(f"runs={raw}")
+    st.session_state["pg_step"] = url.number("k", 0, 0, pg.MAX_STEPS, integer=True)
+    if any(k in st.query_params for k in ("s", "runs", "x", "y", "steps", "expr")):
+        st.session_state["pg_preset"] = ""
+
+
+def sidebar_controls() -> tuple[Settings, object]:
+    """Preset, surface and start in the sidebar; returns the settings and the Surface (or None)."""
+    sb = st.sidebar
+    sb.selectbox(tr("playground.preset"), ["", *pg.PRESETS], key="pg_preset", on_change=_on_preset,
+                 format_func=lambda p: tr(f"playground.preset_{p}") if p else tr("playground.preset_none"))
+    sb.selectbox(tr("playground.surface"), [*surfaces.IDS, CUSTOM], key="pg_surface",
+                 format_func=lambda s: tr(f"playground.surface_{s}"))
+    surface, error = None, None
+    if st.session_state["pg_surface"] == CUSTOM:
+        sb.text_input(tr("playground.expr"), key="pg_expr", max_chars=200, help=tr("playground.expr_help"))
+        try:
+            surface = cached_custom(st.session_state["pg_expr"])
+        except ExpressionError as e:
+            error = str(e)
+    else:
+        surface = surfaces.get(st.session_state["pg_surface"])
+    c1, c2 = sb.columns(2)
+    c1.number_input(tr("playground.start_x"), -COORD, COORD, key="pg_x0", step=0.1, format="%g")
+    c2.number_input(tr("playground.start_y"), -COORD, COORD, key="pg_y0", step=0.1, format="%g")
+    sb.number_input(tr("playground.steps"), 1, pg.MAX_STEPS, key="pg_steps", step=10)
+    sb.number_input(tr("playground.noise"), 0.0, 100.0, key="pg_noise", step=0.1, format="%g",
+                    help=tr("playground.noise_help"))
+    sb.toggle(tr("playground.fair"), key="pg_fair", help=tr("playground.fair_help"))
+    s = Settings(st.session_state["pg_surface"], st.session_state["pg_expr"],
+                 (float(st.session_state["pg_x0"]), float(st.session_state["pg_y0"])),
+                 int(st.session_state["pg_steps"]), float(st.session_state["pg_noise"]),
+                 _runs_from_widgets(), bool(st.session_state["pg_fair"]))
+    return s, (surface if error is None else error)
+
+
+def run_editor() -> list[pg.RunSpec]:
+    """One row per racer: optimizer, lr, the other hyperparameters in a popover, remove."""
+    runs = st.session_state["pg_runs"]
+    for i, spec_ in enumerate(runs):
+        full = spec_.full_params()
+        cols = st.columns([3, 3, 1.4, 1.4], vertical_alignment="bottom", gap="small")
+        name = cols[0].selectbox(tr("playground.optimizer"), optimizers.NAMES,
+                                 key=UrlState.widget(_run_key(i, "name"), spec_.name),
+                                 on_change=_on_name_change, args=(i,),
+                                 label_visibility="visible" if i == 0 else "collapsed")
+        params = optimizers.hyperparameters(name)
+        if name != spec_.name:
+            full = {**params, "lr": full["lr"]}
+        lo, hi = BOUNDS["lr"]
+        cols[1].number_input("lr", lo, hi, key=UrlState.widget(_run_key(i, "lr"), full["lr"]),
+                             format="%g", step=0.01, label_visibility="visible" if i == 0 else "collapsed")
+        with cols[2].popover("⚙", help=tr("playground.more_params")):
+            for p in params:
+                if p != "lr":
+                    lo, hi = BOUNDS[p]
+                    st.number_input(p, lo, hi, key=UrlState.widget(_run_key(i, p), full.get(p, params[p])),
+                                    format="%g", step=0.01 if p != "eps" else 1e-8)
+        cols[3].button("✕", key=f"pg_remove_{i}", on_click=_remove_run, args=(i,),
+                       disabled=len(runs) <= 1, help=tr("playground.remove"))
+    st.button(tr("playground.add"), on_click=_add_run, disabled=len(runs) >= pg.MAX_RUNS)
+    return _runs_from_widgets()
+
+
+@st.cache_resource(max_entries=32, show_spinner=False)
+def cached_custom(text: str):
+    return custom_surface(text)
+
+
+@st.cache_resource(max_entries=128, show_spinner=False)
+def cached_race(surface_key: str, runs_text: str, start, steps: int, noise: float):
+    surface = cached_custom(surface_key[len(CUSTOM) + 1:]) if surface_key.startswith(CUSTOM + ":") \
+        else surface_key
+    return pg.race(surface, pg.parse_runs(runs_text), start, steps, noise=noise)
+
+
+@st.cache_resource(max_entries=128, show_spinner=False)
+def cached_sweep(surface_key: str, run_text: str, start, steps: int):
+    surface = cached_custom(surface_key[len(CUSTOM) + 1:]) if surface_key.startswith(CUSTOM + ":") \
+        else surface_key
+    return pg.lr_sweep(surface, pg.parse_runs(run_text)[0], start, steps)
+
+
+def surface_key(s: Settings) -> str:
+    return f"{CUSTOM}:{s.expr}" if s.surface_id == CUSTOM else s.surface_id
+
+
+def with_lr(spec_: pg.RunSpec, lr: float) -> pg.RunSpec:
+    return pg.spec(spec_.name, **{**spec_.params, "lr": lr})
+
+
+def inspector_table(results, labels, k: int) -> dict[str, list[str]]:
+    """Rows: position, gradient, update, state, effective step; one column per run, values (x, y)."""
+    keys = ("position", "gradient", "update", "velocity", "h", "m", "v", "effective_lr")
+    infos = [pg.inspect_step(r, k) for r in results]
+    shown = [key for key in keys if any(key in info for info in infos)]
+    table = {tr("playground.quantity"): [tr(f"playground.state_{key}") for key in shown]}
+    for label, info in zip(labels, infos):
+        table[label] = ["—" if key not in info else "(" + ", ".join(f"{v:.4g}" for v in
+                        np.asarray(info[key], dtype=float).ravel()[:2]) + ")" for key in shown]
+    return table

@@ -1,0 +1,96 @@
+"""Optimizer playground: race optimizers on a surface and see why they behave as they do."""
+import numpy as np
+import streamlit as st
+
+from optviz import playground as pg
+from optviz import ui_playground as ui
+from optviz.plots import playground as plots
+from optviz.ui import UrlState, tr
+
+st.title(tr("playground.title"))
+url = UrlState()
+ui.init_state(url)
+settings, surface = ui.sidebar_controls()
+url.show_fallbacks()
+if isinstance(surface, str):  # the custom expression was refused: say why, draw nothing
+    st.error(tr("playground.expr_error", message=surface))
+    st.stop()
+st.latex(f"f(x, y) = {surface.latex}")
+if surface.numeric_gradient:
+    st.caption(tr("playground.numeric_gradient"))
+
+left, right = st.columns([3, 2], gap="medium")
+with right:
+    st.subheader(tr("playground.optimizers"))
+    user_runs = runs = ui.run_editor()
+key = ui.surface_key(settings)
+
+sweeps = None
+if settings.fair:
+    sweeps = [ui.cached_sweep(key, pg.format_runs([r]), settings.start, settings.steps) for r in runs]
+    runs = [ui.with_lr(r, sw.best_lr) if sw.best_lr else r for r, sw in zip(runs, sweeps)]
+
+results = ui.cached_race(key, pg.format_runs(runs), settings.start, settings.steps, settings.noise)
+labels = [f"{i + 1} · {r.label()}" for i, r in enumerate(runs)]
+
+with left:  # the contour with trajectories, the playback step and the click-to-start tip
+    if st.session_state.get("pg_step", 0) > settings.steps:
+        st.session_state["pg_step"] = settings.steps
+    k = int(st.session_state.get("pg_step", 0))
+    st.plotly_chart(plots.contour_with_paths(surface, results, labels, step=k, tr=tr),
+                    width="stretch", key="pg_chart", on_select=ui._on_chart_select,
+                    selection_mode="points", config={"displaylogo": False})
+    st.slider(tr("playground.inspect_step"), 0, settings.steps, key="pg_step")
+    st.caption(tr("playground.click_tip"))
+
+with right:  # why it behaves so: stability limits and divergence
+    if settings.fair:
+        st.info(tr("playground.fair_note", lrs=", ".join(r.label() for r in runs)))
+    if surface.stability_limit is not None:
+        st.info(tr("playground.limit_info", limit=surface.stability_limit,
+                   eig=2 / surface.stability_limit))
+    for label, spec, res in zip(labels, runs, results):
+        d = pg.diagnose(surface, spec, res)
+        if d.regime == "diverged":
+            st.error(tr("playground.diverged", label=label, step=d.diverged_at, last=d.diverged_at - 1,
+                        suggestion=min(d.lr / 10, d.limit or np.inf)))
+        elif d.regime == "unstable":
+            st.warning(tr("playground.unstable", label=label, limit=d.limit))
+        elif d.regime == "edge":
+            st.warning(tr("playground.edge", label=label, limit=d.limit))
+
+tab_inspect, tab_loss, tab_3d, tab_sweep, tab_export = st.tabs(
+    [tr("playground.tab_inspect"), tr("playground.tab_loss"), tr("playground.tab_3d"),
+     tr("playground.tab_sweep"), tr("playground.tab_export")])
+with tab_inspect:
+    st.caption(tr("playground.inspect_caption", step=k))
+    st.dataframe(ui.inspector_table(results, labels, k), width="stretch")
+with tab_loss:
+    st.plotly_chart(plots.loss_curves(surface, results, labels, tr=tr), width="stretch")
+    st.plotly_chart(plots.distance_curves(surface, results, labels, tr=tr), width="stretch")
+    summary = [pg.diagnose(surface, s, r) for s, r in zip(runs, results)]
+    st.dataframe({tr("playground.col_run"): labels,
+                  tr("playground.col_final_loss"): [d.final_loss for d in summary],
+                  tr("playground.col_distance"): [d.distance for d in summary],
+                  tr("playground.col_diverged"): [d.diverged_at if d.diverged_at >= 0 else None
+                                                  for d in summary]}, hide_index=True)
+with tab_3d:
+    if st.toggle(tr("playground.show_3d"), key="pg_3d"):
+        st.plotly_chart(plots.surface_3d(surface, results, labels, tr=tr), width="stretch")
+with tab_sweep:
+    if sweeps is not None or st.toggle(tr("playground.compute_sweep"), key="pg_sweep"):
+        sweeps = sweeps or [ui.cached_sweep(key, pg.format_runs([r]), settings.start, settings.steps)
+                            for r in runs]
+        limits = [pg.stability_limit(surface, r) for r in runs]
+        st.plotly_chart(plots.lr_sweep_figure(surface, sweeps, labels, limits, tr=tr),
+                        width="stretch")
+        st.caption(tr("playground.sweep_caption", steps=settings.steps))
+with tab_export:
+    st.download_button(tr("common.download_csv"), pg.to_csv(results, labels),
+                       file_name="optviz-trajectories.csv", mime="text/csv")
+    st.caption(tr("url.share"))
+
+url.write({"s": settings.surface_id, "x": settings.start[0], "y": settings.start[1],
+           "steps": settings.steps, "runs": pg.format_runs(user_runs),
+           "noise": settings.noise, "k": k, "fair": settings.fair,
+           **({"expr": settings.expr} if settings.surface_id == ui.CUSTOM else {})})

@@ -1,0 +1,135 @@
+"""AppTest runs of the optimizer playground, asserting on what it shows."""
+import base64
+import json
+
+import numpy as np
+
+import pytest
+
+from conftest import all_text, open_page
+from optviz import playground as pg
+
+PAGE = "playground.py"
+
+
+def charts(at):
+    return [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+
+
+def values(arr):
+    """A plotly data array, plain list or base64 typed array, as a numpy array."""
+    if isinstance(arr, dict):
+        return np.frombuffer(base64.b64decode(arr["bdata"]), dtype=arr["dtype"])
+    return np.asarray(arr)
+
+
+def path_traces(fig):
+    """The trajectory traces (lines+markers with a name), not contour, click grid or markers."""
+    return [t for t in fig["data"] if t.get("mode") == "lines+markers"]
+
+
+def test_defaults_show_the_course_race_with_five_paths_and_the_stability_note():
+    at = open_page(PAGE)
+    assert not at.exception and not at.error
+    contour = charts(at)[0]
+    assert [t["name"] for t in path_traces(contour)] == [
+        "1 · sgd (lr=0.1)", "2 · momentum (lr=0.1)", "3 · adagrad (lr=0.1, eps=1e-08)",
+        "4 · rmsprop (lr=0.1)", "5 · adam (lr=0.1)"]
+    assert "2/λmax = 0.1" in at.info[0].value
+    assert "exactly the stability limit" in at.warning[0].value  # SGD lr 0.1 on x²+10y²
+    assert at.query_params["runs"].startswith("sgd:lr=0.1|momentum")
+
+
+@pytest.mark.parametrize("preset", list(pg.PRESETS))
+def test_every_preset_draws_one_path_per_optimizer(preset):
+    at = open_page(PAGE)
+    at.selectbox(key="pg_preset").set_value(preset).run()
+    assert not at.exception
+    p = pg.PRESETS[preset]
+    assert len(path_traces(charts(at)[0])) == len(p.runs)
+    assert at.number_input(key="pg_steps").value == p.steps
+    assert at.selectbox(key="pg_surface").value == p.surface
+
+
+def test_diverging_lr_is_reported_with_its_step_and_a_smaller_suggestion():
+    at = open_page(PAGE, s="quadratic", runs="sgd:lr=0.2", steps="50", x="-7", y="2")
+    assert not at.exception
+    msg = at.error[0].value
+    assert "diverged at step 12" in msg and "up to step 11" in msg and "lr ≤ 0.02" in msg
+    path = path_traces(charts(at)[0])[0]
+    xs = values(path["x"])
+    assert len(xs) == 12 and np.isfinite(xs).all()  # the finite part: steps 0..11
+
+
+def test_custom_surface_runs_and_says_its_gradient_is_numerical():
+    at = open_page(PAGE, s="custom", expr="x**2 + 10*y**2", runs="sgd:lr=0.05", x="-4", y="2")
+    assert not at.exception and not at.error
+    assert "numerically" in all_text(at)
+    assert len(path_traces(charts(at)[0])) == 1
+
+
+@pytest.mark.parametrize("text", ["__import__('os')", "x.real", "x**1000", "x +"])
+def test_bad_custom_expression_shows_a_message_not_a_traceback(text):
+    at = open_page(PAGE, s="custom", expr=text)
+    assert not at.exception
+    assert at.error and at.error[0].value.startswith("This expression cannot be used")
+    assert not at.get("plotly_chart")
+
+
+def test_malformed_url_falls_back_to_defaults_with_a_note():
+    at = open_page(PAGE, s="nowhere", steps="-5", x="abc", runs="adm:lr=zz", noise="1e9")
+    assert not at.exception
+    note = at.info[0].value
+    for bad in ("s=nowhere", "steps=-5", "x=abc", "runs=adm:lr=zz", "noise=1e9"):
+        assert bad in note
+    assert len(path_traces(charts(at)[0])) == 5  # the default preset
+
+
+def test_url_reproduces_a_setting_exactly():
+    at = open_page(PAGE, s="rosenbrock", x="-1.2", y="1.5", steps="300",
+                   runs="adam:lr=0.02|sgd:lr=0.001|sgd:lr=0.002", k="100")
+    assert not at.exception
+    names = [t["name"] for t in path_traces(charts(at)[0])]
+    assert names == ["1 · adam (lr=0.02)", "2 · sgd (lr=0.001)", "3 · sgd (lr=0.002)"]
+    assert at.slider(key="pg_step").value == 100
+    assert at.query_params["s"] == "rosenbrock" and at.query_params["steps"] == "300"
+
+
+def test_adding_and_removing_optimizers_and_changing_lr():
+    at = open_page(PAGE, runs="sgd:lr=0.01", s="quadratic")
+    add = [b for b in at.button if b.label.startswith("+")][0]
+    add.click().run()
+    assert len(path_traces(charts(at)[0])) == 2  # a copy of the last one
+    at.number_input(key="pg_r1_lr").set_value(0.05).run()
+    assert [t["name"] for t in path_traces(charts(at)[0])][1] == "2 · sgd (lr=0.05)"
+    at.selectbox(key="pg_r1_name").set_value("adam").run()
+    assert [t["name"] for t in path_traces(charts(at)[0])][1] == "2 · adam (lr=0.05)"
+    at.button(key="pg_remove_0").click().run()
+    assert [t["name"] for t in path_traces(charts(at)[0])] == ["1 · adam (lr=0.05)"]
+    assert not at.exception
+
+
+def test_fair_comparison_tunes_each_lr_from_its_sweep():
+    at = open_page(PAGE, s="quadratic", runs="sgd:lr=0.001|adam:lr=0.001", steps="50")
+    at.toggle(key="pg_fair").set_value(True).run()
+    assert not at.exception
+    note = [i.value for i in at.info if i.value.startswith("Fair comparison")][0]
+    best = pg.lr_sweep("quadratic", pg.spec("sgd"), (-7.0, 2.0), 50).best_lr
+    assert f"sgd (lr={best:g})" in note
+    assert len(charts(at)) >= 4  # contour, loss, distance, sweep
+
+
+def test_step_inspector_and_sweep_tab():
+    at = open_page(PAGE, runs="adagrad:lr=0.5,eps=1e-10", s="quadratic", k="0")
+    table = at.dataframe[0].value
+    assert table.iloc[0, 1] == "(-7, 2)" and table.iloc[1, 1] == "(-14, 40)"
+    assert table.iloc[2, 1] == "(0.5, -0.5)"  # AdaGrad's first move is lr per coordinate
+    at.toggle(key="pg_sweep").set_value(True).run()
+    sweep = [c for c in charts(at) if "learning rate" in json.dumps(c["layout"].get("xaxis", {}))]
+    assert sweep and not at.exception
+
+
+def test_japanese_labels():
+    at = open_page(PAGE, lang="ja")
+    assert at.title[0].value == "最適化手法の比較"
+    assert "安定限界" in at.warning[0].value

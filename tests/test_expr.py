@@ -1,0 +1,57 @@
+import numpy as np
+import pytest
+
+import optviz
+from optviz import expr, surfaces
+
+
+@pytest.mark.parametrize("text,ref", [
+    ("x**2 + 10*y**2", lambda x, y: x**2 + 10 * y**2),
+    ("x^2 + 10*y^2", lambda x, y: x**2 + 10 * y**2),
+    ("sin(x)*cos(y) + 0.1*(x**2+y**2)", lambda x, y: np.sin(x) * np.cos(y) + 0.1 * (x**2 + y**2)),
+    ("-exp(-(x**2 + y**2)/2) / sqrt(2*pi)", lambda x, y: -np.exp(-(x**2 + y**2) / 2) / np.sqrt(2 * np.pi)),
+    ("abs(x) + tanh(y) - e", lambda x, y: np.abs(x) + np.tanh(y) - np.e),
+    ("x**-2 + 3", lambda x, y: x**-2.0 + 3),
+    ("7", lambda x, y: 7 + 0 * x),
+])
+def test_expressions_evaluate_like_numpy(text, ref, rng):
+    x, y = rng.uniform(0.5, 2, 50), rng.uniform(-2, 2, 50)
+    np.testing.assert_allclose(expr.parse(text)(x, y), ref(x, y), rtol=1e-12)
+
+
+@pytest.mark.parametrize("text,match", [
+    ("__import__('os').system('ls')", "unknown function|not allowed"),
+    ("x.real", "attribute"),
+    ("os", "unknown name 'os'"),
+    ("open('f')", "unknown function 'open'"),
+    ("x**1000", "too large"),
+    ("2**2**10", "plain number"),
+    ("x**17", "too large"),
+    ("x**y", "plain number"),
+    ("[x, y]", "not allowed"),
+    ("lambda: 1", "not allowed"),
+    ("x if y else 1", "not allowed"),
+    ("'text'", "only numbers"),
+    ("sin(x, y)", "exactly one argument"),
+    ("x +", "cannot read"),
+    ("", "empty"),
+    ("x+" * 150 + "1", "too long"),
+    ("True + x", "only numbers"),
+])
+def test_unsafe_or_malformed_text_is_refused_with_a_message(text, match):
+    with pytest.raises(expr.ExpressionError, match=match):
+        expr.parse(text)
+
+
+def test_custom_surface_runs_with_a_numerical_gradient():
+    s = expr.custom_surface("x**2 + 10*y**2")
+    ref = surfaces.get("quadratic")
+    a = optviz.optimize(s, "sgd", start=(-7, 2), steps=30, lr=0.05)
+    b = optviz.optimize(ref, "sgd", start=(-7, 2), steps=30, lr=0.05)
+    np.testing.assert_allclose(a.points, b.points, rtol=1e-6, atol=1e-8)
+    assert s.numeric_gradient and s.extra["approx_min"] == (0.0, 0.0)
+
+
+def test_expression_that_is_nowhere_finite_is_refused():
+    with pytest.raises(expr.ExpressionError, match="not finite"):
+        expr.custom_surface("log(-1 - x**2)")
