@@ -76,6 +76,15 @@ def apply_preset(preset_id: str) -> None:
     _clear_run_widgets()
 
 
+def _matches_preset(p: pg.Preset) -> bool:
+    ss = st.session_state
+    runs = _runs_from_widgets()
+    return (ss.get("pg_surface") == p.surface and (ss.get("pg_x0"), ss.get("pg_y0")) == p.start
+            and ss.get("pg_steps") == p.steps and ss.get("pg_noise") == p.noise
+            and [r.full_params() for r in runs] == [r.full_params() for r in p.runs]
+            and [r.name for r in runs] == [r.name for r in p.runs])
+
+
 def _on_preset() -> None:
     choice = st.session_state.get("pg_preset")
     if choice in pg.PRESETS:
@@ -136,6 +145,9 @@ def init_state(url: UrlState) -> None:
 def sidebar_controls() -> tuple[Settings, object]:
     """Preset, surface and start in the sidebar; returns the settings and the Surface (or None)."""
     sb = st.sidebar
+    chosen = st.session_state.get("pg_preset")
+    if chosen in pg.PRESETS and not _matches_preset(pg.PRESETS[chosen]):
+        st.session_state["pg_preset"] = ""  # the settings were changed by hand
     sb.selectbox(tr("playground.preset"), ["", *pg.PRESETS], key="pg_preset", on_change=_on_preset,
                  format_func=lambda p: tr(f"playground.preset_{p}") if p else tr("playground.preset_none"))
     sb.selectbox(tr("playground.surface"), [*surfaces.IDS, CUSTOM], key="pg_surface",
@@ -168,7 +180,7 @@ def run_editor() -> list[pg.RunSpec]:
     runs = st.session_state["pg_runs"]
     for i, spec_ in enumerate(runs):
         full = spec_.full_params()
-        cols = st.columns([3, 3, 1.4, 1.4], vertical_alignment="bottom", gap="small")
+        cols = st.columns([3, 2.4, 1], vertical_alignment="bottom", gap="small")
         name = cols[0].selectbox(tr("playground.optimizer"), optimizers.NAMES,
                                  key=UrlState.widget(_run_key(i, "name"), spec_.name),
                                  on_change=_on_name_change, args=(i,),
@@ -179,14 +191,14 @@ def run_editor() -> list[pg.RunSpec]:
         lo, hi = BOUNDS["lr"]
         cols[1].number_input("lr", lo, hi, key=UrlState.widget(_run_key(i, "lr"), full["lr"]),
                              format="%g", step=0.01, label_visibility="visible" if i == 0 else "collapsed")
-        with cols[2].popover("⚙", help=tr("playground.more_params")):
+        with cols[2].popover("", icon=":material/tune:", help=tr("playground.more_params")):
             for p in params:
                 if p != "lr":
                     lo, hi = BOUNDS[p]
                     st.number_input(p, lo, hi, key=UrlState.widget(_run_key(i, p), full.get(p, params[p])),
                                     format="%g", step=0.01 if p != "eps" else 1e-8)
-        cols[3].button("✕", key=f"pg_remove_{i}", on_click=_remove_run, args=(i,),
-                       disabled=len(runs) <= 1, help=tr("playground.remove"))
+            st.button(tr("playground.remove"), key=f"pg_remove_{i}", on_click=_remove_run, args=(i,),
+                      disabled=len(runs) <= 1, icon=":material/delete:")
     st.button(tr("playground.add"), on_click=_add_run, disabled=len(runs) >= pg.MAX_RUNS)
     return _runs_from_widgets()
 

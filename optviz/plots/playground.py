@@ -118,7 +118,7 @@ def _add_playback(fig, results, present, tr):
                                   transition=dict(duration=0))]),
             dict(label=tr("playground.pause"), method="animate",
                  args=[[None], dict(frame=dict(duration=0, redraw=False), mode="immediate")])])],
-        sliders=[dict(active=0, x=0.25, y=1.0, yanchor="bottom", len=0.75, pad=dict(t=0, b=0), currentvalue=dict(prefix=tr("playground.step") + " "),
+        sliders=[dict(active=0, x=0.34, y=1.0, yanchor="bottom", len=0.66, pad=dict(t=0, b=0), currentvalue=dict(prefix=tr("playground.step") + " "),
                       steps=[dict(label=str(int(k)), method="animate",
                                   args=[[str(int(k))], dict(mode="immediate", frame=dict(duration=0, redraw=False))])
                              for k in ks])])

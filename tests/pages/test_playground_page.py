@@ -133,3 +133,13 @@ def test_japanese_labels():
     at = open_page(PAGE, lang="ja")
     assert at.title[0].value == "最適化手法の比較"
     assert "安定限界" in at.warning[0].value
+
+
+def test_preset_selector_follows_hand_changes():
+    at = open_page(PAGE)
+    assert at.selectbox(key="pg_preset").value == pg.DEFAULT_PRESET
+    at.number_input(key="pg_steps").set_value(31).run()
+    assert at.selectbox(key="pg_preset").value == ""
+    at.selectbox(key="pg_preset").set_value("book_ellipse").run()
+    assert at.selectbox(key="pg_preset").value == "book_ellipse"
+    assert [t["name"] for t in path_traces(charts(at)[0])][0] == "1 · sgd (lr=0.95)"
