@@ -1,11 +1,14 @@
 """Run an optimizer on a surface from one start or from many starts at once (vectorized)."""
 from __future__ import annotations
 
+import mmap
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 import numpy as np
 
+from . import kernels as _kernels
 from . import optimizers as _optimizers
 from . import surfaces as _surfaces
 
@@ -27,11 +30,16 @@ class OptimizeResult:
     surface: _surfaces.Surface
     optimizer: _optimizers.Optimizer
     points: np.ndarray
-    losses: np.ndarray
     diverged_at: Any
     noise: float = 0.0
     grads: np.ndarray | None = field(default=None, repr=False)
     states: list | None = field(default=None, repr=False)
+
+    @cached_property
+    def losses(self) -> np.ndarray:
+        """f at every point (computed on first use: a big batched run may never need it)."""
+        with np.errstate(all="ignore"):
+            return self.surface.f(self.points[..., 0], self.points[..., 1])
 
     @property
     def steps(self) -> int:
@@ -83,45 +91,125 @@ def optimize(surface, optimizer, start=None, steps: int = 100, *, noise: float =
     if not (np.isfinite(noise) and noise >= 0):
         raise ValueError(f"noise must be zero or positive, got {noise!r}")
     starts, single = _as_starts(start, surf)
-    k = starts.shape[0]
 
     # Work on a (2, K) array: each coordinate contiguous, so the surface sees plain 1-D arrays.
-    x = np.ascontiguousarray(starts.T)
+    x = np.array(starts.T, order="C")
+    kernel = None if record_states else _kernels.make(opt, x.shape)
+    rng = np.random.default_rng(seed) if noise > 0 else None
+    with np.errstate(all="ignore"):  # diverging runs overflow on purpose; they are caught
+        if kernel is not None:
+            traj, diverged_at = _run_inplace(surf, opt, kernel, x, steps, noise, rng)
+            grads = states = None
+        else:
+            traj, diverged_at, grads, states = _run_pure(surf, opt, x, steps, noise, rng, record_states)
+    points = traj.transpose(0, 2, 1)  # (steps+1, K, 2), a view: no copy of a long trajectory
+
+    if grads is not None:
+        grads = np.ascontiguousarray(grads.transpose(0, 2, 1))
+    if single:
+        return OptimizeResult(surf, opt, points[:, 0, :], int(diverged_at[0]), noise,
+                              None if grads is None else grads[:, 0, :], states)
+    return OptimizeResult(surf, opt, points, diverged_at, noise, grads, states)
+
+
+def _finite_or_mark(x, i, alive, diverged_at, absx) -> np.ndarray | None:
+    """Mark starts whose coordinates left [−bound, bound] (or became NaN) at step i.
+
+    One reduction decides the common case that nothing diverged."""
+    np.abs(x, out=absx)
+    if absx.max() <= DIVERGENCE_BOUND:
+        return None
+    bad = ~(absx <= DIVERGENCE_BOUND).all(axis=0)  # NaN compares False: counted as bad
+    newly = bad & alive
+    diverged_at[newly] = i
+    alive &= ~bad
+    return bad
+
+
+def _alloc_trajectory(shape) -> np.ndarray:
+    """An empty float64 array; a large one is mapped with its pages populated up front, which on
+    Linux costs a fraction of faulting each page in as the loop first writes it."""
+    nbytes = int(np.prod(shape)) * 8
+    populate = getattr(mmap, "MAP_POPULATE", None)
+    if nbytes < (8 << 20) or populate is None:
+        return np.empty(shape)
+    try:
+        buf = mmap.mmap(-1, nbytes, flags=mmap.MAP_PRIVATE | mmap.MAP_ANONYMOUS | populate)
+    except (OSError, ValueError):
+        return np.empty(shape)
+    return np.frombuffer(buf, dtype=np.float64).reshape(shape)  # the array keeps buf alive
+
+
+CHUNK = 8192  # starts per block: a block's working arrays stay in the CPU cache
+
+
+def _run_inplace(surf, opt, kernel, x, steps, noise, rng):
+    """The batched loop with in-place kernels. Many starts without noise run in blocks of CHUNK
+    columns, each block through all steps (every start is independent, so the result is the same)."""
+    k = x.shape[1]
+    traj = _alloc_trajectory((steps + 1, 2, k))
+    scalar = all(np.ndim(v) == 0 for v in opt.hyperparams.values())
+    if k <= 2 * CHUNK or rng is not None or not scalar:
+        return traj, _steps_inplace(surf, kernel, x, steps, noise, rng, traj)
+    diverged_at = np.empty(k, dtype=np.int64)
+    for a in range(0, k, CHUNK):
+        b = min(a + CHUNK, k)
+        xb = np.array(x[:, a:b], order="C")
+        diverged_at[a:b] = _steps_inplace(surf, _kernels.make(opt, xb.shape), xb, steps, noise, rng,
+                                          traj[:, :, a:b])
+    return traj, diverged_at
+
+
+def _steps_inplace(surf, kernel, x, steps, noise, rng, traj):
+    k = x.shape[1]
+    traj[0] = x
+    g = np.empty_like(x)
+    absx = np.empty_like(x)
+    alive = np.ones(k, dtype=bool)
+    diverged_at = np.full(k, -1, dtype=np.int64)
+    grad, step, x0, x1 = surf.grad, kernel.step, x[0], x[1]
+    for i in range(1, steps + 1):
+        g[0], g[1] = grad(x0, x1)
+        if rng is not None:
+            g += noise * rng.standard_normal(g.shape)
+        step(x, g)
+        bad = _finite_or_mark(x, i, alive, diverged_at, absx)
+        if bad is not None:  # park diverged starts at 0 with fresh state; their points become NaN
+            x[:, bad] = 0.0
+            kernel.reset(bad)
+        traj[i] = x
+    if (diverged_at >= 0).any():
+        rows = np.arange(steps + 1)[:, None]
+        gone = (diverged_at >= 0) & (rows >= diverged_at)  # (steps+1, K): from divergence on
+        traj.transpose(1, 0, 2)[:, gone] = np.nan
+    return diverged_at
+
+
+def _run_pure(surf, opt, x, steps, noise, rng, record_states):
+    """The reference loop through the optimizer's pure update (also records states and gradients)."""
+    k = x.shape[1]
     traj = np.empty((steps + 1, 2, k))
     traj[0] = x
     state = opt.init(x)
     alive = np.ones(k, dtype=bool)
     diverged_at = np.full(k, -1, dtype=np.int64)
-    rng = np.random.default_rng(seed) if noise > 0 else None
+    absx = np.empty_like(x)
     grads = np.empty((steps + 1, 2, k)) if record_states else None
     states = [state] if record_states else None
-
-    with np.errstate(all="ignore"):  # diverging runs overflow on purpose; they are caught below
-        for i in range(1, steps + 1):
-            g = np.array(surf.grad(x[0], x[1]), dtype=float).reshape(2, k)
-            if rng is not None:
-                g = g + noise * rng.standard_normal(g.shape)
-            if grads is not None:
-                grads[i - 1] = g
-            x, state = opt.update(x, g, state)
-            bad = ~(np.isfinite(x) & (np.abs(x) <= DIVERGENCE_BOUND)).all(axis=0)
-            if bad.any():
-                newly = bad & alive
-                diverged_at[newly] = i
-                alive &= ~bad
-                x = x.copy()
-                x[:, bad] = np.nan
-            traj[i] = x
-            if states is not None:
-                states.append(state)
+    for i in range(1, steps + 1):
+        g = np.array(surf.grad(x[0], x[1]), dtype=float).reshape(2, k)
+        if rng is not None:
+            g = g + noise * rng.standard_normal(g.shape)
         if grads is not None:
-            grads[steps] = np.array(surf.grad(x[0], x[1]), dtype=float).reshape(2, k)
-        points = np.ascontiguousarray(traj.transpose(0, 2, 1))  # (steps+1, K, 2)
-        losses = surf.f(points[..., 0], points[..., 1])
-
+            grads[i - 1] = g
+        x, state = opt.update(x, g, state)
+        bad = _finite_or_mark(x, i, alive, diverged_at, absx)
+        if bad is not None:
+            x = x.copy()
+            x[:, bad] = np.nan
+        traj[i] = x
+        if states is not None:
+            states.append(state)
     if grads is not None:
-        grads = np.ascontiguousarray(grads.transpose(0, 2, 1))
-    if single:
-        return OptimizeResult(surf, opt, points[:, 0, :], losses[:, 0], int(diverged_at[0]), noise,
-                              None if grads is None else grads[:, 0, :], states)
-    return OptimizeResult(surf, opt, points, losses, diverged_at, noise, grads, states)
+        grads[steps] = np.array(surf.grad(x[0], x[1]), dtype=float).reshape(2, k)
+    return traj, diverged_at, grads, states
