@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 
 import numpy as np
@@ -10,7 +12,9 @@ import streamlit as st
 
 from . import optimizers, surfaces
 from . import playground as pg
+from .basins import basin_map
 from .expr import ExpressionError, custom_surface
+from .plots import playground as plots
 from .ui import UrlState, tr
 
 CUSTOM = "custom"
@@ -240,3 +244,48 @@ def inspector_table(results, labels, k: int) -> dict[str, list[str]]:
         table[label] = ["—" if key not in info else "(" + ", ".join(f"{v:.4g}" for v in
                         np.asarray(info[key], dtype=float).ravel()[:2]) + ")" for key in shown]
     return table
+
+
+_BASINS: OrderedDict = OrderedDict()  # shared by all sessions, like st.cache_resource
+_BASINS_LOCK = threading.Lock()
+
+
+def cached_basin(surface_key: str, run_text: str, steps: int, n: int, progress=None):
+    """Basin maps cached across sessions (st.cache_* cannot drive a progress bar from inside)."""
+    key = (surface_key, run_text, steps, n)
+    with _BASINS_LOCK:
+        if key in _BASINS:
+            _BASINS.move_to_end(key)
+            return _BASINS[key]
+    surface = cached_custom(surface_key[len(CUSTOM) + 1:]) if surface_key.startswith(CUSTOM + ":") \
+        else surface_key
+    bmap = basin_map(surface, pg.parse_runs(run_text)[0].build(), steps, n, progress=progress)
+    with _BASINS_LOCK:
+        _BASINS[key] = bmap
+        while len(_BASINS) > 16:
+            _BASINS.popitem(last=False)
+    return bmap
+
+
+def basin_section(surface, key: str, settings: Settings, runs, labels) -> None:
+    """The basin-of-attraction tab: one or two optimizers mapped over a grid of starts."""
+    if not st.toggle(tr("playground.basin_show"), key="pg_basin"):
+        return
+    c1, c2, c3 = st.columns([3, 2, 2])
+    chosen = c1.multiselect(tr("playground.basin_runs"), list(range(len(runs))), default=[0],
+                            max_selections=2, format_func=lambda i: labels[i], key="pg_basin_runs")
+    n = c2.select_slider(tr("playground.basin_grid"), [25, 50, 100, 150, 200], value=100, key="pg_basin_n")
+    color_by = c3.radio(tr("playground.basin_color"), ["minimum", "steps", "loss"], horizontal=True,
+                        key="pg_basin_color", format_func=lambda c: tr(f"playground.basin_color_{c}"))
+    st.caption(tr("playground.basin_intro", n=n, count=n * n, steps=settings.steps))
+    if not chosen:
+        st.info(tr("playground.basin_none"))
+        return
+    cols = st.columns(len(chosen))
+    for col, i in zip(cols, chosen):
+        bar = col.progress(0.0, text=tr("playground.basin_progress", count=n * n))
+        bmap = cached_basin(key, pg.format_runs([runs[i]]), settings.steps, n,
+                            progress=lambda f, bar=bar: bar.progress(f, text=tr("playground.basin_progress",
+                                                                             count=n * n)))
+        bar.empty()
+        col.plotly_chart(plots.basin_figure(surface, bmap, labels[i], color_by, tr=tr), width="stretch")

@@ -59,9 +59,9 @@ with right:  # why it behaves so: stability limits and divergence
         elif d.regime == "edge":
             st.warning(tr("playground.edge", label=label, limit=d.limit))
 
-tab_inspect, tab_loss, tab_3d, tab_sweep, tab_export = st.tabs(
+tab_inspect, tab_loss, tab_3d, tab_sweep, tab_basin, tab_export = st.tabs(
     [tr("playground.tab_inspect"), tr("playground.tab_loss"), tr("playground.tab_3d"),
-     tr("playground.tab_sweep"), tr("playground.tab_export")])
+     tr("playground.tab_sweep"), tr("playground.tab_basin"), tr("playground.tab_export")])
 with tab_inspect:
     st.caption(tr("playground.inspect_caption", step=k))
     st.dataframe(ui.inspector_table(results, labels, k), width="stretch")
@@ -85,6 +85,8 @@ with tab_sweep:
         st.plotly_chart(plots.lr_sweep_figure(surface, sweeps, labels, limits, tr=tr),
                         width="stretch")
         st.caption(tr("playground.sweep_caption", steps=settings.steps))
+with tab_basin:
+    ui.basin_section(surface, key, settings, runs, labels)
 with tab_export:
     st.download_button(tr("common.download_csv"), pg.to_csv(results, labels),
                        file_name="optviz-trajectories.csv", mime="text/csv")

@@ -194,3 +194,44 @@ def surface_3d(surface, results, labels, *, tr: Translator = english, present=Fa
                                    name=label, line=dict(color=color(i), width=5), marker=dict(size=2)))
     fig.update_layout(scene=dict(xaxis_title="x", yaxis_title="y", zaxis_title=ztitle))
     return style(fig, present=present, height=560)
+
+
+def basin_figure(surface, bmap, title, color_by="minimum", *, tr: Translator = english,
+                 present=False) -> go.Figure:
+    """Each start of the grid coloured by the minimum it reached (or diverged / did not converge),
+    by the steps it needed, or by its final loss."""
+    from ..basins import DIVERGED, NOT_CONVERGED, OTHER
+
+    if color_by == "minimum":
+        specials = [(DIVERGED, "#222222", tr("playground.basin_diverged")),
+                    (NOT_CONVERGED, "#BBBBBB", tr("playground.basin_not_converged")),
+                    (OTHER, "#F2F2F2", tr("playground.basin_other"))]
+        cats = specials + [(i, color(i), tr("playground.basin_minimum", x=m[0], y=m[1]))
+                           for i, m in enumerate(bmap.minima)]
+        index = {c[0]: j for j, c in enumerate(cats)}
+        z = np.vectorize(index.get)(bmap.label).astype(np.int16)
+        n = len(cats)
+        scale = [[v, c[1]] for j, c in enumerate(cats) for v in (j / n, (j + 1) / n)]
+        shares = bmap.shares()
+        text = {j: f"{c[2]} ({100 * shares.get(c[0], 0):.0f}%)" for j, c in enumerate(cats)}
+        fig = go.Figure(go.Heatmap(x=bmap.xs, y=bmap.ys, z=z, zmin=-0.5, zmax=n - 0.5, colorscale=scale,
+                                   colorbar=dict(tickvals=list(range(n)), ticktext=[text[j] for j in range(n)],
+                                                 thickness=12),
+                                   hovertemplate="(%{x:.2f}, %{y:.2f})<extra></extra>"))
+    else:
+        values = bmap.steps_needed if color_by == "steps" else bmap.final_loss
+        ctitle = tr("playground.basin_steps") if color_by == "steps" else tr("playground.basin_loss")
+        if color_by == "loss":
+            values = np.log10(np.maximum(values - np.nanmin(values), 0) + 1e-12)
+        fig = go.Figure(go.Heatmap(x=bmap.xs, y=bmap.ys, z=values.astype(np.float32), colorscale="Viridis",
+                                   colorbar=dict(title=dict(text=ctitle, side="right"), thickness=12),
+                                   hovertemplate="(%{x:.2f}, %{y:.2f}): %{z:.3g}<extra></extra>"))
+    if bmap.minima:
+        m = np.array(bmap.minima)
+        fig.add_trace(go.Scatter(x=m[:, 0], y=m[:, 1], mode="markers", showlegend=False, hoverinfo="skip",
+                                 marker=dict(symbol="star", size=13, color="white",
+                                             line=dict(color="black", width=1))))
+    (x0, x1), (y0, y1) = surface.view
+    fig.update_xaxes(range=[x0, x1], title="x", constrain="domain")
+    fig.update_yaxes(range=[y0, y1], title="y", scaleanchor="x", scaleratio=1, constrain="domain")
+    return style(fig, present=present, height=460, title=title)

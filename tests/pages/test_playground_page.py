@@ -143,3 +143,17 @@ def test_preset_selector_follows_hand_changes():
     at.selectbox(key="pg_preset").set_value("book_ellipse").run()
     assert at.selectbox(key="pg_preset").value == "book_ellipse"
     assert [t["name"] for t in path_traces(charts(at)[0])][0] == "1 · sgd (lr=0.95)"
+
+
+def test_basin_map_colours_every_start_of_the_grid():
+    at = open_page(PAGE, s="himmelblau", runs="sgd:lr=0.01|adam:lr=0.05", steps="200")
+    at.toggle(key="pg_basin").set_value(True).run()
+    at.select_slider(key="pg_basin_n").set_value(25).run()
+    at.multiselect(key="pg_basin_runs").set_value([0, 1]).run()
+    assert not at.exception
+    heat = [c for c in charts(at) if c["data"][0]["type"] == "heatmap"]
+    assert len(heat) == 2
+    z = values(heat[0]["data"][0]["z"])
+    assert z.size == 25 * 25
+    ticks = heat[0]["data"][0]["colorbar"]["ticktext"]
+    assert any(t.startswith("minimum (3.00, 2.00)") for t in ticks)
