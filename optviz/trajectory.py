@@ -160,24 +160,33 @@ def _run_inplace(surf, opt, kernel, x, steps, noise, rng):
     return traj, diverged_at
 
 
+CHECK_EVERY = 8  # steps between divergence checks (each check scans every stored step since the last)
+
+
 def _steps_inplace(surf, kernel, x, steps, noise, rng, traj):
     k = x.shape[1]
     traj[0] = x
     g = np.empty_like(x)
-    absx = np.empty_like(x)
     alive = np.ones(k, dtype=bool)
     diverged_at = np.full(k, -1, dtype=np.int64)
     grad, step, x0, x1 = surf.grad, kernel.step, x[0], x[1]
+    checked = 0  # steps 0..checked are known to be finite and in bounds (or already marked)
     for i in range(1, steps + 1):
         g[0], g[1] = grad(x0, x1)
         if rng is not None:
             g += noise * rng.standard_normal(g.shape)
         step(x, g)
-        bad = _finite_or_mark(x, i, alive, diverged_at, absx)
-        if bad is not None:  # park diverged starts at 0 with fresh state; their points become NaN
-            x[:, bad] = 0.0
-            kernel.reset(bad)
         traj[i] = x
+        if i - checked == CHECK_EVERY or i == steps:
+            window = np.abs(traj[checked + 1:i + 1])  # (w, 2, K)
+            if not window.max() <= DIVERGENCE_BOUND:  # NaN fails this test too
+                bad_rows = ~(window <= DIVERGENCE_BOUND).all(axis=1)  # (w, K)
+                newly = bad_rows.any(axis=0) & alive
+                diverged_at[newly] = checked + 1 + np.argmax(bad_rows[:, newly], axis=0)
+                alive &= ~newly
+                x[:, newly] = 0.0  # park diverged starts with fresh state; their points become NaN
+                kernel.reset(newly)
+            checked = i
     if (diverged_at >= 0).any():
         rows = np.arange(steps + 1)[:, None]
         gone = (diverged_at >= 0) & (rows >= diverged_at)  # (steps+1, K): from divergence on

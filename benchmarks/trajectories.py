@@ -1,0 +1,79 @@
+"""Trajectories: optviz's batched `optimize` against torch.optim with autograd on a (K, 2) tensor,
+and against the memory-bandwidth bound (one numpy `a += b` pass over the same (2, K) arrays).
+Both sides store the whole trajectory."""
+from __future__ import annotations
+
+import numpy as np
+
+import optviz
+from optviz import surfaces
+
+from .common import best_time, have_torch, table
+
+CASES = [(1, 100), (1, 1000), (100, 100), (100, 1000), (10_000, 100), (10_000, 1000),
+         (250_000, 100), (250_000, 1000)]
+TORCH = {"sgd": lambda t, p: t.optim.SGD(p, lr=1e-3),
+         "momentum": lambda t, p: t.optim.SGD(p, lr=1e-3, momentum=0.9),
+         "nesterov": lambda t, p: t.optim.SGD(p, lr=1e-3, momentum=0.9, nesterov=True),
+         "adagrad": lambda t, p: t.optim.Adagrad(p, lr=0.01),
+         "rmsprop": lambda t, p: t.optim.RMSprop(p, lr=1e-3),
+         "adam": lambda t, p: t.optim.Adam(p, lr=1e-3),
+         "adamw": lambda t, p: t.optim.AdamW(p, lr=1e-3)}
+HP = {"sgd": dict(lr=1e-3), "momentum": dict(lr=1e-3), "nesterov": dict(lr=1e-3),
+      "adagrad": dict(lr=0.01), "rmsprop": dict(lr=1e-3), "adam": dict(lr=1e-3), "adamw": dict(lr=1e-3)}
+
+
+def starts(k: int) -> np.ndarray:
+    return np.random.default_rng(0).uniform(-2, 2, (k, 2))
+
+
+def run_optviz(name, k, n):
+    s = starts(k)
+    return best_time(lambda: optviz.optimize("rosenbrock", name, s if k > 1 else s[0], n, **HP[name]),
+                     repeat=3 if k * n <= 10_000_000 else 1)
+
+
+def run_torch(name, k, n):
+    import torch
+
+    def go():
+        p = torch.tensor(starts(k), dtype=torch.float64, requires_grad=True)
+        opt = TORCH[name](torch, [p])
+        traj = torch.empty((n + 1, k, 2), dtype=torch.float64)
+        traj[0] = p.detach()
+        for i in range(n):
+            opt.zero_grad()
+            x, y = p[:, 0], p[:, 1]
+            ((1 - x) ** 2 + 100 * (y - x * x) ** 2).sum().backward()
+            opt.step()
+            traj[i + 1] = p.detach()
+    return best_time(go, repeat=3 if k * n <= 10_000_000 else 1)
+
+
+def bandwidth_pass(k: int) -> float:
+    a, b = np.ones((2, k)), np.ones((2, k))
+    reps = max(10, 2_000_000 // k)
+    return best_time(lambda: [np.add(a, b, out=a) for _ in range(reps)]) / reps
+
+
+def main(quick: bool = False) -> str:
+    names = ["adam", "sgd", "momentum"] if quick else list(TORCH)
+    cases = CASES[:6] if quick else CASES
+    torch_ok = have_torch()
+    rows = []
+    for k, n in cases:
+        for name in names if (k, n) in ((100, 1000), (10_000, 1000)) else ["adam"]:
+            ours = run_optviz(name, k, n)
+            theirs = run_torch(name, k, n) if torch_ok else float("nan")
+            passes = ours / n / bandwidth_pass(k) if k >= 10_000 else float("nan")
+            rows.append([name, f"{k:,}", n, f"{ours * 1e3:.1f}", f"{ours / n * 1e6:.1f}",
+                         f"{theirs * 1e3:.1f}" if torch_ok else "—",
+                         f"**{theirs / ours:.1f}×**" if torch_ok else "—",
+                         f"{passes:.0f}" if passes == passes else "—"])
+            print("trajectories", rows[-1], flush=True)
+    return table(["optimizer", "K starts", "N steps", "optviz ms", "µs/step", "torch.optim ms",
+                  "speed-up", "bandwidth passes/step"], rows)
+
+
+if __name__ == "__main__":
+    print(main())
