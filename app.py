@@ -5,8 +5,10 @@ import streamlit as st
 
 from optviz import ui
 
-st.set_page_config(page_title="optviz", page_icon="📉", layout="wide")
+st.set_page_config(page_title="optviz", page_icon="📉", layout="wide",
+                   initial_sidebar_state="collapsed" if ui.presentation_from_url() else "auto")
 ui.language_selector()
+ui.presentation_toggle()
 
 # (file, catalog key of its title, icon, URL path); a page appears once its file exists.
 PAGES = [

@@ -48,6 +48,50 @@ def tr(key: str, **fmt) -> str:
     return i18n.t(key, current_lang(), **fmt)
 
 
+# --- presentation mode (projector) -------------------------------------------------------------
+
+_PRESENT_KEY = "present"
+_PRESENT_CSS = """<style>
+html, body, [data-testid="stAppViewContainer"] { font-size: 21px; }
+[data-testid="stMarkdownContainer"] p, [data-testid="stMarkdownContainer"] li { font-size: 1.15rem; }
+h1 { font-size: 2.6rem !important; }
+</style>"""
+
+
+def presentation_from_url() -> bool:
+    """Presentation mode as asked by the URL (``?present=1``), for ``st.set_page_config``."""
+    return st.session_state.get(_PRESENT_KEY, st.query_params.get("present") in ("1", "true"))
+
+
+def presentation_toggle() -> bool:
+    """Sidebar switch for larger fonts and lines and taller figures; kept in the URL."""
+    if _PRESENT_KEY not in st.session_state:
+        st.session_state[_PRESENT_KEY] = presentation_from_url()
+    on = st.sidebar.toggle(tr("sidebar.presentation"), key=_PRESENT_KEY, help=tr("sidebar.presentation_help"))
+    if on:
+        st.query_params["present"] = "1"
+        st.html(_PRESENT_CSS)
+    elif "present" in st.query_params:
+        del st.query_params["present"]
+    return on
+
+
+def presenting() -> bool:
+    return bool(st.session_state.get(_PRESENT_KEY, False))
+
+
+def chart(fig, **kwargs):
+    """``st.plotly_chart`` with the app's defaults; in presentation mode fonts, lines and the figure
+    grow so that one figure fills a projector screen."""
+    if presenting():
+        from .plots.common import presentation
+
+        presentation(fig)
+    kwargs.setdefault("width", "stretch")
+    kwargs.setdefault("config", {"displaylogo": False})
+    return st.plotly_chart(fig, **kwargs)
+
+
 # --- settings in the URL -------------------------------------------------------------------------
 
 class UrlState:
@@ -129,7 +173,7 @@ class UrlState:
                 return repr(v)
             return str(v)
 
-        for k in [k for k in st.query_params if k.startswith(self.prefix) and k != "lang"]:
+        for k in [k for k in st.query_params if k.startswith(self.prefix) and k not in ("lang", "present")]:
             if k[len(self.prefix):] not in values:
                 del st.query_params[k]
         st.query_params.update({self.prefix + k: fmt(v) for k, v in values.items()})

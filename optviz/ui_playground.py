@@ -15,7 +15,7 @@ from . import playground as pg
 from .basins import basin_map
 from .expr import ExpressionError, custom_surface
 from .plots import playground as plots
-from .ui import UrlState, tr
+from .ui import UrlState, chart, tr
 
 CUSTOM = "custom"
 DEFAULT_EXPR = "sin(x)*cos(y) + 0.1*(x**2 + y**2)"
@@ -288,4 +288,5 @@ def basin_section(surface, key: str, settings: Settings, runs, labels) -> None:
                             progress=lambda f, bar=bar: bar.progress(f, text=tr("playground.basin_progress",
                                                                              count=n * n)))
         bar.empty()
-        col.plotly_chart(plots.basin_figure(surface, bmap, labels[i], color_by, tr=tr), width="stretch")
+        with col:
+            chart(plots.basin_figure(surface, bmap, labels[i], color_by, tr=tr))

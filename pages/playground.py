@@ -5,7 +5,7 @@ import streamlit as st
 from optviz import playground as pg
 from optviz import ui_playground as ui
 from optviz.plots import playground as plots
-from optviz.ui import UrlState, tr
+from optviz.ui import UrlState, chart, tr
 
 st.title(tr("playground.title"))
 url = UrlState()
@@ -37,9 +37,9 @@ with left:  # the contour with trajectories, the playback step and the click-to-
     if st.session_state.get("pg_step", 0) > settings.steps:
         st.session_state["pg_step"] = settings.steps
     k = int(st.session_state.get("pg_step", 0))
-    st.plotly_chart(plots.contour_with_paths(surface, results, labels, step=k, tr=tr),
+    chart(plots.contour_with_paths(surface, results, labels, step=k, tr=tr),
                     width="stretch", key="pg_chart", on_select=ui._on_chart_select,
-                    selection_mode="points", config={"displaylogo": False})
+                    selection_mode="points")
     st.slider(tr("playground.inspect_step"), 0, settings.steps, key="pg_step")
     st.caption(tr("playground.click_tip"))
 
@@ -64,10 +64,10 @@ tab_inspect, tab_loss, tab_3d, tab_sweep, tab_basin, tab_export = st.tabs(
      tr("playground.tab_sweep"), tr("playground.tab_basin"), tr("playground.tab_export")])
 with tab_inspect:
     st.caption(tr("playground.inspect_caption", step=k))
-    st.dataframe(ui.inspector_table(results, labels, k), width="stretch")
+    st.dataframe(ui.inspector_table(results, labels, k))
 with tab_loss:
-    st.plotly_chart(plots.loss_curves(surface, results, labels, tr=tr), width="stretch")
-    st.plotly_chart(plots.distance_curves(surface, results, labels, tr=tr), width="stretch")
+    chart(plots.loss_curves(surface, results, labels, tr=tr))
+    chart(plots.distance_curves(surface, results, labels, tr=tr))
     summary = [pg.diagnose(surface, s, r) for s, r in zip(runs, results)]
     st.dataframe({tr("playground.col_run"): labels,
                   tr("playground.col_final_loss"): [d.final_loss for d in summary],
@@ -76,13 +76,13 @@ with tab_loss:
                                                   for d in summary]}, hide_index=True)
 with tab_3d:
     if st.toggle(tr("playground.show_3d"), key="pg_3d"):
-        st.plotly_chart(plots.surface_3d(surface, results, labels, tr=tr), width="stretch")
+        chart(plots.surface_3d(surface, results, labels, tr=tr))
 with tab_sweep:
     if sweeps is not None or st.toggle(tr("playground.compute_sweep"), key="pg_sweep"):
         sweeps = sweeps or [ui.cached_sweep(key, pg.format_runs([r]), settings.start, settings.steps)
                             for r in runs]
         limits = [pg.stability_limit(surface, r) for r in runs]
-        st.plotly_chart(plots.lr_sweep_figure(surface, sweeps, labels, limits, tr=tr),
+        chart(plots.lr_sweep_figure(surface, sweeps, labels, limits, tr=tr),
                         width="stretch")
         st.caption(tr("playground.sweep_caption", steps=settings.steps))
 with tab_basin:

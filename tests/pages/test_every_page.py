@@ -1,4 +1,5 @@
 """Every file under pages/ opens without an exception, in English and in Japanese."""
+import json
 import re
 
 import pytest
@@ -32,3 +33,22 @@ def test_home_links_to_the_pages_that_exist():
     at = open_page()
     assert not at.exception
     assert "optviz" in at.title[0].value
+
+
+@pytest.mark.parametrize("page_file", PAGE_FILES)
+def test_presentation_mode_from_the_url_enlarges_figures(page_file):
+    at = open_page(page_file, present="1")
+    assert not at.exception
+    assert at.toggle(key="present").value is True
+    for c in at.get("plotly_chart"):
+        layout = json.loads(c.proto.spec)["layout"]
+        assert layout["font"]["size"] >= 20 and layout["height"] >= 620, (
+            "draw figures with optviz.ui.chart(fig), not st.plotly_chart, so presentation mode applies")
+
+
+def test_presentation_mode_is_kept_in_the_url():
+    at = open_page("home.py")
+    at.toggle(key="present").set_value(True).run()
+    assert at.query_params["present"] == "1"
+    at.toggle(key="present").set_value(False).run()
+    assert "present" not in at.query_params

@@ -1,0 +1,68 @@
+"""Pages: script time of a rerun under AppTest (default settings, and each page's heaviest preset)
+and the figure payload each page sends (bytes of plotly JSON)."""
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from streamlit.testing.v1 import AppTest
+
+from .common import table
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def open_page(page: str) -> AppTest:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    at.run()
+    at.switch_page(f"pages/{page}")
+    at.run()
+    return at
+
+
+def rerun_time(at: AppTest, repeat: int = 5) -> float:
+    best = float("inf")
+    for _ in range(repeat):
+        t = time.perf_counter()
+        at.run()
+        best = min(best, time.perf_counter() - t)
+    return best
+
+
+def payload(at: AppTest) -> int:
+    return sum(len(c.proto.spec) for c in at.get("plotly_chart"))
+
+
+def preset_box(at: AppTest):
+    boxes = [b for b in at.selectbox if b.key and b.key.endswith("preset")]
+    return boxes[0] if boxes else None
+
+
+def main(quick: bool = False) -> str:
+    rows = []
+    for path in sorted((ROOT / "pages").glob("*.py")):
+        at = open_page(path.name)
+        if at.exception:
+            rows.append([path.name, "exception", "", "", ""])
+            continue
+        default_t, default_b = rerun_time(at), payload(at)
+        heavy = ("—", 0.0, 0)
+        box = preset_box(at)
+        if box is not None and not quick:
+            for option in [o for o in box.options if o]:
+                at = open_page(path.name)
+                box = preset_box(at)
+                box.set_value(option).run()  # first run after the change computes (cache miss)
+                t, b = rerun_time(at, 3), payload(at)
+                if t > heavy[1]:
+                    heavy = (option, t, b)
+        rows.append([path.name, f"{default_t * 1e3:.0f}", f"{default_b / 1e3:.0f}",
+                     heavy[0] if heavy[0] == "—" else f"{heavy[0]}: {heavy[1] * 1e3:.0f} ms",
+                     f"{heavy[2] / 1e3:.0f}" if heavy[2] else "—"])
+        print("pages", rows[-1], flush=True)
+    return table(["page", "default rerun ms", "default figures kB", "heaviest preset (rerun)",
+                  "its figures kB"], rows)
+
+
+if __name__ == "__main__":
+    print(main())

@@ -1,0 +1,48 @@
+"""`make bench`: every benchmark, side by side on this machine, written to benchmarks/RESULTS.md.
+
+    python -m benchmarks.run [--quick] [--only trajectories,pages,mlp,memory,load]
+"""
+from __future__ import annotations
+
+import argparse
+import datetime
+import importlib
+import os
+import platform
+from pathlib import Path
+
+SECTIONS = {
+    "trajectories": ("Trajectories: K starts × N steps on Rosenbrock", "benchmarks.trajectories"),
+    "mlp": ("MLP training", "benchmarks.bench_mlp"),
+    "pages": ("Pages: rerun script time and figure payload", "benchmarks.pages"),
+    "memory": ("Memory: the largest basin map", "benchmarks.memory"),
+    "load": ("Capacity: concurrent sessions on one server", "benchmarks.load"),
+}
+OUT = Path(__file__).with_name("RESULTS.md")
+NOTES = Path(__file__).with_name("NOTES.md")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--quick", action="store_true")
+    ap.add_argument("--only", default=",".join(SECTIONS))
+    args = ap.parse_args()
+    parts = [f"# Benchmark results\n\nMeasured {datetime.date.today()} on {platform.machine()}, "
+             f"{os.cpu_count()} cores, Python {platform.python_version()} by `make bench`"
+             f"{' --quick' if args.quick else ''}. Ratios are measured side by side in the same run.\n"]
+    for key in args.only.split(","):
+        title, module = SECTIONS[key]
+        try:
+            mod = importlib.import_module(module)
+        except ImportError as e:
+            parts.append(f"## {title}\n\n(skipped: {e})\n")
+            continue
+        parts.append(f"## {title}\n\n{(mod.__doc__ or '').strip()}\n\n{mod.main(quick=args.quick)}\n")
+    if NOTES.exists():
+        parts.append(NOTES.read_text(encoding="utf-8"))
+    OUT.write_text("\n".join(parts), encoding="utf-8")
+    print(f"wrote {OUT}")
+
+
+if __name__ == "__main__":
+    main()
