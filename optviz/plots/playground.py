@@ -39,46 +39,50 @@ def _finite_path(res, j=None):
 
 def contour_with_paths(surface, results, labels, *, step=None, tr: Translator = english,
                        present=False, clickable=True, animate=True) -> go.Figure:
+    """Contour of the surface with each run's path (start ●, end ◆, ✕ where it diverged), the
+    minima (★), an invisible grid that turns a click into a start point, and client-side playback.
+
+    Built from plain dicts without plotly's per-property validation: this figure is redrawn on
+    every widget change, and validation would cost more than everything else in the rerun."""
     xs, ys, Z = _grid(surface)
     zplot, ztitle = _levels(surface, Z)
-    fig = go.Figure(go.Contour(
-        x=xs, y=ys, z=zplot.astype(np.float32), colorscale=[[0, "#FFFFFF"], [1, "#B9CFE4"]],
-        ncontours=28, line=dict(width=0.7, color="#8FA8C0"), hoverinfo="skip",
-        showscale=False, name=ztitle))
+    data = [dict(type="contour", x=xs, y=ys, z=zplot.astype(np.float32),
+                 colorscale=[[0, "#FFFFFF"], [1, "#B9CFE4"]], ncontours=28,
+                 line=dict(width=0.7, color="#8FA8C0"), hoverinfo="skip", showscale=False, name=ztitle)]
     if clickable:
         (x0, x1), (y0, y1) = surface.view
         cx, cy = np.meshgrid(np.linspace(x0, x1, CLICK_GRID), np.linspace(y0, y1, CLICK_GRID))
-        fig.add_trace(go.Scatter(
-            x=cx.ravel().round(4), y=cy.ravel().round(4), mode="markers", name="click",
-            marker=dict(size=14, opacity=0), showlegend=False,
-            hovertemplate=tr("playground.click_hover") + "<extra></extra>"))
+        data.append(dict(type="scatter", x=cx.ravel().round(4), y=cy.ravel().round(4), mode="markers",
+                         name="click", marker=dict(size=14, opacity=0), showlegend=False,
+                         hovertemplate=tr("playground.click_hover") + "<extra></extra>"))
     for i, (res, label) in enumerate(zip(results, labels)):
         path, last = _finite_path(res)
         idx = downsample_index(len(path), MAX_PATH_POINTS)
-        fig.add_trace(go.Scatter(
-            x=path[idx, 0], y=path[idx, 1], mode="lines+markers", name=label, legendgroup=str(i),
-            line=dict(color=color(i), width=2.5), marker=dict(size=4),
-            customdata=idx, hovertemplate=label + "<br>" + tr("playground.hover_step") + "<extra></extra>"))
+        data.append(dict(type="scatter", x=path[idx, 0], y=path[idx, 1], mode="lines+markers", name=label,
+                         legendgroup=str(i), line=dict(color=color(i), width=2.5), marker=dict(size=4),
+                         customdata=idx,
+                         hovertemplate=label + "<br>" + tr("playground.hover_step") + "<extra></extra>"))
         end_symbol = "x" if res.diverged_at >= 0 else "diamond"
-        fig.add_trace(go.Scatter(
-            x=[path[0, 0], path[-1, 0]], y=[path[0, 1], path[-1, 1]], mode="markers",
-            legendgroup=str(i), showlegend=False, hoverinfo="skip",
-            marker=dict(color=color(i), size=[9, 13], symbol=["circle", end_symbol],
-                        line=dict(color="white", width=1))))
+        data.append(dict(type="scatter", x=[path[0, 0], path[-1, 0]], y=[path[0, 1], path[-1, 1]],
+                         mode="markers", legendgroup=str(i), showlegend=False, hoverinfo="skip",
+                         marker=dict(color=color(i), size=[9, 13], symbol=["circle", end_symbol],
+                                     line=dict(color="white", width=1))))
     minima = list(surface.minima) or ([surface.extra["approx_min"]] if "approx_min" in surface.extra else [])
     if minima:
         m = np.array(minima)
-        fig.add_trace(go.Scatter(x=m[:, 0], y=m[:, 1], mode="markers", name=tr("playground.minimum"),
-                                 marker=dict(symbol="star", size=16, color="#D62728",
-                                             line=dict(color="white", width=1))))
-    if step is not None and results:
-        fig.add_trace(_position_trace(results, step, present))
-        if animate:
-            _add_playback(fig, results, present, tr)
+        data.append(dict(type="scatter", x=m[:, 0], y=m[:, 1], mode="markers", name=tr("playground.minimum"),
+                         marker=dict(symbol="star", size=16, color="#D62728", line=dict(color="white", width=1))))
     (x0, x1), (y0, y1) = surface.view
-    fig.update_xaxes(range=[x0, x1], title="x", constrain="domain")
-    fig.update_yaxes(range=[y0, y1], title="y", scaleanchor="x", scaleratio=1, constrain="domain")
-    fig.update_layout(clickmode="event+select", dragmode="zoom")
+    layout = dict(xaxis=dict(range=[x0, x1], title=dict(text="x"), constrain="domain"),
+                  yaxis=dict(range=[y0, y1], title=dict(text="y"), scaleanchor="x", scaleratio=1,
+                             constrain="domain"),
+                  clickmode="event+select", dragmode="zoom")
+    frames = None
+    if step is not None and results:
+        data.append(_position_trace(results, step, present))
+        if animate:
+            frames = _add_playback(layout, len(data) - 1, results, tr)
+    fig = go.Figure(dict(data=data, layout=layout, frames=frames or []), _validate=False)
     style(fig, present=present, height=540)
     fig.update_layout(legend=dict(orientation="h", yanchor="top", y=-0.12, x=0))
     return fig
@@ -95,33 +99,42 @@ def _positions(results, k):
 
 def _position_trace(results, k, present):
     xs, ys = _positions(results, k)
-    return go.Scatter(x=xs, y=ys, mode="markers", name="step", showlegend=False, hoverinfo="skip",
-                      marker=dict(size=20 if present else 15, color=[color(i) for i in range(len(results))],
-                                  line=dict(color="black", width=2)))
+    return dict(type="scatter", x=xs, y=ys, mode="markers", name="step", showlegend=False, hoverinfo="skip",
+                marker=dict(size=20 if present else 15, color=[color(i) for i in range(len(results))],
+                            line=dict(color="black", width=2)))
 
 
-def _add_playback(fig, results, present, tr):
+def _add_playback(layout, trace_index, results, tr) -> list:
     """Client-side animation of the current positions: instant, no server round trip."""
     steps = max(r.steps for r in results)
     ks = downsample_index(steps + 1, MAX_FRAMES)
-    trace_index = len(fig.data) - 1
     frames = []
     for k in ks:
         xs, ys = _positions(results, int(k))
-        frames.append(go.Frame(name=str(int(k)), data=[go.Scatter(x=xs, y=ys)], traces=[trace_index]))
-    fig.frames = frames
-    fig.update_layout(
-        updatemenus=[dict(type="buttons", showactive=False, x=0, y=1.02, xanchor="left", yanchor="bottom",
-                          direction="left", buttons=[
-            dict(label="▶ " + tr("playground.play"), method="animate",
-                 args=[None, dict(frame=dict(duration=120, redraw=False), fromcurrent=True,
-                                  transition=dict(duration=0))]),
-            dict(label=tr("playground.pause"), method="animate",
-                 args=[[None], dict(frame=dict(duration=0, redraw=False), mode="immediate")])])],
-        sliders=[dict(active=0, x=0.34, y=1.0, yanchor="bottom", len=0.66, pad=dict(t=0, b=0), currentvalue=dict(prefix=tr("playground.step") + " "),
-                      steps=[dict(label=str(int(k)), method="animate",
-                                  args=[[str(int(k))], dict(mode="immediate", frame=dict(duration=0, redraw=False))])
-                             for k in ks])])
+        frames.append(dict(name=str(int(k)), data=[dict(type="scatter", x=xs, y=ys)], traces=[trace_index]))
+    layout["updatemenus"] = [dict(
+        type="buttons", showactive=False, x=0, y=1.02, xanchor="left", yanchor="bottom", direction="left",
+        buttons=[dict(label="▶ " + tr("playground.play"), method="animate",
+                      args=[None, dict(frame=dict(duration=120, redraw=False), fromcurrent=True,
+                                       transition=dict(duration=0))]),
+                 dict(label=tr("playground.pause"), method="animate",
+                      args=[[None], dict(frame=dict(duration=0, redraw=False), mode="immediate")])])]
+    layout["sliders"] = [dict(
+        active=0, x=0.34, y=1.0, yanchor="bottom", len=0.66, pad=dict(t=0, b=0),
+        currentvalue=dict(prefix=tr("playground.step") + " "),
+        steps=[dict(label=str(int(k)), method="animate",
+                    args=[[str(int(k))], dict(mode="immediate", frame=dict(duration=0, redraw=False))])
+               for k in ks])]
+    return frames
+
+
+def _lines(traces, xtitle, ytitle, log, title, present) -> go.Figure:
+    """A line chart from (x, y, name, colour) tuples, without per-property validation."""
+    data = [dict(type="scatter", x=x, y=y, mode="lines", name=name, line=dict(color=c)) for x, y, name, c in traces]
+    layout = dict(xaxis=dict(title=dict(text=xtitle)),
+                  yaxis=dict(title=dict(text=ytitle), type="log" if log else "linear", exponentformat="power"))
+    return style(go.Figure(dict(data=data, layout=layout), _validate=False), present=present, height=360,
+                 title=title)
 
 
 def _gap(surface, losses):
@@ -133,29 +146,24 @@ def _gap(surface, losses):
 
 
 def loss_curves(surface, results, labels, *, tr: Translator = english, present=False) -> go.Figure:
-    fig = go.Figure()
-    log = True
+    traces, log = [], True
     for i, (res, label) in enumerate(zip(results, labels)):
         y, gap = _gap(surface, res.losses)
         log = log and gap
         idx = downsample_index(len(y), MAX_PATH_POINTS)
-        fig.add_trace(go.Scatter(x=idx, y=y[idx], mode="lines", name=label, line=dict(color=color(i))))
-    fig.update_xaxes(title=tr("playground.step"))
-    fig.update_yaxes(title=tr("playground.loss_gap") if log else tr("playground.loss"),
-                     type="log" if log else "linear", exponentformat="power")
-    return style(fig, present=present, height=360, title=tr("playground.loss_title"))
+        traces.append((idx, y[idx], label, color(i)))
+    return _lines(traces, tr("playground.step"), tr("playground.loss_gap") if log else tr("playground.loss"),
+                  log, tr("playground.loss_title"), present)
 
 
 def distance_curves(surface, results, labels, *, tr: Translator = english, present=False) -> go.Figure:
-    fig = go.Figure()
+    traces = []
     for i, (res, label) in enumerate(zip(results, labels)):
         d = surface.distance_to_minimum(res.points[:, 0], res.points[:, 1])
         idx = downsample_index(len(d), MAX_PATH_POINTS)
-        fig.add_trace(go.Scatter(x=idx, y=np.maximum(d[idx], 1e-16), mode="lines", name=label,
-                                 line=dict(color=color(i))))
-    fig.update_xaxes(title=tr("playground.step"))
-    fig.update_yaxes(title=tr("playground.distance"), type="log", exponentformat="power")
-    return style(fig, present=present, height=360, title=tr("playground.distance_title"))
+        traces.append((idx, np.maximum(d[idx], 1e-16), label, color(i)))
+    return _lines(traces, tr("playground.step"), tr("playground.distance"), True,
+                  tr("playground.distance_title"), present)
 
 
 def lr_sweep_figure(surface, sweeps, labels, limits, *, tr: Translator = english,

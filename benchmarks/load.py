@@ -1,0 +1,119 @@
+"""Capacity: N concurrent browser sessions (headless Chromium) against one local server, each
+changing the playground's settings; reports the redraw latency (median, 95th percentile) and the
+server's memory. Localhost only, bounded in sessions, changes and time."""
+from __future__ import annotations
+
+import asyncio
+import os
+import random
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+from .common import table
+
+ROOT = Path(__file__).resolve().parents[1]
+CHROMIUM = "/usr/bin/chromium"
+FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+CHANGES = 5
+DEADLINE_S = 240
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def rss_mb(pid: int) -> float:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return float("nan")
+
+
+def start_server(port: int) -> subprocess.Popen:
+    proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
+                             "--server.address", "127.0.0.1", "--server.headless", "true"],
+                            cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    for _ in range(120):
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=1)
+            return proc
+        except OSError:
+            time.sleep(0.5)
+    proc.kill()
+    raise RuntimeError("the server did not come up")
+
+
+async def session(browser, url: str, seed: int, latencies: list) -> None:
+    rng = random.Random(seed)
+    ctx = await browser.new_context(viewport={"width": 1280, "height": 900})
+    page = await ctx.new_page()
+    await page.goto(url + "/playground")
+    await page.wait_for_selector('[data-testid="stPlotlyChart"]', timeout=60_000)
+    box = page.get_by_label("Steps")
+    for _ in range(CHANGES):
+        steps = rng.randint(20, 400)
+        t = time.perf_counter()
+        await box.fill(str(steps))
+        await box.press("Enter")
+        await page.wait_for_url(f"**steps={steps}**", timeout=60_000)  # the rerun has finished
+        latencies.append(time.perf_counter() - t)
+        await asyncio.sleep(rng.uniform(0.2, 1.0))  # a person looks at the result
+    await ctx.close()
+
+
+async def run(n: int, url: str, pid: int) -> tuple[list, float]:
+    from playwright.async_api import async_playwright
+
+    latencies: list = []
+    peak = [rss_mb(pid)]
+
+    async def sample():
+        while True:
+            peak.append(rss_mb(pid))
+            await asyncio.sleep(0.25)
+
+    async with async_playwright() as p:
+        browser = await p.chromium.launch(executable_path=CHROMIUM, headless=True, args=FLAGS)
+        sampler = asyncio.create_task(sample())
+        await asyncio.wait_for(asyncio.gather(*(session(browser, url, s, latencies) for s in range(n))),
+                               DEADLINE_S)
+        sampler.cancel()
+        await browser.close()
+    return latencies, max(peak)
+
+
+def main(quick: bool = False) -> str:
+    if not os.path.exists(CHROMIUM):
+        return "(skipped: no /usr/bin/chromium; run `make browser-deps`)"
+    port = free_port()
+    proc = start_server(port)
+    rows = []
+    try:
+        for n in ([1, 5] if quick else [1, 10, 30]):
+            lat, peak = asyncio.run(run(n, f"http://127.0.0.1:{port}", proc.pid))
+            lat.sort()
+            p95 = lat[min(len(lat) - 1, int(round(0.95 * (len(lat) - 1))))]
+            rows.append([n, len(lat), f"{statistics.median(lat) * 1e3:.0f}", f"{p95 * 1e3:.0f}",
+                         f"{peak:.0f}"])
+            print("load", rows[-1], flush=True)
+    finally:
+        proc.terminate()
+        proc.wait(10)
+    return table(["sessions", "changes", "median redraw ms", "p95 redraw ms", "server peak RSS MB"], rows) + (
+        "\n\nRedraw = from typing a new step count until the browser has the rerun's result (its URL "
+        "holds the new setting). Browsers and server share the same 2 cores, so these are upper bounds.")
+
+
+if __name__ == "__main__":
+    print(main(quick="--quick" in sys.argv))
