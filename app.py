@@ -22,3 +22,4 @@ here = Path(__file__).parent
 pages = [st.Page(f, title=ui.tr(key), icon=icon, url_path=path, default=(path == "home"))
          for f, key, icon, path in PAGES if (here / f).exists()]
 st.navigation(pages).run()
+ui.share_link()  # after the page: it has written its settings to the URL

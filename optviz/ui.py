@@ -92,6 +92,20 @@ def chart(fig, **kwargs):
     return st.plotly_chart(fig, **kwargs)
 
 
+def share_link() -> None:
+    """Sidebar box with the link to exactly this view (every setting is in the query string);
+    the code box has a copy button."""
+    from urllib.parse import urlencode, urlsplit, urlunsplit
+
+    base = st.context.url or ""
+    parts = urlsplit(base)
+    query = urlencode({k: st.query_params[k] for k in st.query_params})
+    link = urlunsplit((parts.scheme, parts.netloc, parts.path, query, "")) if parts.netloc else "?" + query
+    with st.sidebar.expander(tr("sidebar.share")):
+        st.code(link, language=None, wrap_lines=True)
+        st.caption(tr("sidebar.share_help"))
+
+
 # --- settings in the URL -------------------------------------------------------------------------
 
 class UrlState:

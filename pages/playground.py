@@ -90,7 +90,7 @@ with tab_basin:
 with tab_export:
     st.download_button(tr("common.download_csv"), pg.to_csv(results, labels),
                        file_name="optviz-trajectories.csv", mime="text/csv")
-    st.caption(tr("url.share"))
+    st.caption(tr("sidebar.share_help"))
 
 url.write({"s": settings.surface_id, "x": settings.start[0], "y": settings.start[1],
            "steps": settings.steps, "runs": pg.format_runs(user_runs),

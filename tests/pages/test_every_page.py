@@ -52,3 +52,9 @@ def test_presentation_mode_is_kept_in_the_url():
     assert at.query_params["present"] == "1"
     at.toggle(key="present").set_value(False).run()
     assert "present" not in at.query_params
+
+
+def test_share_box_holds_the_link_with_every_setting():
+    at = open_page("playground.py", s="rosenbrock", steps="77")
+    link = [c.value for c in at.code if "steps=77" in c.value]
+    assert link and "s=rosenbrock" in link[0] and "lang=en" in link[0]
