@@ -1,0 +1,153 @@
+"""Figures of the vanishing-gradient page: activation histograms per layer (small multiples),
+per-layer activation spread and gradient norms, and loss curves of short training runs."""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from .common import Translator, color, english, finite_or_none, style
+
+MAX_PANELS = 10
+PANEL_COLUMNS = 5
+
+
+def config_label(config, tr: Translator = english) -> str:
+    """'sigmoid · N(0, 1)', 'ReLU · He + BN'."""
+    act, init = tr(f"vanishing.act_{config.activation}"), tr(f"vanishing.init_short_{config.init}")
+    text = f"{act} · {init}"
+    return text + (" + BN" if config.batch_norm else "")
+
+
+def panel_layers(depth: int, max_panels: int = MAX_PANELS) -> list[int]:
+    """Hidden layers (1-based) shown as panels: all of them, or evenly spaced ones with first and last."""
+    if depth <= max_panels:
+        return list(range(1, depth + 1))
+    return [int(i) + 1 for i in np.unique(np.linspace(0, depth - 1, max_panels).round())]
+
+
+def _positive_or_none(a) -> list:
+    a = np.asarray(a, dtype=float)
+    return finite_or_none(np.where(a > 0, a, np.nan))
+
+
+def _log_axis(*arrays) -> dict:
+    """Range (whole decades, at least one, so 10ⁿ labels always show) and a tick every 10ᵈ so that
+    about 8 labels cover the data, for a log axis."""
+    values = np.concatenate([np.asarray(a, dtype=float).ravel() for a in arrays])
+    values = values[np.isfinite(values) & (values > 0)]
+    if values.size == 0:
+        return {}
+    lo, hi = math.floor(np.log10(values.min())), math.ceil(np.log10(values.max()))
+    hi = max(hi, lo + 1)
+    return dict(range=[lo - 0.05, hi + 0.05], dtick=max(1, math.ceil((hi - lo) / 8)))
+
+
+def _legend_below(fig: go.Figure) -> None:
+    fig.update_layout(legend=dict(orientation="h", yanchor="top", y=-0.22, x=0),
+                      margin=dict(b=40))
+
+
+def activation_histograms(probe, *, tr: Translator = english, present: bool = False,
+                          max_panels: int = MAX_PANELS) -> go.Figure:
+    """One histogram per hidden layer with shared x and y axes (share of all values, in %)."""
+    layers = panel_layers(probe.depth, max_panels)
+    cols = min(PANEL_COLUMNS, len(layers))
+    rows = math.ceil(len(layers) / cols)
+    titles = []
+    for layer in layers:
+        zero = probe.zero_share[layer - 1]
+        titles.append(tr("vanishing.hist_panel_zero", n=layer, zero=f"{100 * zero:.0f}") if zero >= 0.005
+                      else tr("vanishing.hist_panel", n=layer))
+    fig = make_subplots(rows=rows, cols=cols, shared_xaxes="all", shared_yaxes="all",
+                        subplot_titles=titles, horizontal_spacing=0.02, vertical_spacing=0.16 if rows > 1 else 0.1)
+    edges = probe.edges
+    centres = ((edges[:-1] + edges[1:]) / 2).round(6)
+    width = float(edges[1] - edges[0])
+    percent = 100 * probe.counts
+    hover = tr("vanishing.hist_hover") + "<extra></extra>"
+    for k, layer in enumerate(layers):
+        fig.add_trace(go.Bar(x=centres, y=percent[layer - 1].round(3), width=width,
+                             marker=dict(color=color(0), line=dict(width=0)), showlegend=False,
+                             name=tr("vanishing.hist_panel", n=layer), hovertemplate=hover),
+                      row=k // cols + 1, col=k % cols + 1)
+    top = float(percent[[layer - 1 for layer in layers]].max()) if percent.size else 1.0
+    fig.update_yaxes(range=[0, max(top, 1e-9) * 1.08])
+    fig.update_xaxes(range=[float(edges[0]), float(edges[-1])])
+    for r in range(1, rows + 1):
+        fig.update_yaxes(title_text=tr("vanishing.hist_y"), row=r, col=1)
+    fig.update_xaxes(title_text=tr("vanishing.hist_x"), row=rows, col=(cols + 1) // 2)
+    fig.update_layout(bargap=0)
+    style(fig, present=present, height=170 + 190 * rows,
+          title=tr("vanishing.hist_title", config=config_label(probe.config, tr)))
+    fig.update_annotations(font_size=None)  # panel titles follow the figure's font (presentation mode)
+    return fig
+
+
+def layer_profiles(probes: list, *, bound=None, tr: Translator = english,
+                   present: bool = False) -> go.Figure:
+    """Left: spread (std) of each hidden layer's activations. Right: ‖∂L/∂Wₗ‖ per layer after one
+    backward pass, with an optional reference line ``bound`` (one value per layer). Log y-axes;
+    the first probe (the chosen network) is drawn thicker."""
+    fig = make_subplots(rows=1, cols=2, horizontal_spacing=0.1,
+                        subplot_titles=[tr("vanishing.spread_title"), tr("vanishing.grad_title")])
+    for i, p in enumerate(probes):
+        label = config_label(p.config, tr)
+        line = dict(color=color(i), width=4 if i == 0 else 2)
+        fig.add_trace(go.Scatter(x=list(range(1, p.depth + 1)), y=_positive_or_none(p.std), mode="lines+markers",
+                                 name=label, legendgroup=str(i), showlegend=False, line=line,
+                                 marker=dict(size=5), hovertemplate=label + "<br>" + tr("vanishing.spread_hover")
+                                 + "<extra></extra>"), row=1, col=1)
+        fig.add_trace(go.Scatter(x=list(range(1, p.depth + 2)), y=_positive_or_none(p.grad_norms),
+                                 mode="lines+markers", name=label, legendgroup=str(i), line=line,
+                                 marker=dict(size=5), hovertemplate=label + "<br>" + tr("vanishing.grad_hover")
+                                 + "<extra></extra>"), row=1, col=2)
+    if bound is not None:
+        fig.add_trace(go.Scatter(x=list(range(1, len(bound) + 1)), y=_positive_or_none(bound), mode="lines",
+                                 name=tr("vanishing.bound_name"), line=dict(color="#7F7F7F", dash="dash", width=2),
+                                 hovertemplate=tr("vanishing.grad_hover") + "<extra></extra>"), row=1, col=2)
+    depth = probes[0].depth if probes else 1
+    fig.update_yaxes(type="log", exponentformat="power")
+    fig.update_yaxes(**_log_axis(*[p.std for p in probes]), row=1, col=1)
+    fig.update_yaxes(**_log_axis(*[p.grad_norms for p in probes], *([bound] if bound is not None else [])),
+                     row=1, col=2)
+    fig.update_yaxes(title_text=tr("vanishing.spread_y"), row=1, col=1)
+    fig.update_yaxes(title_text=tr("vanishing.grad_y"), row=1, col=2)
+    fig.update_xaxes(title_text=tr("vanishing.layer_x"), row=1, col=1)
+    fig.update_xaxes(title_text=tr("vanishing.layer_x"), row=1, col=2)
+    ticks = panel_layers(depth + 1, 11)
+    fig.update_xaxes(tickvals=ticks, ticktext=[str(t) if t <= depth else tr("vanishing.output_tick") for t in ticks],
+                     row=1, col=2)
+    fig.update_xaxes(tickvals=panel_layers(depth, 11), row=1, col=1)
+    style(fig, present=present, height=470)
+    _legend_below(fig)
+    fig.update_annotations(font_size=None)
+    return fig
+
+
+def loss_curves(runs: list, *, tr: Translator = english, present: bool = False) -> go.Figure:
+    """Training loss per epoch of each run, with the chance level ln K (a network that guesses)."""
+    fig = go.Figure()
+    top = 0.0
+    for i, run in enumerate(runs):
+        label = config_label(run.config, tr)
+        loss = np.asarray(run.loss, dtype=float)
+        finite = loss[np.isfinite(loss)]
+        if finite.size:
+            top = max(top, float(finite.max()))
+        fig.add_trace(go.Scatter(x=list(range(1, len(loss) + 1)), y=[None if v is None else round(v, 5) for v in
+                                                                    finite_or_none(loss)],
+                                 mode="lines", name=label, line=dict(color=color(i), width=4 if i == 0 else 2),
+                                 hovertemplate=label + "<br>" + tr("vanishing.loss_hover") + "<extra></extra>"))
+    chance = runs[0].chance_loss if runs else math.log(2)
+    epochs = max((len(r.loss) for r in runs), default=1)
+    fig.add_trace(go.Scatter(x=[1, max(epochs, 2)], y=[chance, chance], mode="lines",
+                             name=tr("vanishing.chance_name"), line=dict(color="#7F7F7F", dash="dot", width=2),
+                             hoverinfo="skip"))
+    fig.update_yaxes(title_text=tr("vanishing.loss_y"), range=[0, min(max(top, 1.3 * chance), 3 * chance) * 1.05])
+    fig.update_xaxes(title_text=tr("vanishing.epoch_x"))
+    style(fig, present=present, height=420, title=tr("vanishing.loss_title"))
+    _legend_below(fig)
+    return fig

@@ -1,0 +1,185 @@
+"""Widgets, URL state, cached computations and the plain-language summary of the vanishing-gradient
+page (Streamlit). The experiments live in ``optviz.vanishing``, the figures in
+``optviz.plots.vanishing``."""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import streamlit as st
+
+from . import vanishing as vg
+from .plots.vanishing import config_label
+from .ui import UrlState, tr
+
+MAX_COMPARISONS = 3
+LR_RANGE = (1e-5, 1.0)
+
+
+@dataclass(frozen=True)
+class Settings:
+    config: vg.NetConfig
+    comparisons: tuple  # of NetConfig
+    depth: int
+    width: int
+    n_samples: int
+    seed: int
+    dataset: str
+    optimizer: str
+    lr: float
+    epochs: int
+
+    @property
+    def configs(self) -> list:
+        """The chosen network first, then the comparisons that differ from it."""
+        return [self.config] + [c for c in self.comparisons if c != self.config]
+
+
+# --- state: presets and the URL -------------------------------------------------------------------
+
+def apply_preset(preset_id: str) -> None:
+    p = vg.PRESETS[preset_id]
+    st.session_state.update(
+        vg_depth=p.depth, vg_width=p.width, vg_n=p.n_samples, vg_act=p.config.activation,
+        vg_init=p.config.init, vg_bn=p.config.batch_norm, vg_cmp=list(p.comparisons),
+        vg_ds=p.dataset, vg_opt=p.optimizer, vg_lr=p.lr, vg_ep=p.epochs)
+
+
+def _on_preset() -> None:
+    if st.session_state.get("vg_preset") in vg.PRESETS:
+        apply_preset(st.session_state["vg_preset"])
+
+
+def _on_custom() -> None:
+    """Any change of a setting leaves the preset: the selector then says so."""
+    st.session_state["vg_preset"] = ""
+
+
+def init_state(url: UrlState) -> None:
+    """First run of a session: the default preset, then whatever the URL says."""
+    if st.session_state.get("vg_init"):
+        return
+    st.session_state["vg_init"] = True
+    apply_preset(vg.DEFAULT_PRESET)
+    ss = st.session_state
+    ss["vg_preset"] = vg.DEFAULT_PRESET
+    ss["vg_depth"] = url.number("d", ss["vg_depth"], 1, vg.MAX_DEPTH, integer=True)
+    ss["vg_width"] = url.number("w", ss["vg_width"], 1, vg.MAX_WIDTH, integer=True)
+    ss["vg_n"] = url.number("n", ss["vg_n"], 2, vg.MAX_SAMPLES, integer=True)
+    ss["vg_seed"] = url.number("seed", 0, 0, 10**6, integer=True)
+    ss["vg_act"] = url.choice("a", ss["vg_act"], vg.ACTIVATIONS)
+    ss["vg_init"] = url.choice("i", ss["vg_init"], vg.INIT_IDS)
+    ss["vg_bn"] = url.flag("bn", ss["vg_bn"])
+    ss["vg_cmp"] = [] if url.text("cmp", "x") == "" else url.choices(
+        "cmp", ss["vg_cmp"], [c.id for c in vg.COMPARISONS])[:MAX_COMPARISONS]
+    ss["vg_ds"] = url.choice("ds", ss["vg_ds"], vg.DATASETS)
+    ss["vg_opt"] = url.choice("opt", ss["vg_opt"], vg.OPTIMIZERS)
+    ss["vg_lr"] = url.number("lr", ss["vg_lr"], *LR_RANGE)
+    ss["vg_ep"] = url.number("ep", ss["vg_ep"], 1, vg.MAX_EPOCHS, integer=True)
+    if any(k in st.query_params for k in ("d", "w", "n", "seed", "a", "i", "bn", "cmp", "ds", "opt", "lr", "ep")):
+        ss["vg_preset"] = ""
+
+
+def url_values(s: Settings) -> dict:
+    return {"d": s.depth, "w": s.width, "a": s.config.activation, "i": s.config.init,
+            "bn": s.config.batch_norm, "n": s.n_samples, "seed": s.seed,
+            "cmp": [c.id for c in s.comparisons], "ds": s.dataset, "opt": s.optimizer, "lr": s.lr,
+            "ep": s.epochs}
+
+
+def sidebar_controls() -> Settings:
+    sb = st.sidebar
+    sb.selectbox(tr("vanishing.preset"), ["", *vg.PRESETS], key="vg_preset", on_change=_on_preset,
+                 format_func=lambda p: tr(f"vanishing.preset_{p}") if p else tr("vanishing.preset_none"))
+    sb.subheader(tr("vanishing.section_network"))
+    kw = dict(on_change=_on_custom)
+    sb.slider(tr("vanishing.depth"), 1, vg.MAX_DEPTH, key="vg_depth", help=tr("vanishing.depth_help"), **kw)
+    sb.slider(tr("vanishing.width"), 1, vg.MAX_WIDTH, key="vg_width", **kw)
+    sb.selectbox(tr("vanishing.activation"), vg.ACTIVATIONS, key="vg_act",
+                 format_func=lambda a: tr(f"vanishing.act_{a}"), **kw)
+    sb.selectbox(tr("vanishing.init"), vg.INIT_IDS, key="vg_init", help=tr("vanishing.init_help"),
+                 format_func=lambda i: tr(f"vanishing.init_{i}"), **kw)
+    sb.toggle(tr("vanishing.bn"), key="vg_bn", help=tr("vanishing.bn_help"), **kw)
+    sb.number_input(tr("vanishing.n_samples"), 2, vg.MAX_SAMPLES, step=100, key="vg_n",
+                    help=tr("vanishing.n_samples_help"), **kw)
+    sb.number_input(tr("vanishing.seed"), 0, 10**6, step=1, key="vg_seed", **kw)
+    sb.multiselect(tr("vanishing.compare"), [c.id for c in vg.COMPARISONS], key="vg_cmp",
+                   max_selections=MAX_COMPARISONS, help=tr("vanishing.compare_help"),
+                   format_func=lambda c: config_label(vg.NetConfig.parse(c), tr), **kw)
+    sb.subheader(tr("vanishing.section_training"))
+    sb.selectbox(tr("vanishing.dataset"), vg.DATASETS, key="vg_ds",
+                 format_func=lambda d: tr(f"vanishing.ds_{d}"), **kw)
+    sb.selectbox(tr("vanishing.optimizer"), vg.OPTIMIZERS, key="vg_opt",
+                 format_func=lambda o: tr(f"vanishing.opt_{o}"), **kw)
+    sb.number_input(tr("vanishing.lr"), *LR_RANGE, key="vg_lr", format="%g", step=0.005, **kw)
+    sb.slider(tr("vanishing.epochs"), 1, vg.MAX_EPOCHS, key="vg_ep", **kw)
+    ss = st.session_state
+    return Settings(vg.NetConfig(ss["vg_act"], ss["vg_init"], bool(ss["vg_bn"])),
+                    tuple(vg.NetConfig.parse(c) for c in ss["vg_cmp"]), int(ss["vg_depth"]),
+                    int(ss["vg_width"]), int(ss["vg_n"]), int(ss["vg_seed"]), ss["vg_ds"], ss["vg_opt"],
+                    float(ss["vg_lr"]), int(ss["vg_ep"]))
+
+
+# --- cached computations --------------------------------------------------------------------------
+
+@st.cache_data(max_entries=128, show_spinner=False)
+def cached_probe(config_id: str, depth: int, width: int, n_samples: int, seed: int) -> vg.Probe:
+    return vg.probe(vg.NetConfig.parse(config_id), depth, width, n_samples, seed)
+
+
+@st.cache_data(max_entries=128, show_spinner=False)
+def cached_run(config_id: str, depth: int, width: int, dataset: str, optimizer: str, lr: float,
+               epochs: int, seed: int) -> vg.LearningRun:
+    return vg.learning_run(vg.NetConfig.parse(config_id), depth, width, dataset, optimizer, lr, epochs, seed)
+
+
+def probes(s: Settings) -> list:
+    return [cached_probe(c.id, s.depth, s.width, s.n_samples, s.seed) for c in s.configs]
+
+
+def runs(s: Settings) -> list:
+    """Training runs of every configuration, with a progress bar while any is computed."""
+    bar = st.progress(0.0, text=tr("vanishing.training"))
+    out = []
+    for k, c in enumerate(s.configs):
+        out.append(cached_run(c.id, s.depth, s.width, s.dataset, s.optimizer, s.lr, s.epochs, s.seed))
+        bar.progress((k + 1) / len(s.configs), text=tr("vanishing.training"))
+    bar.empty()
+    return out
+
+
+# --- the plain-language summary ------------------------------------------------------------------
+
+def _pct(x: float) -> str:
+    return f"{100 * x:.0f}"
+
+
+def summary(chosen: vg.Probe, all_probes: list, learning: list) -> list[str]:
+    """Markdown lines that say in words what the charts show, for the chosen network first."""
+    lines = []
+    verdict = vg.gradient_verdict(chosen.gradient_ratio)
+    largest = float(max(chosen.grad_norms)) if len(chosen.grad_norms) else 0.0
+    if verdict != "none" and largest < 1e-6:
+        lines.append(tr("vanishing.sum_grad_tiny", largest=vg.power_of_ten(largest)))
+    else:
+        lines.append(tr(f"vanishing.sum_grad_{verdict}", ratio=vg.power_of_ten(chosen.gradient_ratio)))
+    act = vg.activation_verdict(chosen)
+    centre = {"sigmoid": "0.5"}.get(chosen.config.activation, "0")
+    lines.append(tr(f"vanishing.sum_act_{act}", std=vg.power_of_ten(float(chosen.std[-1])), centre=centre,
+                    share=_pct({"saturated": chosen.saturated[-1], "collapsed": chosen.centred[-1],
+                                "dead": chosen.zero_share[-1]}.get(act, 0.0))))
+    if chosen.config.activation == "sigmoid":
+        k = chosen.depth
+        lines.append(tr("vanishing.sum_bound", k=k, bound=vg.power_of_ten(0.25 ** k)))
+    if chosen.config.batch_norm:
+        lines.append(tr("vanishing.sum_bn"))
+    if len(all_probes) > 1:
+        items = "; ".join(f"{config_label(p.config, tr)}: {vg.power_of_ten(p.gradient_ratio)}" for p in all_probes)
+        lines.append(tr("vanishing.sum_compare", items=items))
+    for run in learning:
+        v = vg.training_verdict(run)
+        acc = run.accuracy[-1] if run.accuracy and run.accuracy[-1] is not None else math.nan
+        lines.append(tr(f"vanishing.sum_train_{v}", label=config_label(run.config, tr), epochs=len(run.loss),
+                        loss=f"{run.loss[-1]:.3f}" if run.loss else "—", chance=f"{run.chance_loss:.3f}",
+                        acc=_pct(acc) if math.isfinite(acc) else "—"))
+    return lines

@@ -1,0 +1,336 @@
+"""The vanishing-gradient experiments (numpy only), all run on the one core MLP.
+
+*Probe*: a deep net of ``depth`` hidden layers of ``width`` units gets ``n`` standard-normal inputs
+of dimension ``width`` (the classic experiment: 5 layers × 100 units, 1000 inputs). One forward
+pass gives each hidden layer's activations (histograms, spread); one backward pass of a softmax
+cross-entropy loss against random labels of ``N_CLASSES`` classes gives ‖∂L/∂Wₗ‖ for every layer.
+The labels are random on purpose: at initialization only the *flow* of the gradient matters, not
+what it teaches.
+
+*Learning run*: the same architecture (input 2, same hidden layers) trained on a 2-D toy data set
+with the core Trainer, to see whether the layers that receive tiny gradients learn.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from . import activations as _activations
+from . import datasets as _datasets
+from . import optimizers as _optimizers
+from .mlp import MLP
+from .training import train
+
+# page id → (MLP init, init_std)
+INITS = {"n1": ("normal", 1.0), "n001": ("normal", 0.01), "xavier": ("xavier", 0.01),
+         "he": ("he", 0.01), "glorot": ("glorot_uniform", 0.01)}
+INIT_IDS = tuple(INITS)
+ACTIVATIONS = ("sigmoid", "tanh", "relu", "leaky_relu", "elu", "gelu", "swish")
+DATASETS = ("moons", "circles", "xor", "spiral")
+OPTIMIZERS = ("sgd", "momentum", "adam")
+N_CLASSES = 10
+MAX_DEPTH, MAX_WIDTH, MAX_SAMPLES, MAX_EPOCHS = 30, 200, 5000, 200
+TRAIN_POINTS, TRAIN_BATCH = 200, 50
+NEAR = 0.05  # "near" a value: within 0.05, the classic saturation test for sigmoid outputs
+# a layer's gradient this far below (above) the output layer's counts as vanished (exploded)
+VANISHED, EXPLODED = 1e-3, 1e3
+
+
+@dataclass(frozen=True)
+class NetConfig:
+    """Activation, weight initialization and batch normalization of a deep network."""
+    activation: str = "sigmoid"
+    init: str = "n1"
+    batch_norm: bool = False
+
+    def __post_init__(self):
+        if self.activation not in ACTIVATIONS:
+            raise ValueError(f"unknown activation {self.activation!r}; choose one of: {', '.join(ACTIVATIONS)}")
+        if self.init not in INITS:
+            raise ValueError(f"unknown initialization {self.init!r}; choose one of: {', '.join(INIT_IDS)}")
+
+    @property
+    def id(self) -> str:
+        """Compact text form for URLs: ``sigmoid.n1``, ``relu.he.bn``."""
+        return f"{self.activation}.{self.init}" + (".bn" if self.batch_norm else "")
+
+    @classmethod
+    def parse(cls, text: str) -> "NetConfig":
+        parts = str(text).split(".")
+        if len(parts) not in (2, 3) or (len(parts) == 3 and parts[2] != "bn"):
+            raise ValueError(f"cannot read network configuration {text!r} (expected e.g. relu.he.bn)")
+        return cls(parts[0], parts[1], len(parts) == 3)
+
+    def mlp(self, sizes, seed: int = 0) -> MLP:
+        init, std = INITS[self.init]
+        return MLP(sizes, activation=self.activation, init=init, init_std=std, loss="cross_entropy",
+                   seed=seed, batch_norm=self.batch_norm)
+
+
+# the comparison menu: the configurations a lecture contrasts
+COMPARISONS = tuple(NetConfig.parse(s) for s in (
+    "sigmoid.n1", "sigmoid.n001", "sigmoid.xavier", "tanh.xavier", "relu.n001", "relu.he",
+    "sigmoid.n1.bn", "sigmoid.xavier.bn", "relu.he.bn"))
+
+
+def check_sizes(depth: int, width: int, n_samples: int) -> None:
+    for name, v, lo, hi in (("depth", depth, 1, MAX_DEPTH), ("width", width, 1, MAX_WIDTH),
+                            ("number of samples", n_samples, 2, MAX_SAMPLES)):
+        if not (isinstance(v, (int, np.integer)) and lo <= v <= hi):
+            raise ValueError(f"{name} must be a whole number from {lo} to {hi}, got {v!r}")
+
+
+def gaussian_inputs(n_samples: int, width: int, seed: int = 0):
+    """(X, y): X ~ N(0, 1) of shape (n, width) and random labels in 0..N_CLASSES−1."""
+    rng = np.random.default_rng([seed, 1])  # independent of the weights' stream (seed)
+    return rng.standard_normal((n_samples, width)), rng.integers(0, N_CLASSES, n_samples)
+
+
+# --- statistics of activations -----------------------------------------------------------------
+
+def share_within(h, centres, tol: float = NEAR) -> float:
+    """Share of the values of ``h`` that lie within ``tol`` of any of ``centres``."""
+    h = np.asarray(h, dtype=float)
+    near = np.zeros(h.shape, dtype=bool)
+    for c in centres:
+        near |= np.abs(h - c) <= tol
+    return float(near.mean())
+
+
+def saturation_share(h, activation: str, tol: float = NEAR) -> float:
+    """Share of outputs within ``tol`` of the ends of a bounded activation's range (sigmoid: 0 or
+    1; tanh: −1 or 1), where its derivative is nearly 0. NaN for unbounded activations."""
+    lo, hi = _activations.get(activation).output_range
+    if not (math.isfinite(lo) and math.isfinite(hi)):
+        return math.nan
+    return share_within(h, (lo, hi), tol)
+
+
+def centre_share(h, activation: str, tol: float = NEAR) -> float:
+    """Share of outputs within ``tol`` of the activation's value at 0 (sigmoid: 0.5): all units
+    giving nearly the same output is the "collapsed" signature of too-small weights."""
+    return share_within(h, (float(_activations.get(activation)(0.0)),), tol)
+
+
+@dataclass
+class Probe:
+    """One forward and backward pass of a deep net on Gaussian inputs (see module docstring).
+
+    Layer l = 1..depth is a hidden layer; ``grad_norms`` has depth + 1 entries (the last is the
+    linear output layer). ``counts[l−1]`` is the share of layer l's values in each bin of the
+    shared ``edges`` (values outside are counted in the end bins; exact zeros are left out and
+    reported in ``zero_share``, so a ReLU's inactive half does not hide the rest).
+    """
+    config: NetConfig
+    edges: np.ndarray
+    counts: np.ndarray
+    zero_share: np.ndarray
+    mean: np.ndarray
+    std: np.ndarray
+    saturated: np.ndarray  # saturation_share per layer (NaN when unbounded)
+    centred: np.ndarray    # centre_share per layer
+    grad_norms: np.ndarray
+    loss: float
+
+    @property
+    def depth(self) -> int:
+        return len(self.std)
+
+    @property
+    def gradient_ratio(self) -> float:
+        """‖∂L/∂W₁‖ / ‖∂L/∂W_out‖: how much of the output layer's gradient reaches layer 1."""
+        g = self.grad_norms
+        return float(g[0] / g[-1]) if g[-1] > 0 else math.nan
+
+
+def histogram_range(hidden: list, activation: str) -> tuple[float, float]:
+    """Shared x-range: a bounded activation's output range, else the 0.5–99.5 % range of all layers."""
+    lo, hi = _activations.get(activation).output_range
+    if math.isfinite(lo) and math.isfinite(hi):
+        return lo, hi
+    values = np.concatenate([h.ravel()[:: max(1, h.size // 20000)] for h in hidden])
+    values = values[np.isfinite(values) & (values != 0)]
+    if values.size == 0:
+        return 0.0, 1.0
+    lo, hi = np.percentile(values, [0.5, 99.5])
+    lo = min(0.0, float(lo))
+    hi = float(hi) if hi > lo else lo + 1.0
+    return lo, hi
+
+
+def layer_histograms(hidden: list, lo: float, hi: float, bins: int = 40):
+    """(edges, counts, zero_share) for a list of per-layer activation arrays, all with one binning."""
+    H = np.stack([h.ravel() for h in hidden])  # (depth, n·width)
+    edges = np.linspace(lo, hi, bins + 1)
+    with np.errstate(invalid="ignore"):
+        idx = np.clip(np.floor((H - lo) / (hi - lo) * bins), 0, bins - 1)
+    keep = (H != 0) & np.isfinite(H)
+    rows = np.broadcast_to(np.arange(len(hidden))[:, None], H.shape)
+    flat = (rows[keep] * bins + idx[keep].astype(int))
+    counts = np.bincount(flat, minlength=len(hidden) * bins).reshape(len(hidden), bins) / H.shape[1]
+    return edges, counts, (H == 0).mean(axis=1)
+
+
+def probe(config: NetConfig, depth: int = 5, width: int = 100, n_samples: int = 1000,
+          seed: int = 0, bins: int = 40) -> Probe:
+    """Forward and backward pass of a ``depth`` × ``width`` net on Gaussian inputs."""
+    check_sizes(depth, width, n_samples)
+    X, y = gaussian_inputs(n_samples, width, seed)
+    model = config.mlp([width] + [width] * depth + [N_CLASSES], seed=seed)
+    with np.errstate(over="ignore", invalid="ignore", under="ignore"):
+        fwd = model.forward(X)
+        loss, grads = model.loss_and_grads(X, y, fwd)
+        hidden = fwd.hs[1:-1]
+        edges, counts, zeros = layer_histograms(hidden, *histogram_range(hidden, config.activation), bins)
+        return Probe(
+            config, edges, counts, zeros,
+            mean=np.array([h.mean() for h in hidden]), std=np.array([h.std() for h in hidden]),
+            saturated=np.array([saturation_share(h, config.activation) for h in hidden]),
+            centred=np.array([centre_share(h, config.activation) for h in hidden]),
+            grad_norms=np.array([np.linalg.norm(dW) for dW, _ in grads[:depth + 1]]), loss=loss)
+
+
+def derivative_bound(output_grad_norm: float, depth: int, max_derivative: float) -> np.ndarray:
+    """Reference line for layers 1..depth+1: the output layer's gradient times (max f′)ᵏ, k being
+    the number of activation derivatives between layer l and the output (k = depth + 1 − l).
+    For the sigmoid, max σ′ = σ′(0) = 0.25: even with the most favourable inputs each layer
+    costs a factor 4, unless the weights make up for it."""
+    k = np.arange(depth, -1, -1)
+    return output_grad_norm * float(max_derivative) ** k
+
+
+# --- does it learn? ------------------------------------------------------------------------------
+
+@dataclass
+class LearningRun:
+    config: NetConfig
+    loss: list
+    accuracy: list
+    chance_loss: float  # ln K: the cross-entropy of a network that guesses uniformly
+    grad_norms: list    # per epoch, per layer (mean over the epoch's updates)
+
+    @property
+    def diverged(self) -> bool:
+        return not self.loss or not math.isfinite(self.loss[-1])
+
+
+def learning_run(config: NetConfig, depth: int = 5, width: int = 100, dataset: str = "moons",
+                 optimizer: str = "momentum", lr: float = 0.01, epochs: int = 40,
+                 seed: int = 0) -> LearningRun:
+    """Train the deep net (input 2, ``depth`` hidden layers of ``width``) on a 2-D toy data set of
+    TRAIN_POINTS points with mini-batches of TRAIN_BATCH."""
+    check_sizes(depth, width, TRAIN_POINTS)
+    if dataset not in DATASETS:
+        raise ValueError(f"unknown data set {dataset!r}; choose one of: {', '.join(DATASETS)}")
+    if optimizer not in OPTIMIZERS:
+        raise ValueError(f"unknown optimizer {optimizer!r}; choose one of: {', '.join(OPTIMIZERS)}")
+    if not (isinstance(epochs, (int, np.integer)) and 1 <= epochs <= MAX_EPOCHS):
+        raise ValueError(f"epochs must be a whole number from 1 to {MAX_EPOCHS}, got {epochs!r}")
+    X, y = _datasets.make(dataset, TRAIN_POINTS, noise=0.2 if dataset == "xor" else 0.1, seed=seed)
+    k = int(y.max()) + 1
+    model = config.mlp([2] + [width] * depth + [k], seed=seed)
+    with np.errstate(over="ignore", invalid="ignore", under="ignore"):
+        h = train(model, X, y, _optimizers.get(optimizer, lr=lr), epochs, batch_size=TRAIN_BATCH, seed=seed)
+    return LearningRun(config, h.loss, h.accuracy, math.log(k), h.grad_norms)
+
+
+# --- verdicts for the plain-language summary ------------------------------------------------------
+
+def gradient_verdict(ratio: float) -> str:
+    """'vanishing', 'exploding', 'healthy' or 'none' (no gradient at all)."""
+    if not math.isfinite(ratio):
+        return "none"
+    if ratio < VANISHED:
+        return "vanishing"
+    if ratio > EXPLODED:
+        return "exploding"
+    return "healthy"
+
+
+def activation_verdict(p: Probe) -> str:
+    """How the last hidden layer's activations look: 'saturated' (≥ 50 % near the ends of a bounded
+    range), 'collapsed' (≥ 90 % within 0.05 of f(0), or spread < 1e-3), 'dead' (≥ 90 % exact
+    zeros), 'exploding' (spread > 1e3) or 'healthy'."""
+    i = -1
+    if p.zero_share[i] >= 0.9:
+        return "dead"
+    if not math.isfinite(p.std[i]) or p.std[i] > 1e3:
+        return "exploding"
+    if math.isfinite(p.saturated[i]) and p.saturated[i] >= 0.5:
+        return "saturated"
+    if p.centred[i] >= 0.9 or p.std[i] < 1e-3:
+        return "collapsed"
+    return "healthy"
+
+
+def training_verdict(run: LearningRun) -> str:
+    """'diverged', 'stuck' (final loss within 3 % of chance), 'learned' (≥ 90 % accuracy) or 'slow'."""
+    if run.diverged:
+        return "diverged"
+    if run.loss[-1] >= 0.97 * run.chance_loss:
+        return "stuck"
+    if run.accuracy[-1] is not None and run.accuracy[-1] >= 0.9:
+        return "learned"
+    return "slow"
+
+
+def power_of_ten(x: float) -> str:
+    """A positive number in the form a×10ⁿ with superscript digits (1.3×10⁻⁷); plain when 0.01 ≤ x < 1000."""
+    if not math.isfinite(x):
+        return "—"
+    if x == 0:
+        return "0"
+    if 0.01 <= abs(x) < 1000:
+        return f"{x:.3g}"
+    e = math.floor(math.log10(abs(x)))
+    m = x / 10 ** e
+    if round(m, 1) >= 10:
+        m, e = m / 10, e + 1
+    sup = str(e).translate(str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹"))
+    return f"{m:.1f}×10{sup}"
+
+
+# --- presets: the course's experiments in one click ----------------------------------------------
+
+@dataclass(frozen=True)
+class Preset:
+    config: NetConfig
+    comparisons: tuple  # ids of COMPARISONS
+    depth: int = 5
+    width: int = 100
+    n_samples: int = 1000
+    dataset: str = "moons"
+    optimizer: str = "momentum"
+    lr: float = 0.01
+    epochs: int = 40
+
+
+_CLASSIC = dict(depth=5, width=100, n_samples=1000)
+PRESETS = {
+    # the classic histogram experiment (「ゼロから作る Deep Learning」6.2): 5 × 100, 1000 inputs
+    "classic_sigmoid_n1": Preset(NetConfig("sigmoid", "n1"), ("sigmoid.xavier", "tanh.xavier", "relu.he"), **_CLASSIC),
+    "classic_sigmoid_n001": Preset(NetConfig("sigmoid", "n001"), ("sigmoid.n1", "sigmoid.xavier"), **_CLASSIC),
+    "classic_sigmoid_xavier": Preset(NetConfig("sigmoid", "xavier"), ("sigmoid.n1", "sigmoid.n001"), **_CLASSIC),
+    "classic_relu_n001": Preset(NetConfig("relu", "n001"), ("relu.he", "sigmoid.xavier"), **_CLASSIC),
+    "classic_relu_he": Preset(NetConfig("relu", "he"), ("relu.n001", "sigmoid.xavier"), **_CLASSIC),
+    # course notes 3.2: a 10-layer sigmoid network; 3.4: Xavier for sigmoid/tanh, He for ReLU
+    "course_sigmoid_10": Preset(NetConfig("sigmoid", "xavier"), ("tanh.xavier", "relu.he"), depth=10),
+    "course_init_table": Preset(NetConfig("tanh", "xavier"), ("sigmoid.n001", "relu.n001", "relu.he"), depth=10),
+    # curriculum 2.2, remedy ③: batch normalization rescues the naive sigmoid network
+    "batch_norm": Preset(NetConfig("sigmoid", "xavier", True), ("sigmoid.xavier", "sigmoid.n1.bn"), depth=10),
+    "deep_30": Preset(NetConfig("relu", "he"), ("sigmoid.xavier", "tanh.xavier", "relu.he.bn"), depth=30,
+                      epochs=30),
+}
+DEFAULT_PRESET = "classic_sigmoid_n1"
+
+
+def reference_bound(probes: list):
+    """The (max f′)ᵏ line for the first probe whose activation has max f′ < 1 (the sigmoid),
+    anchored at that probe's output-layer gradient; None when no such probe is shown."""
+    for p in probes:
+        m = _activations.get(p.config.activation).max_derivative
+        if m < 1 and p.grad_norms[-1] > 0:
+            return derivative_bound(float(p.grad_norms[-1]), p.depth, m)
+    return None

@@ -1,0 +1,55 @@
+"""Vanishing gradients: activations and gradients through a deep network, and whether it learns."""
+import streamlit as st
+
+from optviz import ui_vanishing as ui
+from optviz import vanishing as vg
+from optviz.plots import vanishing as plots
+from optviz.ui import UrlState, chart, tr
+
+st.title(tr("vanishing.title"))
+st.write(tr("vanishing.intro"))
+url = UrlState()
+ui.init_state(url)
+s = ui.sidebar_controls()
+url.show_fallbacks()
+try:
+    probes = ui.probes(s)
+except ValueError as e:
+    st.error(tr("common.error", message=e))
+    st.stop()
+chosen = probes[0]
+
+st.subheader(tr("vanishing.hist_header"))
+st.caption(tr("vanishing.hist_caption", n=s.n_samples, depth=s.depth, width=s.width))
+chart(plots.activation_histograms(chosen, tr=tr))
+notes = []
+if s.depth > plots.MAX_PANELS:
+    notes.append(tr("vanishing.hist_some_layers", shown=len(plots.panel_layers(s.depth)), depth=s.depth))
+if chosen.zero_share.max() >= 0.005:
+    notes.append(tr("vanishing.hist_zero_note"))
+if notes:
+    st.caption(" ".join(notes))
+
+st.subheader(tr("vanishing.grad_header"))
+st.caption(tr("vanishing.grad_caption", n=s.n_samples, classes=vg.N_CLASSES))
+bound = vg.reference_bound(probes)
+chart(plots.layer_profiles(probes, bound=bound, tr=tr))
+if bound is not None:
+    st.caption(tr("vanishing.bound_caption"))
+
+st.subheader(tr("vanishing.learn_header"))
+st.caption(tr("vanishing.learn_caption", depth=s.depth, width=s.width, points=vg.TRAIN_POINTS,
+              dataset=tr(f"vanishing.ds_{s.dataset}"), optimizer=tr(f"vanishing.opt_{s.optimizer}"),
+              lr=f"{s.lr:g}", batch=vg.TRAIN_BATCH))
+try:
+    runs = ui.runs(s)
+except ValueError as e:
+    st.error(tr("common.error", message=e))
+    runs = []
+if runs:
+    chart(plots.loss_curves(runs, tr=tr))
+
+st.subheader(tr("vanishing.summary_header"))
+st.markdown("\n".join(f"- {line}" for line in ui.summary(chosen, probes, runs)))
+st.caption(tr("url.share"))
+url.write(ui.url_values(s))

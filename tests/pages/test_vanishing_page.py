@@ -1,0 +1,131 @@
+"""The vanishing-gradient page in Streamlit's AppTest: what it shows for the classic experiment,
+every activation and initialization at depth 1, 5 and 30, presets, batch norm, the URL."""
+import base64
+import json
+
+import numpy as np
+import pytest
+
+from conftest import all_text, open_page
+from optviz import vanishing as vg
+
+PAGE = "vanishing.py"
+
+
+def figures(at) -> list[dict]:
+    return [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+
+
+def values(v) -> np.ndarray:
+    """A trace's data array, whether plain JSON or plotly's typed-array form {dtype, bdata}."""
+    if isinstance(v, dict):
+        return np.frombuffer(base64.b64decode(v["bdata"]), dtype=v["dtype"])
+    return np.asarray(v, dtype=float)
+
+
+def summary(at) -> str:
+    return "\n".join(m.value for m in at.markdown if m.value.startswith("- "))
+
+
+def test_default_page_shows_the_classic_experiment():
+    at = open_page(PAGE)
+    assert not at.exception and not at.error
+    hist, profiles, losses = figures(at)
+    assert len(hist["data"]) == 5 and all(t["type"] == "bar" for t in hist["data"])
+    # sigmoid with std 1: the outer bins (next to 0 and 1) hold the tallest bars
+    first = values(hist["data"][0]["y"])
+    assert max(first[0], first[-1]) == first.max() > 20  # percent of all values in one bin
+    # chosen + 3 comparisons, each a spread and a gradient trace, plus the 0.25ᵏ line
+    assert len(profiles["data"]) == 2 * 4 + 1
+    assert [len(t["x"]) for t in profiles["data"][:2]] == [5, 6]
+    assert len(losses["data"]) == 4 + 1
+    text = summary(at)
+    assert "saturation" in text and "0.25^5" in text and "Gradient reaching layer 1" in text
+    assert "sigmoid · Xavier** is stuck at the chance level" in text
+    assert at.query_params["d"] == "5" and at.query_params["a"] == "sigmoid" and at.query_params["i"] == "n1"
+    assert at.query_params["cmp"] == "sigmoid.xavier,tanh.xavier,relu.he"
+
+
+@pytest.mark.parametrize("depth", [1, 5, 30])
+def test_every_activation_and_init_runs_at_depth(depth):
+    at = open_page(PAGE, d=str(depth), cmp="", ep="2", n="200")
+    for activation in vg.ACTIVATIONS:
+        for init in vg.INIT_IDS:
+            at.selectbox(key="vg_act").set_value(activation)
+            at.selectbox(key="vg_init").set_value(init).run()
+            assert not at.exception, (activation, init, [e.value for e in at.exception])
+            assert not at.error, (activation, init, [e.value for e in at.error])
+            hist, profiles, losses = figures(at)
+            assert len(hist["data"]) == min(depth, 10)
+            assert len(profiles["data"][1]["x"]) == depth + 1
+            assert len(losses["data"][0]["x"]) >= 1
+            assert summary(at).count("- ") >= 3
+    assert at.query_params["a"] == vg.ACTIVATIONS[-1] and at.query_params["i"] == vg.INIT_IDS[-1]
+
+
+def test_sigmoid_with_tiny_weights_is_reported_as_vanishing():
+    at = open_page(PAGE, d="10", a="sigmoid", i="n001", cmp="", ep="3")
+    text = summary(at)
+    assert "the first layers barely learn" in text and "within 0.05 of 0.5" in text
+    assert "is stuck at the chance level" in text
+
+
+def test_batch_norm_toggle_changes_what_is_shown():
+    at = open_page(PAGE, d="10", a="sigmoid", i="n1", cmp="", ep="3")
+    before = summary(at)
+    assert "saturation" in before and "Batch normalization" not in before
+    at.toggle(key="vg_bn").set_value(True).run()
+    after = summary(at)
+    assert not at.exception
+    assert "Batch normalization:" in after and "saturation" not in after
+    assert at.query_params["bn"] == "1"
+    assert "+ BN" in figures(at)[0]["layout"]["title"]["text"]
+
+
+def test_a_preset_sets_every_widget_in_one_click():
+    at = open_page(PAGE)
+    at.selectbox(key="vg_preset").set_value("deep_30").run()
+    assert not at.exception
+    p = vg.PRESETS["deep_30"]
+    assert at.slider(key="vg_depth").value == 30 and at.selectbox(key="vg_act").value == "relu"
+    assert at.multiselect(key="vg_cmp").value == list(p.comparisons)
+    assert len(figures(at)[0]["data"]) == 10  # 10 of 30 layers as panels
+    assert "10 of the 30 layers are shown" in all_text(at)
+    # changing a setting by hand leaves the preset
+    at.slider(key="vg_depth").set_value(12).run()
+    assert at.selectbox(key="vg_preset").value == ""
+
+
+def test_settings_come_from_the_url():
+    at = open_page(PAGE, d="7", w="30", a="tanh", i="xavier", bn="1", n="300", seed="4",
+                   cmp="relu.he", ds="circles", opt="adam", lr="0.002", ep="4")
+    assert not at.exception and not at.info
+    assert at.slider(key="vg_depth").value == 7 and at.slider(key="vg_width").value == 30
+    assert at.toggle(key="vg_bn").value is True and at.number_input(key="vg_n").value == 300
+    assert at.selectbox(key="vg_preset").value == ""
+    hist, profiles, losses = figures(at)
+    assert len(profiles["data"]) == 4  # no sigmoid shown: no 0.25ᵏ line
+    assert len(losses["data"][0]["x"]) == 4
+    assert "circles" in all_text(at) and "Adam" in all_text(at)
+
+
+def test_malformed_url_falls_back_with_a_note():
+    at = open_page(PAGE, d="99", a="softmax", i="zeros", cmp="relu.he,nonsense", lr="-1", ep="x")
+    assert not at.exception and not at.error
+    note = " ".join(i.value for i in at.info)
+    for item in ("d=99", "a=softmax", "i=zeros", "lr=-1", "ep=x"):
+        assert item in note
+    assert at.slider(key="vg_depth").value == 5 and at.selectbox(key="vg_act").value == "sigmoid"
+
+
+def test_no_comparisons_from_an_empty_list_in_the_url():
+    at = open_page(PAGE, cmp="", ep="2")
+    assert not at.exception
+    assert len(figures(at)[1]["data"]) == 2 + 1 and len(figures(at)[2]["data"]) == 2
+
+
+def test_japanese_summary():
+    at = open_page(PAGE, lang="ja", ep="2")
+    assert not at.exception
+    assert "勾配" in summary(at) and "飽和" in summary(at)
+    assert at.title[0].value == "勾配消失"
