@@ -168,6 +168,8 @@ def summary(chosen: vg.Probe, all_probes: list, learning: list) -> list[str]:
     lines.append(tr(f"vanishing.sum_act_{act}", std=vg.power_of_ten(float(chosen.std[-1])), centre=centre,
                     share=_pct({"saturated": chosen.saturated[-1], "collapsed": chosen.centred[-1],
                                 "dead": chosen.zero_share[-1]}.get(act, 0.0))))
+    if act == "saturated" and verdict == "healthy":
+        lines.append(tr("vanishing.sum_saturated_flowing"))
     if chosen.config.activation == "sigmoid":
         k = chosen.depth
         lines.append(tr("vanishing.sum_bound", k=k, bound=vg.power_of_ten(0.25 ** k)))

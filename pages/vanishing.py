@@ -27,6 +27,8 @@ if s.depth > plots.MAX_PANELS:
     notes.append(tr("vanishing.hist_some_layers", shown=len(plots.panel_layers(s.depth)), depth=s.depth))
 if chosen.zero_share.max() >= 0.005:
     notes.append(tr("vanishing.hist_zero_note"))
+if not vg.bounded(s.config.activation):
+    notes.append(tr("vanishing.hist_clip_note"))
 if notes:
     st.caption(" ".join(notes))
 

@@ -41,6 +41,8 @@ def test_default_page_shows_the_classic_experiment():
     assert len(losses["data"]) == 4 + 1
     text = summary(at)
     assert "saturation" in text and "0.25^5" in text and "Gradient reaching layer 1" in text
+    assert "Saturated, yet the gradient flows" in text  # std 1: big weights make up for σ′ ≈ 0
+    assert "outermost bars" not in all_text(at)  # the sigmoid's range is the axis
     assert "sigmoid · Xavier** is stuck at the chance level" in text
     assert at.query_params["d"] == "5" and at.query_params["a"] == "sigmoid" and at.query_params["i"] == "n1"
     assert at.query_params["cmp"] == "sigmoid.xavier,tanh.xavier,relu.he"
@@ -91,6 +93,7 @@ def test_a_preset_sets_every_widget_in_one_click():
     assert at.multiselect(key="vg_cmp").value == list(p.comparisons)
     assert len(figures(at)[0]["data"]) == 10  # 10 of 30 layers as panels
     assert "10 of the 30 layers are shown" in all_text(at)
+    assert "Exact zeros" in all_text(at) and "outermost bars" in all_text(at)  # ReLU: zeros and clipping
     # changing a setting by hand leaves the preset
     at.slider(key="vg_depth").set_value(12).run()
     assert at.selectbox(key="vg_preset").value == ""
