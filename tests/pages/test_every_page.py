@@ -58,3 +58,36 @@ def test_share_box_holds_the_link_with_every_setting():
     at = open_page("playground.py", s="rosenbrock", steps="77")
     link = [c.value for c in at.code if "steps=77" in c.value]
     assert link and "s=rosenbrock" in link[0] and "lang=en" in link[0]
+
+
+# Names that stay as they are in Japanese text: optimizers, activations, surfaces, people, units.
+KEEP = {w.lower() for w in """optviz sgd momentum nesterov adagrad rmsprop adam adamw relu leaky elu swish silu
+gelu softplus softmax sigmoid tanh step identity xavier glorot uniform normal rosenbrock beale himmelblau
+rastrigin booth ackley six hump camel english language xor moons circles spiral blobs batchnorm batch norm
+mse csv png lambda max min log exp sin cos sqrt eps beta beta1 beta2 weight_decay alpha mlp lr std pca
+prelu he nan inf course book lecun""".split()}
+ENGLISH_WORD = re.compile(r"[A-Za-z][A-Za-z_]{2,}")
+
+
+def visible_strings(at):
+    out = []
+    for kind in ("title", "header", "subheader", "markdown", "caption", "info", "warning", "error",
+                 "success"):
+        out += [str(e.value) for e in getattr(at, kind)]
+    for kind in ("selectbox", "slider", "number_input", "toggle", "checkbox", "radio", "multiselect",
+                 "text_input", "button", "select_slider", "text_area"):
+        out += [str(e.label) for e in getattr(at, kind)]
+    return out
+
+
+@pytest.mark.parametrize("page_file", PAGE_FILES)
+def test_japanese_pages_show_no_untranslated_text(page_file):
+    at = open_page(page_file, lang="ja")
+    untranslated = []
+    for text in visible_strings(at):
+        if JAPANESE.search(text):
+            continue
+        words = [w for w in ENGLISH_WORD.findall(text) if w.lower() not in KEEP]
+        if len(words) >= 2:
+            untranslated.append(text)
+    assert not untranslated, f"English text on the Japanese page (add it to the catalog): {untranslated}"
