@@ -19,10 +19,10 @@ run: $(STAMP)
 
 # Debian's chromium for the browser tests; never `playwright install` (it downloads and fails here).
 browser-deps:
-	@if [ -x $(CHROMIUM) ]; then :; \
+	@if [ -x $(CHROMIUM) ] && dpkg -s fonts-noto-cjk >/dev/null 2>&1; then :; \
 	elif command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ]; then \
-		echo "installing Debian's chromium for the browser tests ..."; \
-		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
+		echo "installing Debian's chromium (and CJK fonts for Japanese screenshots) for the browser tests ..."; \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null) \
 		|| echo "!!! could not install chromium: browser tests will be skipped (and fail under CI=true)"; \
 	else \
 		echo "!!! no apt-get or not root: cannot install chromium; browser tests will be skipped (and fail under CI=true)"; \
@@ -39,7 +39,7 @@ bench: $(STAMP)
 	$(BIN)/python -m benchmarks.run
 
 screenshots: $(STAMP) browser-deps
-	OPTVIZ_SCREENSHOTS=docs $(BIN)/python -m pytest -q tests/browser -k screenshot
+	OPTVIZ_SCREENSHOTS=docs $(BIN)/python -m pytest -q tests/browser
 
 clean:
 	rm -rf $(VENV) test-artifacts .pytest_cache

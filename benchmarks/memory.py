@@ -7,15 +7,16 @@ import sys
 from .common import table
 
 SNIPPET = """
-import resource, time
+import time
 import optviz, numpy as np
 from optviz.basins import basin_map
-base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+def hwm():  # peak resident memory of this process, kB (/proc: not inherited across exec)
+    return int([l for l in open("/proc/self/status") if l.startswith("VmHWM:")][0].split()[1])
+base = hwm()
 t = time.perf_counter()
 bm = basin_map("{surface}", "{opt}", steps=500, n=200, lr={lr})
 dt = time.perf_counter() - t
-peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-print(base, peak, dt)
+print(base, hwm(), dt)
 """
 
 
