@@ -186,3 +186,25 @@ def softmax_naive(x, temperature: float = 1.0) -> Array:
     with np.errstate(over="ignore", invalid="ignore"):
         e = np.exp(np.asarray(x, dtype=float) / temperature)
         return e / np.sum(e, axis=-1, keepdims=True)
+
+
+def gradient_bound(act: Activation, depth) -> np.ndarray:
+    """The largest product of derivatives a signal can collect through ``depth`` layers:
+    (max f')^depth (0.25^L for sigmoid). Weights can enlarge it; the activation alone cannot."""
+    return np.power(float(act.max_derivative), np.asarray(depth, dtype=float))
+
+
+def parse_scores(text: str, max_items: int = 12) -> np.ndarray:
+    """Comma-separated numbers (softmax scores typed by a person); ValueError says what is wrong."""
+    if len(text) > 300:
+        raise ValueError("too long (at most 300 characters)")
+    items = [t.strip() for t in text.replace("、", ",").split(",") if t.strip()]
+    if not 1 <= len(items) <= max_items:
+        raise ValueError(f"give 1 to {max_items} numbers separated by commas")
+    try:
+        values = np.array([float(t) for t in items])
+    except ValueError:
+        raise ValueError("every item must be a number, e.g. 2.0, 1.0, 0.1") from None
+    if not np.all(np.isfinite(values)):
+        raise ValueError("numbers must be finite")
+    return values
