@@ -73,3 +73,18 @@ def test_unknown_names_and_bad_parameters_are_clear():
         activations.get("relu", alpha=0.1)
     with pytest.raises(ValueError, match="alpha"):
         activations.get("elu", alpha=-1)
+
+
+def test_gradient_bound_is_max_derivative_to_the_depth():
+    np.testing.assert_allclose(activations.gradient_bound(activations.get("sigmoid"), [1, 2, 10]),
+                               [0.25, 0.0625, 0.25**10])
+    assert activations.gradient_bound(activations.get("relu"), 30) == 1.0
+
+
+def test_parse_scores_accepts_numbers_and_explains_bad_input():
+    np.testing.assert_array_equal(activations.parse_scores("2, 1.5,-3e2"), [2.0, 1.5, -300.0])
+    np.testing.assert_array_equal(activations.parse_scores("1、2"), [1.0, 2.0])  # Japanese comma
+    for bad, match in [("x, 1", "must be a number"), ("", "1 to 12"), ("nan", "finite"),
+                       ("1," * 200, "too long")]:
+        with pytest.raises(ValueError, match=match):
+            activations.parse_scores(bad)
