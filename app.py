@@ -5,21 +5,22 @@ import streamlit as st
 
 from optviz import ui
 
-st.set_page_config(page_title="optviz", page_icon="📉", layout="wide",
-                   initial_sidebar_state="collapsed" if ui.presentation_from_url() else "auto")
-ui.language_selector()
-ui.presentation_toggle()
+with ui.app_run():
+    st.set_page_config(page_title="optviz", page_icon="📉", layout="wide",
+                       initial_sidebar_state="collapsed" if ui.presentation_from_url() else "auto")
+    ui.language_selector()
+    ui.presentation_toggle()
 
-# (file, catalog key of its title, icon, URL path); a page appears once its file exists.
-PAGES = [
-    ("pages/home.py", "nav.home", "🏠", "home"),
-    ("pages/playground.py", "nav.playground", "🏁", "playground"),
-    ("pages/activations.py", "nav.activations", "〰️", "activations"),
-    ("pages/vanishing.py", "nav.vanishing", "📉", "vanishing"),
-    ("pages/mlp.py", "nav.mlp", "🧠", "mlp"),
-]
-here = Path(__file__).parent
-pages = [st.Page(f, title=ui.tr(key), icon=icon, url_path=path, default=(path == "home"))
-         for f, key, icon, path in PAGES if (here / f).exists()]
-st.navigation(pages).run()
-ui.share_link()  # after the page: it has written its settings to the URL
+    # (file, catalog key of its title, icon, URL path); a page appears once its file exists.
+    PAGES = [
+        ("pages/home.py", "nav.home", "🏠", "home"),
+        ("pages/playground.py", "nav.playground", "🏁", "playground"),
+        ("pages/activations.py", "nav.activations", "〰️", "activations"),
+        ("pages/vanishing.py", "nav.vanishing", "📉", "vanishing"),
+        ("pages/mlp.py", "nav.mlp", "🧠", "mlp"),
+    ]
+    here = Path(__file__).parent
+    pages = [st.Page(f, title=ui.tr(key), icon=icon, url_path=path, default=(path == "home"))
+             for f, key, icon, path in PAGES if (here / f).exists()]
+    st.navigation(pages).run()
+    ui.share_link()  # after the page: it has written its settings to the URL

@@ -98,7 +98,10 @@ class Trainer:
     def run(self, X, y, epochs: int, X_test=None, y_test=None,
             callback: Callable[[int, History], bool | None] | None = None) -> History:
         """Train for ``epochs`` epochs. ``callback(epoch, history)`` may return True to stop early."""
-        X = np.asarray(X, dtype=float)
+        with np.errstate(all="ignore"):  # a diverging run overflows; it is detected below
+            return self._run(np.asarray(X, dtype=float), y, epochs, X_test, y_test, callback)
+
+    def _run(self, X, y, epochs, X_test, y_test, callback) -> History:
         n = X.shape[0]
         b = n if self.batch_size is None else min(self.batch_size, n)
         h = self.history

@@ -5,6 +5,8 @@ Only this module and the pages import streamlit; the numeric core and the plotti
 from __future__ import annotations
 
 import math
+import threading
+from contextlib import contextmanager
 from typing import Any, Iterable
 
 import streamlit as st
@@ -27,13 +29,26 @@ def language_selector() -> str:
     return lang
 
 
+_RUN = threading.local()  # set while app.py (the navigation) is running in this script thread
+
+
+@contextmanager
+def app_run():
+    """app.py wraps its whole run in this, so pages can tell they were reached through it."""
+    _RUN.in_app = True
+    try:
+        yield
+    finally:
+        _RUN.in_app = False
+
+
 def _ensure_navigation() -> None:
     """Run every page through app.py's navigation, even for a deep link that is a fresh server's
     very first request: Streamlit then still uses its legacy ``pages/`` mode, which runs the page
     file alone (no language selector, file names as nav). Switch that mode off and rerun."""
     from streamlit.runtime.pages_manager import PagesManager
 
-    if PagesManager.uses_pages_directory:
+    if not getattr(_RUN, "in_app", False) and PagesManager.uses_pages_directory:
         PagesManager.uses_pages_directory = False
         st.rerun()
 

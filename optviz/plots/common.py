@@ -29,8 +29,9 @@ def style(fig: go.Figure, *, present: bool = False, height: int | None = None,
     fig.update_layout(template="plotly_white", margin=dict(l=50, r=20, t=50 if title else 20, b=45),
                       legend=dict(orientation="h", yanchor="bottom", y=1.02, x=0),
                       font=dict(size=20 if present else 13))
-    if title:
-        fig.update_layout(title=dict(text=title, x=0, xanchor="left"))
+    if title:  # the title takes the top: the legend goes below the plot
+        fig.update_layout(title=dict(text=title, x=0, xanchor="left"),
+                          legend=dict(orientation="h", yanchor="top", y=-0.2, x=0))
     if height:
         fig.update_layout(height=int(height * (1.3 if present else 1)))
     if present:

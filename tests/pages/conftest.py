@@ -4,6 +4,28 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 ROOT = Path(__file__).resolve().parents[2]
+
+
+def _run_through_navigation() -> None:
+    """AppTest resets Streamlit's legacy pages/ flag before every run, so after switch_page each run
+    would execute the page file alone (and optviz's guard would rerun it through app.py, losing a
+    button's click). A real server clears the flag for good on its first st.navigation call; do
+    the same here, so every run goes through app.py as in the browser."""
+    from streamlit.runtime import pages_manager
+
+    init = pages_manager.PagesManager.__init__
+    if getattr(init, "_optviz", False):
+        return
+
+    def patched(self, *args, **kwargs):
+        init(self, *args, **kwargs)
+        pages_manager.PagesManager.uses_pages_directory = False
+
+    patched._optviz = True
+    pages_manager.PagesManager.__init__ = patched
+
+
+_run_through_navigation()
 PAGE_FILES = sorted(p.name for p in (ROOT / "pages").glob("*.py"))
 
 

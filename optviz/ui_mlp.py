@@ -1,0 +1,219 @@
+"""Widgets, state and training loop of the MLP trainer page (Streamlit)."""
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+import numpy as np
+import streamlit as st
+
+from . import datasets, features, optimizers, userdata
+from .mlp import INITS, MLP
+from .training import Trainer, batch_size_for
+from .ui import UrlState, tr
+
+ACTIVATIONS = ("tanh", "relu", "sigmoid", "leaky_relu", "elu", "swish", "gelu", "identity")
+DATASETS = (*datasets.CLASSIFICATION, "regression", "upload")
+PRESETS = {
+    "xor_2": dict(data="xor", n=200, noise=0.15, hidden="2", act="tanh", opt="adam", lr=0.05, epochs=300,
+                  mode="full"),
+    "spiral_depth": dict(data="spiral", n=300, noise=0.1, hidden="16, 16, 16", act="tanh", opt="adam", lr=0.02,
+                         epochs=600, mode="full"),
+    "circles_features": dict(data="circles", n=200, noise=0.1, hidden="", act="tanh", feats=["x2", "y2"],
+                             opt="adam", lr=0.1, epochs=200, mode="full"),
+    "batch_modes": dict(data="moons", n=200, noise=0.2, hidden="8, 8", act="tanh", opt="sgd", lr=0.05,
+                        epochs=50, mode="mini", batch=16, compare=["sgd", "momentum", "adam"]),
+    "overfit": dict(data="moons", n=40, noise=0.35, test=0.5, hidden="64, 64", act="relu", opt="adam", lr=0.01,
+                    epochs=600, mode="full"),
+    "overfit_l2": dict(data="moons", n=40, noise=0.35, test=0.5, hidden="64, 64", act="relu", opt="adam",
+                       lr=0.01, epochs=600, mode="full", reg="l2", rate=0.01),
+}
+DEFAULTS = dict(data="moons", n=200, noise=0.2, classes=3, test=0.25, seed=0, hidden="8, 8", act="tanh",
+                init="xavier", feats=[], reg="none", rate=0.001, opt="adam", lr=0.02, epochs=200, mode="full",
+                batch=32, stop=0.0, compare=[])
+NUMBERS = dict(n=(4, 2000, True), noise=(0.0, 2.0, False), classes=(2, 6, True), test=(0.0, 0.6, False),
+               seed=(0, 10_000, True), rate=(0.0, 1.0, False), lr=(1e-5, 10.0, False), epochs=(1, 3000, True),
+               batch=(1, 2000, True), stop=(0.0, 10.0, False))
+MAX_HIDDEN, MAX_WIDTH = 6, 256
+
+
+def parse_hidden(text: str) -> list[int]:
+    """'16, 16' → [16, 16]; empty → [] (no hidden layer). ValueError with a message otherwise."""
+    items = [t.strip() for t in text.replace("、", ",").split(",") if t.strip()]
+    if len(items) > MAX_HIDDEN:
+        raise ValueError(tr("mlp.err_layers", max=MAX_HIDDEN))
+    try:
+        sizes = [int(t) for t in items]
+    except ValueError:
+        raise ValueError(tr("mlp.err_width", max=MAX_WIDTH)) from None
+    if any(not 1 <= s <= MAX_WIDTH for s in sizes):
+        raise ValueError(tr("mlp.err_width", max=MAX_WIDTH))
+    return sizes
+
+
+def _k(name):
+    return f"mlp_{name}"
+
+
+def apply_preset(pid: str) -> None:
+    for k, v in {**DEFAULTS, **PRESETS[pid]}.items():
+        st.session_state[_k(k)] = v
+    st.session_state.pop("mlp_trainer", None)
+    st.session_state.pop("mlp_compare_result", None)
+
+
+def _on_preset():
+    if st.session_state.get("mlp_preset") in PRESETS:
+        apply_preset(st.session_state["mlp_preset"])
+
+
+def init_state(url: UrlState) -> None:
+    if st.session_state.get("mlp_init"):
+        return
+    st.session_state["mlp_init"] = True
+    for k, v in DEFAULTS.items():
+        st.session_state[_k(k)] = v
+    st.session_state["mlp_preset"] = ""
+    ss = st.session_state
+    ss[_k("data")] = url.choice("data", ss[_k("data")], [d for d in DATASETS if d != "upload"])
+    for k, (lo, hi, integer) in NUMBERS.items():
+        ss[_k(k)] = url.number(k, ss[_k(k)], lo, hi, integer=integer)
+    ss[_k("hidden")] = url.text("hidden", ss[_k("hidden")], max_len=60)
+    ss[_k("act")] = url.choice("act", ss[_k("act")], ACTIVATIONS)
+    ss[_k("init")] = url.choice("init", ss[_k("init")], INITS)
+    ss[_k("feats")] = url.choices("feats", [], features.NAMES) if url._raw("feats") else []
+    ss[_k("reg")] = url.choice("reg", ss[_k("reg")], ["none", "l2", "l1"])
+    ss[_k("opt")] = url.choice("opt", ss[_k("opt")], optimizers.NAMES)
+    ss[_k("mode")] = url.choice("mode", ss[_k("mode")], ["full", "mini", "sgd"])
+    ss[_k("compare")] = url.choices("compare", [], optimizers.NAMES) if url._raw("compare") else []
+
+
+def controls() -> dict:
+    sb = st.sidebar
+    sb.selectbox(tr("mlp.preset"), ["", *PRESETS], key="mlp_preset", on_change=_on_preset,
+                 format_func=lambda p: tr(f"mlp.preset_{p}") if p else tr("mlp.preset_none"))
+    sb.subheader(tr("mlp.data_header"))
+    sb.selectbox(tr("mlp.dataset"), DATASETS, key=_k("data"), format_func=lambda d: tr(f"mlp.data_{d}"))
+    if st.session_state[_k("data")] == "upload":
+        sb.file_uploader(tr("mlp.upload"), type=["csv", "txt"], key="mlp_upload", help=tr("mlp.upload_help"))
+    else:
+        sb.slider(tr("mlp.n"), 4, 2000, key=_k("n"), step=4)
+        sb.slider(tr("mlp.noise"), 0.0, 2.0, key=_k("noise"), step=0.05)
+        if st.session_state[_k("data")] in ("spiral", "blobs"):
+            sb.slider(tr("mlp.classes"), 2, 6, key=_k("classes"))
+    sb.slider(tr("mlp.test_fraction"), 0.0, 0.6, key=_k("test"), step=0.05)
+    sb.number_input(tr("mlp.seed"), 0, 10_000, key=_k("seed"))
+    sb.subheader(tr("mlp.net_header"))
+    sb.text_input(tr("mlp.hidden"), key=_k("hidden"), help=tr("mlp.hidden_help"))
+    sb.selectbox(tr("mlp.activation"), ACTIVATIONS, key=_k("act"))
+    sb.selectbox(tr("mlp.init"), INITS, key=_k("init"), format_func=lambda i: tr(f"mlp.init_{i}"))
+    if st.session_state[_k("data")] != "regression":
+        sb.multiselect(tr("mlp.features"), features.NAMES, key=_k("feats"),
+                       format_func=lambda f: tr(f"mlp.feat_{f}"))
+    c1, c2 = sb.columns(2)
+    c1.selectbox(tr("mlp.reg"), ["none", "l2", "l1"], key=_k("reg"), format_func=lambda r: tr(f"mlp.reg_{r}"))
+    c2.number_input(tr("mlp.rate"), 0.0, 1.0, key=_k("rate"), format="%g", step=0.001)
+    return {k: st.session_state.get(_k(k), v) for k, v in DEFAULTS.items()}
+
+
+def training_controls() -> None:
+    c = st.columns([2, 2, 2, 2, 2])
+    c[0].selectbox(tr("mlp.optimizer"), optimizers.NAMES, key=_k("opt"))
+    c[1].number_input(tr("mlp.lr"), 1e-5, 10.0, key=_k("lr"), format="%g", step=0.01)
+    c[2].number_input(tr("mlp.epochs"), 1, 3000, key=_k("epochs"), step=10)
+    c[3].selectbox(tr("mlp.mode"), ["full", "mini", "sgd"], key=_k("mode"),
+                   format_func=lambda m: tr(f"mlp.mode_{m}"))
+    if st.session_state[_k("mode")] == "mini":
+        c[4].number_input(tr("mlp.batch"), 1, 2000, key=_k("batch"))
+    else:
+        c[4].number_input(tr("mlp.stop"), 0.0, 10.0, key=_k("stop"), format="%g", step=0.01,
+                          help=tr("mlp.stop_help"))
+
+
+@dataclass
+class Data:
+    X: np.ndarray
+    y: np.ndarray
+    Xte: np.ndarray
+    yte: np.ndarray
+    names: list
+    task: str  # "classification" or "regression"
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def _make_data(name, n, noise, classes, test, seed):
+    kw = {"classes": classes} if name in ("spiral", "blobs") else {}
+    X, y = datasets.make(name, n, noise, seed, **kw)
+    return X, y, *datasets.train_test_split(X, y, test, seed)
+
+
+def load_data(s: dict) -> Data:
+    """The chosen data set (or the upload), split; ValueError with a message for a bad upload."""
+    if s["data"] == "upload":
+        f = st.session_state.get("mlp_upload")
+        if f is None:
+            raise ValueError(tr("mlp.upload_missing"))
+        X, y, names = userdata.parse_csv(f.getvalue())
+        Xtr, ytr, Xte, yte = datasets.train_test_split(X, y, s["test"], s["seed"])
+        return Data(Xtr, ytr, Xte, yte, names, "classification")
+    X, y, Xtr, ytr, Xte, yte = _make_data(s["data"], s["n"], s["noise"], s["classes"], s["test"], s["seed"])
+    if s["data"] == "regression":
+        return Data(Xtr, ytr, Xte, yte, [], "regression")
+    return Data(Xtr, ytr, Xte, yte, [str(c) for c in range(int(y.max()) + 1)], "classification")
+
+
+def new_model(s: dict, data: Data, hidden: list[int]) -> MLP:
+    n_in = data.X.shape[1] + (len(s["feats"]) if data.task == "classification" else 0)
+    n_out = len(data.names) if data.task == "classification" else 1
+    return MLP([n_in, *hidden, n_out], activation=s["act"], init=s["init"],
+               loss="cross_entropy" if data.task == "classification" else "mse", seed=s["seed"])
+
+
+def optimizer_of(s: dict, name: str | None = None):
+    return optimizers.get(name or s["opt"], lr=s["lr"])
+
+
+def batch_of(s: dict, n: int) -> int:
+    return batch_size_for(s["mode"], n, s["batch"])
+
+
+def train(trainer: Trainer, s: dict, data: Data, extra, epochs: int, on_update) -> float:
+    """Run ``epochs`` epochs with a progress bar, calling ``on_update(history)`` every few epochs.
+    Stops early at the test-loss target. Returns the seconds taken."""
+    X = features.expand(data.X, extra)
+    Xte = features.expand(data.Xte, extra) if len(data.Xte) else None
+    bar = st.progress(0.0, text=tr("mlp.training", done=0, total=epochs))
+    start_epoch, every, t0 = trainer.history.epochs, max(1, epochs // 12), time.perf_counter()
+
+    def callback(epoch, h):
+        done = epoch - start_epoch
+        if done % every == 0 or done == epochs:
+            bar.progress(done / epochs, text=tr("mlp.training", done=done, total=epochs))
+            on_update(h)
+        return bool(s["stop"] and h.test_loss and h.test_loss[-1] <= s["stop"])
+
+    trainer.run(X, data.y, epochs, Xte, data.yte if Xte is not None else None, callback=callback)
+    bar.empty()
+    return time.perf_counter() - t0
+
+
+def compare(s: dict, data: Data, hidden, extra, reg) -> list:
+    """Train the same network from the same initial weights with each chosen optimizer."""
+    X = features.expand(data.X, extra)
+    out = []
+    base = new_model(s, data, hidden)
+    bar = st.progress(0.0)
+    for i, name in enumerate(s["compare"]):
+        model = base.copy()
+        trainer = Trainer(model, optimizer_of(s, name), batch_of(s, len(X)), s["seed"], **reg)
+        trainer.run(X, data.y, s["epochs"])
+        grid = _boundary(model, data, extra) if data.task == "classification" else None
+        out.append((f"{name} (lr={s['lr']:g})", trainer.history, grid))
+        bar.progress((i + 1) / len(s["compare"]))
+    bar.empty()
+    return out
+
+
+def _boundary(model, data, extra):
+    from .evaluation import boundary_grid
+    return boundary_grid(model, data.X, extra, n=50)
