@@ -11,13 +11,18 @@ with ui.app_run():
     ui.language_selector()
     ui.presentation_toggle()
 
-    # (file, catalog key of its title, icon, URL path); a page appears once its file exists.
+    # (file, catalog key of its title, icon, URL path); a page appears once its file exists. The URL
+    # path is the file name: a fresh server answers its first deep link by file name (legacy pages/).
     PAGES = [
         ("pages/home.py", "nav.home", "🏠", "home"),
         ("pages/playground.py", "nav.playground", "🏁", "playground"),
         ("pages/activations.py", "nav.activations", "〰️", "activations"),
         ("pages/vanishing.py", "nav.vanishing", "📉", "vanishing"),
         ("pages/mlp.py", "nav.mlp", "🧠", "mlp"),
+        ("pages/learning_rate.py", "nav.learning_rate", "📏", "learning_rate"),
+        ("pages/line_fitting.py", "nav.line_fitting", "📈", "line_fitting"),
+        ("pages/batch_modes.py", "nav.batch_modes", "🎲", "batch_modes"),
+        ("pages/loss_functions.py", "nav.loss_functions", "🎯", "loss_functions"),
     ]
     here = Path(__file__).parent
     pages = [st.Page(f, title=ui.tr(key), icon=icon, url_path=path, default=(path == "home"))

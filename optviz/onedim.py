@@ -82,3 +82,15 @@ def regime(lr: float, a: float) -> str:
     if r <= 0.2:
         return "slow"
     return "good"
+
+
+def minimum(name: str, a: float = 1.0) -> tuple[float, float]:
+    """(x*, f(x*)) of the global minimum: 0 for a·x²; for x⁴ − 3x² + x the lowest real root of
+    f'(x) = 4x³ − 6x + 1."""
+    if name == "quadratic":
+        return 0.0, 0.0
+    roots = np.roots([4.0, 0.0, -6.0, 1.0])
+    real = roots[np.abs(roots.imag) < 1e-12].real
+    values = f(name, real, a)
+    i = int(np.argmin(values))
+    return float(real[i]), float(values[i])

@@ -8,7 +8,9 @@ st.title(tr("home.title"))
 st.write(tr("home.intro"))
 st.subheader(tr("home.pages"))
 root = Path(__file__).parent
-for page, icon in [("playground", "🏁"), ("activations", "〰️"), ("vanishing", "📉"), ("mlp", "🧠")]:
+for page, icon in [("playground", "🏁"), ("activations", "〰️"), ("vanishing", "📉"), ("mlp", "🧠"),
+                   ("learning_rate", "📏"), ("line_fitting", "📈"), ("batch_modes", "🎲"),
+                   ("loss_functions", "🎯")]:
     if (root / f"{page}.py").exists():
         st.page_link(f"pages/{page}.py", label=tr(f"nav.{page}"), icon=icon)
         st.caption(tr(f"home.{page}"))

@@ -116,3 +116,11 @@ def test_accuracy_is_a_step_function_of_w_but_cross_entropy_is_smooth():
     d_acc = np.diff(acc)
     assert np.mean(d_acc == 0) > 0.9  # flat almost everywhere: zero gradient
     assert np.all(np.diff(ce)[ws[:-1] > 0.5] != 0)  # the loss changes everywhere
+
+
+def test_nonconvex_minimum_is_where_the_derivative_vanishes_and_lowest():
+    x, fx = onedim.minimum("nonconvex")
+    assert abs(onedim.df("nonconvex", x)) < 1e-9
+    grid = np.linspace(-3, 3, 60001)
+    assert fx <= onedim.f("nonconvex", grid).min() + 1e-12
+    assert x < 0  # the global minimum is the left one; the right one (x ≈ 1.13) is only local

@@ -1,0 +1,60 @@
+"""Settings plumbing shared by the fundamentals pages: widgets seeded from the URL (or a preset),
+a preset menu, and the settings written back to the URL."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import streamlit as st
+
+from .ui import UrlState, tr
+
+
+@dataclass
+class Spec:
+    """A page's settings: defaults, number bounds (lo, hi, integer), choices, presets."""
+    page: str
+    defaults: dict
+    bounds: dict = field(default_factory=dict)
+    choices: dict = field(default_factory=dict)
+    presets: dict = field(default_factory=dict)
+
+    def key(self, name: str) -> str:
+        return f"{self.page}_{name}"
+
+
+def setup(spec: Spec) -> UrlState:
+    """First run of a session: every setting from the URL (bad values → defaults, noted)."""
+    url = UrlState()
+    if not st.session_state.get(spec.key("init")):
+        st.session_state[spec.key("init")] = True
+        for name, default in spec.defaults.items():
+            if name in spec.bounds:
+                lo, hi, integer = spec.bounds[name]
+                value = url.number(name, default, lo, hi, integer=integer)
+            elif name in spec.choices:
+                value = url.choice(name, default, spec.choices[name])
+            elif isinstance(default, bool):
+                value = url.flag(name, default)
+            else:
+                value = url.text(name, default, max_len=200)
+            st.session_state[spec.key(name)] = value
+        st.session_state[spec.key("preset")] = ""
+    if spec.presets:
+        def apply():
+            chosen = st.session_state.get(spec.key("preset"))
+            if chosen in spec.presets:
+                for name, value in {**spec.defaults, **spec.presets[chosen]}.items():
+                    st.session_state[spec.key(name)] = value
+
+        st.sidebar.selectbox(tr("fund.preset"), ["", *spec.presets], key=spec.key("preset"), on_change=apply,
+                             format_func=lambda p: tr(f"{spec.page}.preset_{p}") if p else tr("fund.preset_none"))
+    return url
+
+
+def values(spec: Spec) -> dict:
+    return {name: st.session_state.get(spec.key(name), d) for name, d in spec.defaults.items()}
+
+
+def write(spec: Spec, url: UrlState) -> None:
+    url.show_fallbacks()
+    url.write(values(spec))

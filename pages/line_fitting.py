@@ -1,0 +1,63 @@
+"""Line fitting: least squares in closed form next to gradient descent on the MSE."""
+import numpy as np
+import streamlit as st
+
+from optviz import linefit, optimizers
+from optviz import ui_fundamentals as uf
+from optviz.plots import fundamentals as plots
+from optviz.ui import chart, tr
+
+SPEC = uf.Spec("line", dict(a=2.0, b=1.0, noise=1.0, n=30, seed=0, opt="sgd", lr=0.05, epochs=100, k=100),
+               bounds=dict(a=(-5.0, 5.0, False), b=(-5.0, 5.0, False), noise=(0.0, 5.0, False), n=(2, 500, True),
+                           seed=(0, 9999, True), lr=(0.001, 1.0, False), epochs=(1, 1000, True), k=(0, 1000, True)),
+               choices=dict(opt=list(optimizers.NAMES)),
+               presets=dict(course=dict(), two_points=dict(n=2, noise=0.5), exact=dict(noise=0.0),
+                            slow=dict(lr=0.005, epochs=300, k=300), too_big=dict(lr=0.4, epochs=30, k=30),
+                            adam=dict(opt="adam", lr=0.1)))
+
+st.title(tr("line.title"))
+st.write(tr("line.intro"))
+url = uf.setup(SPEC)
+sb = st.sidebar
+sb.subheader(tr("line.data"))
+c1, c2 = sb.columns(2)
+c1.number_input(tr("line.true_a"), -5.0, 5.0, key=SPEC.key("a"), step=0.5)
+c2.number_input(tr("line.true_b"), -5.0, 5.0, key=SPEC.key("b"), step=0.5)
+sb.slider(tr("line.noise"), 0.0, 5.0, key=SPEC.key("noise"), step=0.1)
+sb.slider(tr("line.n"), 2, 500, key=SPEC.key("n"))
+sb.number_input(tr("line.seed"), 0, 9999, key=SPEC.key("seed"))
+sb.subheader(tr("line.gd"))
+sb.selectbox(tr("line.optimizer"), SPEC.choices["opt"], key=SPEC.key("opt"))
+sb.number_input(tr("line.lr"), 0.001, 1.0, key=SPEC.key("lr"), step=0.005, format="%g")
+sb.number_input(tr("line.epochs"), 1, 1000, key=SPEC.key("epochs"))
+s = uf.values(SPEC)
+
+x, y = linefit.make_line(s["a"], s["b"], s["noise"], s["n"], s["seed"])
+best = linefit.least_squares(x, y)
+fit = linefit.fit_gd(x, y, s["opt"], s["epochs"], lr=s["lr"])
+last = len(fit.path) - 1
+if st.session_state.get(SPEC.key("k"), 0) > last:
+    st.session_state[SPEC.key("k")] = last
+k = st.slider(tr("line.show_step"), 0, last, key=SPEC.key("k"))
+a_k, b_k = fit.path[k]
+finite = np.all(np.isfinite(fit.path[-1])) and fit.loss[-1] < 1e6 * (fit.loss[0] + 1)
+if not finite:
+    st.error(tr("line.diverged", lr=s["lr"]))
+
+left, right = st.columns(2)
+with left:
+    chart(plots.line_fit(x, y, {tr("line.ls"): best, tr("line.gd_at", k=k): (a_k, b_k)}, tr=tr))
+with right:
+    chart(plots.ab_contours(x, y, {f"{s['opt']} (lr={s['lr']:g})": fit.path[:k + 1]}, best, tr=tr))
+
+st.subheader(tr("line.five_steps"))
+g = linefit.grad(x, y, a_k, b_k)
+step_loss = float(linefit.mse(x, y, a_k, b_k))
+st.markdown(tr("line.steps_md", a=a_k, b=b_k, loss=step_loss, da=g[0], db=g[1], lr=s["lr"],
+               a1=a_k - s["lr"] * g[0], b1=b_k - s["lr"] * g[1], k=k, opt=s["opt"]))
+st.latex(tr("line.closed_form", a=best[0], b=best[1], loss=float(linefit.mse(x, y, *best))))
+chart(plots.fit_losses({s["opt"]: (np.arange(len(fit.loss)), fit.loss)}, tr("line.updates"),
+                       float(linefit.mse(x, y, *best)), tr=tr))
+gap = float(np.hypot(*(fit.path[-1] - best))) if finite else float("nan")
+st.caption(tr("line.gap", gap=gap, updates=last))
+uf.write(SPEC, url)
