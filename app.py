@@ -23,6 +23,8 @@ with ui.app_run():
         ("pages/line_fitting.py", "nav.line_fitting", "📈", "line_fitting"),
         ("pages/batch_modes.py", "nav.batch_modes", "🎲", "batch_modes"),
         ("pages/loss_functions.py", "nav.loss_functions", "🎯", "loss_functions"),
+        ("pages/perceptron.py", "nav.perceptron", "🔌", "perceptron"),
+        ("pages/backprop.py", "nav.backprop", "🔁", "backprop"),
     ]
     here = Path(__file__).parent
     pages = [st.Page(f, title=ui.tr(key), icon=icon, url_path=path, default=(path == "home"))

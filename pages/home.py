@@ -10,7 +10,7 @@ st.subheader(tr("home.pages"))
 root = Path(__file__).parent
 for page, icon in [("playground", "🏁"), ("activations", "〰️"), ("vanishing", "📉"), ("mlp", "🧠"),
                    ("learning_rate", "📏"), ("line_fitting", "📈"), ("batch_modes", "🎲"),
-                   ("loss_functions", "🎯")]:
+                   ("loss_functions", "🎯"), ("perceptron", "🔌"), ("backprop", "🔁")]:
     if (root / f"{page}.py").exists():
         st.page_link(f"pages/{page}.py", label=tr(f"nav.{page}"), icon=icon)
         st.caption(tr(f"home.{page}"))

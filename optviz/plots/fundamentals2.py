@@ -1,0 +1,66 @@
+"""Figures of the perceptron and backprop pages."""
+from __future__ import annotations
+
+import numpy as np
+import plotly.graph_objects as go
+
+from .. import perceptron as pc
+from .common import Translator, color, english, style
+
+
+def perceptron_plane(w1, w2, b, target, *, tr: Translator = english, present=False) -> go.Figure:
+    """The four inputs coloured by the wanted output, the region where the perceptron outputs 1
+    (shaded) and its line w1·x1 + w2·x2 + b = 0."""
+    g = np.linspace(-0.5, 1.5, 121)
+    X1, X2 = np.meshgrid(g, g)
+    out = pc.output(np.stack([X1, X2], axis=-1), w1, w2, b)
+    fig = go.Figure(go.Heatmap(x=g, y=g, z=out.astype(np.int8), zmin=0, zmax=1, showscale=False, opacity=0.25,
+                               colorscale=[[0, "#FFFFFF"], [1, color(0)]], hoverinfo="skip"))
+    if abs(w2) > 1e-12:
+        fig.add_trace(go.Scatter(x=g, y=-(w1 * g + b) / w2, mode="lines", name=tr("pc.line"),
+                                 line=dict(color=color(0), width=3)))
+    elif abs(w1) > 1e-12:
+        fig.add_trace(go.Scatter(x=[-b / w1] * 2, y=[-0.5, 1.5], mode="lines", name=tr("pc.line"),
+                                 line=dict(color=color(0), width=3)))
+    for value in (0, 1):
+        pts = pc.INPUTS[np.asarray(target) == value]
+        fig.add_trace(go.Scatter(x=pts[:, 0], y=pts[:, 1], mode="markers", name=tr("pc.want", v=value),
+                                 marker=dict(size=22, symbol="circle" if value else "circle-open",
+                                             color=color(3), line=dict(width=3, color=color(3)))))
+    fig.update_xaxes(range=[-0.5, 1.5], title="x₁")
+    fig.update_yaxes(range=[-0.5, 1.5], title="x₂", scaleanchor="x", scaleratio=1)
+    return style(fig, present=present, height=420)
+
+
+NODES = {"i1": (0, 1), "i2": (0, 0), "h1": (1, 1), "h2": (1, 0), "o1": (2, 1), "o2": (2, 0)}
+
+
+def network(p, trace, x, *, tr: Translator = english, present=False) -> go.Figure:
+    """The 2-2-2 network: each edge labelled with its weight, each node with its value."""
+    fig = go.Figure()
+    edges = [(f"i{i + 1}", f"h{j + 1}", p.W1[i, j]) for i in range(2) for j in range(2)]
+    edges += [(f"h{j + 1}", f"o{k + 1}", p.W2[j, k]) for j in range(2) for k in range(2)]
+    for a, b_, w in edges:
+        (x0, y0), (x1, y1) = NODES[a], NODES[b_]
+        fig.add_trace(go.Scatter(x=[x0, x1], y=[y0, y1], mode="lines", showlegend=False, hoverinfo="skip",
+                                 line=dict(color="#999", width=1 + 3 * min(abs(w), 1.5))))
+        t = 0.3 if y0 == y1 else (0.25 if y0 > y1 else 0.72)
+        fig.add_annotation(x=x0 + t * (x1 - x0), y=y0 + t * (y1 - y0), text=f"{w:.4f}", showarrow=False,
+                           font=dict(size=12), bgcolor="white")
+    values = {"i1": x[0], "i2": x[1], "h1": trace.out_h[0], "h2": trace.out_h[1], "o1": trace.out_o[0],
+              "o2": trace.out_o[1]}
+    fig.add_trace(go.Scatter(x=[NODES[n][0] for n in values], y=[NODES[n][1] for n in values],
+                             mode="markers+text", text=[f"{n}<br>{v:.4f}" for n, v in values.items()],
+                             textposition="middle center", showlegend=False, hoverinfo="skip",
+                             marker=dict(size=62, color="#F4F8FC", line=dict(color=color(0), width=2))))
+    fig.update_xaxes(visible=False, range=[-0.35, 2.35])
+    fig.update_yaxes(visible=False, range=[-0.4, 1.4])
+    return style(fig, present=present, height=360, title=tr("bp.net_title"))
+
+
+def loss_history(losses, *, tr: Translator = english, present=False) -> go.Figure:
+    fig = go.Figure(go.Scatter(x=np.arange(len(losses)), y=losses, mode="lines+markers", name="E",
+                               line=dict(color=color(0))))
+    fig.update_xaxes(title=tr("bp.step"))
+    fig.update_yaxes(title="E = ½Σ(t − o)²", type="log", exponentformat="power")
+    return style(fig, present=present, height=300, title=tr("bp.loss_title"))

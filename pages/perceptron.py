@@ -1,0 +1,47 @@
+"""Perceptron logic gates, and why XOR needs two layers."""
+import streamlit as st
+
+from optviz import perceptron as pc
+from optviz import ui_fundamentals as uf
+from optviz.plots import fundamentals2 as plots
+from optviz.ui import chart, tr
+
+SPEC = uf.Spec("pc", dict(w1=0.5, w2=0.5, b=-0.7, gate="AND"),
+               bounds=dict(w1=(-1.0, 1.0, False), w2=(-1.0, 1.0, False), b=(-1.0, 1.0, False)),
+               choices=dict(gate=list(pc.TARGETS)),
+               presets={g.lower(): dict(zip(("w1", "w2", "b"), w), gate=g) for g, w in pc.WEIGHTS.items()}
+               | {"xor": dict(w1=0.5, w2=0.5, b=-0.2, gate="XOR")})
+
+st.title(tr("pc.title"))
+st.write(tr("pc.intro"))
+url = uf.setup(SPEC)
+sb = st.sidebar
+sb.selectbox(tr("pc.gate"), SPEC.choices["gate"], key=SPEC.key("gate"))
+for name in ("w1", "w2", "b"):
+    sb.slider(name, -1.0, 1.0, key=SPEC.key(name), step=0.05)
+s = uf.values(SPEC)
+target = pc.TARGETS[s["gate"]]
+got = pc.truth_table(s["w1"], s["w2"], s["b"])
+
+st.latex(rf"y = \begin{{cases}} 1 & {s['w1']:g}\,x_1 + {s['w2']:g}\,x_2 + ({s['b']:g}) > 0 \\ 0 & \text{{otherwise}} \end{{cases}}")
+left, right = st.columns([2, 3])
+with left:
+    st.dataframe({"x₁": [int(v) for v in pc.INPUTS[:, 0]], "x₂": [int(v) for v in pc.INPUTS[:, 1]],
+                  "y": list(got), tr("pc.target", gate=s["gate"]): list(target),
+                  "": ["✓" if a == b else "✗" for a, b in zip(got, target)]}, hide_index=True)
+    if got == target:
+        st.success(tr("pc.works", gate=s["gate"]))
+    elif s["gate"] == "XOR":
+        st.warning(tr("pc.xor_impossible"))
+    else:
+        st.info(tr("pc.not_yet", n=sum(a != b for a, b in zip(got, target)), gate=s["gate"]))
+with right:
+    chart(plots.perceptron_plane(s["w1"], s["w2"], s["b"], target, tr=tr))
+
+st.subheader(tr("pc.xor_title"))
+st.write(tr("pc.xor_text"))
+out = pc.xor_two_layers(pc.INPUTS)
+st.dataframe({"x₁": [int(v) for v in pc.INPUTS[:, 0]], "x₂": [int(v) for v in pc.INPUTS[:, 1]],
+              "s₁ = NAND": list(out["s1"]), "s₂ = OR": list(out["s2"]), "y = AND(s₁, s₂)": list(out["y"]),
+              "XOR": list(pc.TARGETS["XOR"])}, hide_index=True)
+uf.write(SPEC, url)
