@@ -25,6 +25,7 @@ with ui.app_run():
         ("pages/loss_functions.py", "nav.loss_functions", "🎯", "loss_functions"),
         ("pages/perceptron.py", "nav.perceptron", "🔌", "perceptron"),
         ("pages/backprop.py", "nav.backprop", "🔁", "backprop"),
+        ("pages/autoencoder.py", "nav.autoencoder", "🗜️", "autoencoder"),
     ]
     here = Path(__file__).parent
     pages = [st.Page(f, title=ui.tr(key), icon=icon, url_path=path, default=(path == "home"))

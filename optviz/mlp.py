@@ -2,7 +2,8 @@
 
 Layers: ``h₀ = X``; ``zₗ = hₗ₋₁ Wₗ + bₗ``; ``hₗ = act(zₗ)`` for hidden layers; the output layer is
 linear. ``W`` has shape (n_in, n_out). Losses: ``mse`` = mean over all elements of (out − y)²;
-``cross_entropy`` = mean over samples of −log softmax(out)[label].
+``cross_entropy`` = mean over samples of −log softmax(out)[label]; ``bce`` = binary cross-entropy of
+σ(out) against targets in [0, 1], mean over all elements (for autoencoders of images).
 
 With ``batch_norm=True`` every hidden layer normalizes its pre-activation over the batch before
 the activation (Ioffe & Szegedy, 2015), with a learnable scale γ and shift β per unit:
@@ -23,7 +24,7 @@ from . import activations as _activations
 
 Array = np.ndarray
 INITS = ("xavier", "he", "normal", "glorot_uniform")
-LOSSES = ("mse", "cross_entropy")
+LOSSES = ("mse", "cross_entropy", "bce")
 
 
 def init_weights(n_in: int, n_out: int, init: str, rng: np.random.Generator,
@@ -180,6 +181,8 @@ class MLP:
         y = self._targets(y, out)
         if self.loss == "mse":
             return float(np.mean((out - y) ** 2))
+        if self.loss == "bce":  # −[y log σ(z) + (1 − y) log(1 − σ(z))] = softplus(z) − y·z, stably
+            return float(np.mean(np.logaddexp(0.0, out) - y * out))
         return float(-np.mean(log_softmax(out)[np.arange(out.shape[0]), y]))
 
     def loss_and_grads(self, X, y, fwd: Forward | None = None):
@@ -193,6 +196,9 @@ class MLP:
             diff = out - y
             loss = float(np.mean(diff * diff))
             delta = 2.0 * diff / diff.size
+        elif self.loss == "bce":
+            loss = float(np.mean(np.logaddexp(0.0, out) - y * out))
+            delta = (0.5 * (1.0 + np.tanh(0.5 * out)) - y) / out.size  # (σ(z) − y) / N
         else:
             logp = log_softmax(out)
             loss = float(-np.mean(logp[np.arange(n), y]))

@@ -131,7 +131,7 @@ class Trainer:
                 h.test_accuracy.append(ta)
             if not math.isfinite(loss):
                 break  # diverged: the history keeps the finite part
-            if callback is not None and callback(h.epochs, h):
+            if callback is not None and callback(h.epochs, h) is True:  # only an explicit True stops
                 break
         return h
 

@@ -10,9 +10,7 @@ st.subheader(tr("home.pages"))
 root = Path(__file__).parent
 for page, icon in [("playground", "🏁"), ("activations", "〰️"), ("vanishing", "📉"), ("mlp", "🧠"),
                    ("learning_rate", "📏"), ("line_fitting", "📈"), ("batch_modes", "🎲"),
-                   ("loss_functions", "🎯"), ("perceptron", "🔌"), ("backprop", "🔁")]:
+                   ("loss_functions", "🎯"), ("perceptron", "🔌"), ("backprop", "🔁"), ("autoencoder", "🗜️")]:
     if (root / f"{page}.py").exists():
         st.page_link(f"pages/{page}.py", label=tr(f"nav.{page}"), icon=icon)
         st.caption(tr(f"home.{page}"))
-st.subheader(tr("home.coming"))
-st.write(tr("home.coming_list"))

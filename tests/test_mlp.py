@@ -146,3 +146,17 @@ def test_callback_can_stop_training():
     h = train(MLP([2, 4, 2], loss="cross_entropy"), X, y, "sgd", epochs=50,
               callback=lambda epoch, hist: epoch >= 7)
     assert h.epochs == 7
+
+
+def test_binary_cross_entropy_loss_and_gradient(rng):
+    model = MLP([4, 3, 5], activation="tanh", loss="bce", seed=3)
+    X = rng.standard_normal((6, 4))
+    y = rng.uniform(0, 1, (6, 5))
+    out = model.predict(X)
+    p = 1 / (1 + np.exp(-out))
+    expected = -np.mean(y * np.log(p) + (1 - y) * np.log(1 - p))
+    assert model.loss_value(out, y) == pytest.approx(expected, rel=1e-12)
+    _, grads = model.loss_and_grads(X, y)
+    for (gW, gb), (nW, nb) in zip(grads, numeric_grads(model, X, y)):
+        np.testing.assert_allclose(gW, nW, rtol=1e-5, atol=1e-8)
+        np.testing.assert_allclose(gb, nb, rtol=1e-5, atol=1e-8)

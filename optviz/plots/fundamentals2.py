@@ -64,3 +64,45 @@ def loss_history(losses, *, tr: Translator = english, present=False) -> go.Figur
     fig.update_xaxes(title=tr("bp.step"))
     fig.update_yaxes(title="E = ½Σ(t − o)²", type="log", exponentformat="power")
     return style(fig, present=present, height=300, title=tr("bp.loss_title"))
+
+
+def image_rows(rows: dict, n: int = 8, *, tr: Translator = english, present=False) -> go.Figure:
+    """Each row (name → images (m, 64)) as n small 8×8 pictures."""
+    from plotly.subplots import make_subplots
+
+    names = list(rows)
+    fig = make_subplots(rows=len(names), cols=n, horizontal_spacing=0.01, vertical_spacing=0.04,
+                        row_titles=names)
+    for r, name in enumerate(names):
+        for c in range(min(n, len(rows[name]))):
+            img = np.clip(rows[name][c].reshape(8, 8), 0, 1)[::-1]
+            fig.add_trace(go.Heatmap(z=img.astype(np.float32), zmin=0, zmax=1, colorscale="Greys", showscale=False,
+                                     hovertemplate="%{z:.2f}<extra></extra>"), row=r + 1, col=c + 1)
+    fig.update_xaxes(visible=False)
+    fig.update_yaxes(visible=False)
+    fig.for_each_annotation(lambda a: a.update(textangle=0, xanchor="right", x=-0.01, font=dict(size=12)))
+    style(fig, present=present, height=110 * len(names) + 30)
+    fig.update_layout(margin=dict(l=120))
+    return fig
+
+
+def latent_scatter(Z, labels, names, *, tr: Translator = english, present=False) -> go.Figure:
+    fig = go.Figure()
+    for k, name in enumerate(names):
+        pts = Z[labels == k]
+        fig.add_trace(go.Scatter(x=pts[:, 0], y=pts[:, 1] if Z.shape[1] > 1 else np.zeros(len(pts)), mode="markers",
+                                 name=name, marker=dict(color=color(k), size=6, opacity=0.8)))
+    fig.update_xaxes(title="z₁")
+    fig.update_yaxes(title="z₂")
+    return style(fig, present=present, height=380, title=tr("ae.latent_title"))
+
+
+def error_histograms(normal, odd, threshold, *, tr: Translator = english, present=False) -> go.Figure:
+    bins = dict(start=0, end=float(max(normal.max(), odd.max())) * 1.01, size=float(max(normal.max(), odd.max())) / 40)
+    fig = go.Figure([go.Histogram(x=normal, name=tr("ae.normal"), xbins=bins, marker_color=color(0), opacity=0.7),
+                     go.Histogram(x=odd, name=tr("ae.unusual"), xbins=bins, marker_color=color(3), opacity=0.7)])
+    fig.add_vline(x=threshold, line=dict(color="black", dash="dash"), annotation_text=tr("ae.threshold"))
+    fig.update_layout(barmode="overlay")
+    fig.update_xaxes(title=tr("ae.error"))
+    fig.update_yaxes(title=tr("ae.count"))
+    return style(fig, present=present, height=340, title=tr("ae.hist_title"))

@@ -1,0 +1,122 @@
+"""Autoencoders on generated 8×8 images, built from the core MLP and optimizers: reconstruction,
+the latent space, comparison with PCA, denoising and anomaly detection."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from . import optimizers as _optimizers
+from .mlp import MLP
+from .training import Trainer
+
+SIZE = 8
+CLASSES = ("horizontal", "vertical", "square", "diagonal")
+
+
+def _draw(kind: str, rng) -> np.ndarray:
+    img = np.zeros((SIZE, SIZE))
+    if kind == "horizontal":
+        r, c0 = rng.integers(0, SIZE), rng.integers(0, 3)
+        img[r, c0:c0 + 5 + rng.integers(0, 2)] = 1
+    elif kind == "vertical":
+        c, r0 = rng.integers(0, SIZE), rng.integers(0, 3)
+        img[r0:r0 + 5 + rng.integers(0, 2), c] = 1
+    elif kind == "square":
+        s = rng.integers(3, 6)
+        r, c = rng.integers(0, SIZE - s + 1), rng.integers(0, SIZE - s + 1)
+        img[r:r + s, c] = img[r:r + s, c + s - 1] = 1
+        img[r, c:c + s] = img[r + s - 1, c:c + s] = 1
+    elif kind == "diagonal":
+        k = rng.integers(-2, 3)
+        img += np.eye(SIZE, k=int(k))
+    elif kind == "checker":  # an anomaly: nothing like the training shapes
+        img[::2, ::2] = img[1::2, 1::2] = 1
+        img = np.roll(img, rng.integers(0, 2), axis=1)
+    elif kind == "blob":  # an anomaly: a filled block
+        s = rng.integers(4, 7)
+        r, c = rng.integers(0, SIZE - s + 1), rng.integers(0, SIZE - s + 1)
+        img[r:r + s, c:c + s] = 1
+    else:
+        raise ValueError(f"unknown shape {kind!r}")
+    return np.clip(img, 0, 1)
+
+
+def shapes(n: int = 600, seed: int = 0, kinds=CLASSES):
+    """n images (n, 64) in [0, 1] and their class index into ``kinds``."""
+    rng = np.random.default_rng(seed)
+    labels = np.arange(n) % len(kinds)
+    X = np.array([_draw(kinds[k], rng).ravel() for k in labels])
+    return X, labels
+
+
+def anomalies(n: int = 100, seed: int = 1):
+    """Images unlike the training shapes: checkerboards and filled blocks."""
+    return shapes(n, seed, kinds=("checker", "blob"))
+
+
+def add_noise(X, level: float, seed: int = 0):
+    """Salt-and-pepper noise: each pixel flipped with probability ``level``."""
+    rng = np.random.default_rng(seed)
+    flip = rng.random(X.shape) < level
+    return np.where(flip, 1.0 - X, X)
+
+
+@dataclass
+class PCA:
+    mean: np.ndarray
+    components: np.ndarray  # (k, d), orthonormal rows
+
+    def encode(self, X):
+        return (X - self.mean) @ self.components.T
+
+    def reconstruct(self, X):
+        return self.encode(X) @ self.components + self.mean
+
+
+def pca(X, k: int) -> PCA:
+    """The k principal directions from numpy's SVD of the centred data."""
+    mean = X.mean(axis=0)
+    _, _, Vt = np.linalg.svd(X - mean, full_matrices=False)
+    return PCA(mean, Vt[:k])
+
+
+def reconstruction_error(X, R) -> np.ndarray:
+    """Mean squared error per sample."""
+    return np.mean((X - R) ** 2, axis=1)
+
+
+@dataclass
+class Autoencoder:
+    model: MLP
+    latent_layer: int  # index into Forward.hs of the code
+    loss: str
+
+    def reconstruct(self, X):
+        out = self.model.predict(X)
+        return 0.5 * (1 + np.tanh(0.5 * out)) if self.loss == "bce" else out
+
+    def encode(self, X):
+        return self.model.forward(X).hs[self.latent_layer]
+
+
+def build(latent: int, hidden: int = 32, activation: str = "tanh", loss: str = "mse", seed: int = 0,
+          d: int = SIZE * SIZE) -> Autoencoder:
+    """d → hidden → latent → hidden → d (hidden = 0: d → latent → d). The code layer uses the same
+    activation as the others; the output is linear (σ for ``bce``)."""
+    sizes = [d, hidden, latent, hidden, d] if hidden else [d, latent, d]
+    return Autoencoder(MLP(sizes, activation=activation, loss=loss, seed=seed),
+                       latent_layer=2 if hidden else 1, loss=loss)
+
+
+def train(ae: Autoencoder, X_in, X_target, epochs: int = 100, lr: float = 0.01, batch_size: int = 32,
+          seed: int = 0, callback=None):
+    """Minimize the reconstruction loss of X_target from X_in (equal for a plain autoencoder;
+    noisy X_in for a denoising one) with Adam."""
+    trainer = Trainer(ae.model, _optimizers.get("adam", lr=lr), batch_size, seed)
+    return trainer.run(X_in, X_target, epochs, callback=callback)
+
+
+def detection_rates(normal_scores, anomaly_scores, threshold: float) -> tuple[float, float]:
+    """(share of anomalies flagged, share of normal inputs wrongly flagged) for score > threshold."""
+    return float(np.mean(anomaly_scores > threshold)), float(np.mean(normal_scores > threshold))
