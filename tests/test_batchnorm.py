@@ -3,6 +3,8 @@ differences, and the bookkeeping that lets the optimizers and the Trainer use it
 import numpy as np
 import pytest
 
+from gradcheck import numeric_grad
+
 from optviz import datasets, optimizers
 from optviz.mlp import MLP
 from optviz.training import Trainer, train
@@ -10,20 +12,7 @@ from optviz.training import Trainer, train
 
 def numeric_flat_grads(model, X, y, h=1e-6):
     """Central differences of the loss with respect to every array of ``model.flat()``."""
-    arrays = model.flat()
-    out = []
-    for A in arrays:
-        G = np.zeros_like(A)
-        for idx in np.ndindex(A.shape):
-            old = A[idx]
-            A[idx] = old + h
-            lp = model.loss_value(model.predict(X), y)
-            A[idx] = old - h
-            lm = model.loss_value(model.predict(X), y)
-            A[idx] = old
-            G[idx] = (lp - lm) / (2 * h)
-        out.append(G)
-    return out
+    return [numeric_grad(model, X, y, A, h) for A in model.flat()]
 
 
 def random_bn_params(model, rng):

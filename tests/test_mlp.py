@@ -2,27 +2,13 @@ import numpy as np
 import pytest
 
 from optviz import datasets, optimizers
+from gradcheck import numeric_grad
 from optviz.mlp import MLP, init_weights
 from optviz.training import Trainer, batch_size_for, train
 
 
 def numeric_grads(model, X, y, h=1e-6):
-    out = []
-    for W, b in model.params:
-        pair = []
-        for A in (W, b):
-            G = np.zeros_like(A)
-            for idx in np.ndindex(A.shape):
-                old = A[idx]
-                A[idx] = old + h
-                lp = model.loss_value(model.predict(X), y)
-                A[idx] = old - h
-                lm = model.loss_value(model.predict(X), y)
-                A[idx] = old
-                G[idx] = (lp - lm) / (2 * h)
-            pair.append(G)
-        out.append(tuple(pair))
-    return out
+    return [tuple(numeric_grad(model, X, y, A, h) for A in pair) for pair in model.params]
 
 
 @pytest.mark.parametrize("activation", ["sigmoid", "tanh", "relu", "leaky_relu", "elu", "swish",
