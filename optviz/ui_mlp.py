@@ -183,6 +183,8 @@ def train(trainer: Trainer, s: dict, data: Data, extra, epochs: int, on_update) 
     X = features.expand(data.X, extra)
     Xte = features.expand(data.Xte, extra) if len(data.Xte) else None
     bar = st.progress(0.0, text=tr("mlp.training", done=0, total=epochs))
+    # a click interrupts this run (Streamlit reruns the page); the weights learned so far are kept
+    st.button(tr("mlp.stop_button"), key="mlp_stop_run")
     start_epoch, every, t0 = trainer.history.epochs, max(1, epochs // 12), time.perf_counter()
 
     def callback(epoch, h):
