@@ -7,9 +7,12 @@ from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
+from tests.pages.conftest import _run_through_navigation  # every run through app.py, as in a browser
+
 from .common import table
 
 ROOT = Path(__file__).resolve().parents[1]
+_run_through_navigation()
 
 
 def open_page(page: str) -> AppTest:
@@ -49,13 +52,14 @@ def main(quick: bool = False) -> str:
         heavy = ("—", 0.0, 0)
         box = preset_box(at)
         if box is not None and not quick:
-            for option in [o for o in box.options if o]:
+            for i in range(1, len(box.options)):  # option 0 is "your own settings"
                 at = open_page(path.name)
                 box = preset_box(at)
-                box.set_value(option).run()  # first run after the change computes (cache miss)
+                name = box.options[i]
+                box.select_index(i).run()  # first run after the change computes (cache miss)
                 t, b = rerun_time(at, 3), payload(at)
                 if t > heavy[1]:
-                    heavy = (option, t, b)
+                    heavy = (name, t, b)
         rows.append([path.name, f"{default_t * 1e3:.0f}", f"{default_b / 1e3:.0f}",
                      heavy[0] if heavy[0] == "—" else f"{heavy[0]}: {heavy[1] * 1e3:.0f} ms",
                      f"{heavy[2] / 1e3:.0f}" if heavy[2] else "—"])
