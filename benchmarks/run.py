@@ -27,11 +27,16 @@ def main() -> None:
     ap.add_argument("--quick", action="store_true")
     ap.add_argument("--only", default=",".join(SECTIONS))
     args = ap.parse_args()
+    previous = _sections(OUT.read_text(encoding="utf-8")) if OUT.exists() else {}
     parts = [f"# Benchmark results\n\nMeasured {datetime.date.today()} on {platform.machine()}, "
              f"{os.cpu_count()} cores, Python {platform.python_version()} by `make bench`"
              f"{' --quick' if args.quick else ''}. Ratios are measured side by side in the same run.\n"]
-    for key in args.only.split(","):
-        title, module = SECTIONS[key]
+    chosen = args.only.split(",")
+    for key, (title, module) in SECTIONS.items():
+        if key not in chosen:  # keep the last measured figures of the sections not run now
+            if title in previous:
+                parts.append(previous[title])
+            continue
         try:
             mod = importlib.import_module(module)
         except ImportError as e:
@@ -42,6 +47,15 @@ def main() -> None:
         parts.append(NOTES.read_text(encoding="utf-8"))
     OUT.write_text("\n".join(parts), encoding="utf-8")
     print(f"wrote {OUT}")
+
+
+def _sections(text: str) -> dict[str, str]:
+    out = {}
+    for chunk in text.split("\n## ")[1:]:
+        title = chunk.split("\n", 1)[0]
+        if not title.startswith("Where the time goes"):
+            out[title] = "## " + chunk.split("\n## Where the time goes")[0].rstrip() + "\n"
+    return out
 
 
 if __name__ == "__main__":

@@ -59,7 +59,7 @@ chart(plots.network(p, trace, x, tr=tr))
 st.subheader(tr("bp.forward"))
 st.dataframe({tr("bp.node"): ["h1", "h2", "o1", "o2"],
               "net": np.r_[trace.net_h, trace.net_o].round(9), "out = σ(net)": np.r_[trace.out_h, trace.out_o].round(9),
-              "t": ["", "", t[0], t[1]]}, hide_index=True)
+              "t": ["", "", f"{t[0]:g}", f"{t[1]:g}"]}, hide_index=True)
 st.latex(rf"E = \tfrac12\left[(t_1 - o_1)^2 + (t_2 - o_2)^2\right] = {trace.loss:.9f}")
 
 st.subheader(tr("bp.backward"))
