@@ -19,10 +19,10 @@ run: $(STAMP)
 
 # Debian's chromium for the browser tests; never `playwright install` (it downloads and fails here).
 browser-deps:
-	@if [ -x $(CHROMIUM) ] && dpkg -s fonts-noto-cjk >/dev/null 2>&1; then :; \
+	@if [ -x $(CHROMIUM) ] && dpkg -s fonts-noto-cjk fonts-noto-color-emoji >/dev/null 2>&1; then :; \
 	elif command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ]; then \
 		echo "installing Debian's chromium (and CJK fonts for Japanese screenshots) for the browser tests ..."; \
-		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null) \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk fonts-noto-color-emoji >/dev/null) \
 		|| echo "!!! could not install chromium: browser tests will be skipped (and fail under CI=true)"; \
 	else \
 		echo "!!! no apt-get or not root: cannot install chromium; browser tests will be skipped (and fail under CI=true)"; \
