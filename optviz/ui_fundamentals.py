@@ -58,3 +58,11 @@ def values(spec: Spec) -> dict:
 def write(spec: Spec, url: UrlState) -> None:
     url.show_fallbacks()
     url.write(values(spec))
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def fit_gd(x, y, optimizer, epochs, batch_size=None, seed=0, **hyperparams):
+    """linefit.fit_gd, cached: thirty people on the same settings cost one computation."""
+    from .linefit import fit_gd as run
+
+    return run(x, y, optimizer, epochs, batch_size=batch_size, seed=seed, **hyperparams)

@@ -28,7 +28,7 @@ x, y = linefit.make_line(2.0, 1.0, s["noise"], s["n"], s["seed"])
 best = linefit.least_squares(x, y)
 B = min(int(s["b"]), s["n"])
 modes = {tr("batch.full"): None, tr("batch.mini", b=B): B, tr("batch.sgd"): 1}
-fits = {name: linefit.fit_gd(x, y, "sgd", s["epochs"], batch_size=b, seed=s["seed"], lr=s["lr"])
+fits = {name: uf.fit_gd(x, y, "sgd", s["epochs"], batch_size=b, seed=s["seed"], lr=s["lr"])
         for name, b in modes.items()}
 floor = float(linefit.mse(x, y, *best))
 chart(plots.ab_contours(x, y, {k: f.path for k, f in fits.items()}, best, tr=tr))

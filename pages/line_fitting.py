@@ -34,7 +34,7 @@ s = uf.values(SPEC)
 
 x, y = linefit.make_line(s["a"], s["b"], s["noise"], s["n"], s["seed"])
 best = linefit.least_squares(x, y)
-fit = linefit.fit_gd(x, y, s["opt"], s["epochs"], lr=s["lr"])
+fit = uf.fit_gd(x, y, s["opt"], s["epochs"], lr=s["lr"])
 last = len(fit.path) - 1
 if st.session_state.get(SPEC.key("k"), 0) > last:
     st.session_state[SPEC.key("k")] = last
