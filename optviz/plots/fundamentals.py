@@ -24,10 +24,10 @@ def descent_1d(name, a, xs, *, tr: Translator = english, present=False) -> go.Fi
                              marker=dict(color=np.arange(len(finite)), colorscale="Viridis", size=9),
                              customdata=np.arange(len(finite)),
                              hovertemplate="x_%{customdata} = %{x:.4g}<extra></extra>"))
-    for k in range(min(len(finite) - 1, MAX_ARROWS)):
-        fig.add_annotation(x=finite[k + 1], y=ys[k + 1], ax=finite[k], ay=ys[k], xref="x", yref="y",
-                           axref="x", ayref="y", showarrow=True, arrowhead=2, arrowsize=1, arrowwidth=1.5,
-                           arrowcolor=color(0))
+    fig.update_layout(annotations=[  # one update with every arrow: add_annotation per arrow is slow
+        dict(x=finite[k + 1], y=ys[k + 1], ax=finite[k], ay=ys[k], xref="x", yref="y", axref="x", ayref="y",
+             showarrow=True, arrowhead=2, arrowsize=1, arrowwidth=1.5, arrowcolor=color(0))
+        for k in range(min(len(finite) - 1, MAX_ARROWS))])
     top = float(np.max(onedim.f(name, grid, a)))
     fig.update_yaxes(range=[min(0, float(np.min(onedim.f(name, grid, a)))) - 0.5, top * 1.05 + 0.5])
     fig.update_xaxes(title="x")
