@@ -50,7 +50,7 @@ def sidebar() -> dict:
     sb = st.sidebar
     sb.selectbox(tr("activations.preset"), ["", *PRESETS], key="act_preset", on_change=_on_preset,
                  format_func=lambda p: tr(f"activations.preset_{p}") if p else tr("activations.preset_none"))
-    sb.multiselect(tr("activations.choose"), A.NAMES, key="act_acts",
+    sb.multiselect(tr("activations.choose"), A.NAMES, key="act_acts", placeholder=tr("common.choose"),
                    format_func=lambda n: tr(f"activations.name_{n}"))
     sb.radio(tr("activations.layout"), ["overlay", "grid"], key="act_layout", horizontal=True,
              format_func=lambda v: tr(f"activations.layout_{v}"))

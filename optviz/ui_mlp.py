@@ -108,7 +108,7 @@ def controls() -> dict:
     sb.selectbox(tr("mlp.activation"), ACTIVATIONS, key=_k("act"))
     sb.selectbox(tr("mlp.init"), INITS, key=_k("init"), format_func=lambda i: tr(f"mlp.init_{i}"))
     if st.session_state[_k("data")] != "regression":
-        sb.multiselect(tr("mlp.features"), features.NAMES, key=_k("feats"),
+        sb.multiselect(tr("mlp.features"), features.NAMES, key=_k("feats"), placeholder=tr("common.choose"),
                        format_func=lambda f: tr(f"mlp.feat_{f}"))
     c1, c2 = sb.columns(2)
     c1.selectbox(tr("mlp.reg"), ["none", "l2", "l1"], key=_k("reg"), format_func=lambda r: tr(f"mlp.reg_{r}"))

@@ -273,6 +273,7 @@ def basin_section(surface, key: str, settings: Settings, runs, labels) -> None:
         return
     c1, c2, c3 = st.columns([3, 2, 2])
     chosen = c1.multiselect(tr("playground.basin_runs"), list(range(len(runs))), default=[0],
+                            placeholder=tr("common.choose"),
                             max_selections=2, format_func=lambda i: labels[i], key="pg_basin_runs")
     n = c2.select_slider(tr("playground.basin_grid"), [25, 50, 100, 150, 200], value=100, key="pg_basin_n")
     color_by = c3.radio(tr("playground.basin_color"), ["minimum", "steps", "loss"], horizontal=True,
