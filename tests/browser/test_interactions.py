@@ -1,0 +1,133 @@
+"""The main flows, clicked through in headless Chromium. Widgets are found by the labels of the
+English catalog, as a person finds them."""
+import re
+
+import pytest
+
+from browserkit import ROOT, catalog
+
+pytestmark = pytest.mark.browser
+
+EN = catalog("en")
+
+
+def needs_page(name: str):
+    return pytest.mark.skipif(not (ROOT / "pages" / f"{name}.py").exists(),
+                              reason=f"pages/{name}.py does not exist yet")
+
+
+# --- optimizer playground ---------------------------------------------------------------------------
+
+def path_names(tab) -> list[str]:
+    """Legend names of the optimizer paths on the contour (the first chart)."""
+    return [t["name"] for t in tab.chart_traces(0) if t["mode"] == "lines+markers"]
+
+
+@needs_page("playground")
+def test_playground_preset_replaces_the_traces(tab):
+    tab.open("/playground")
+    default = tab.wait_until(lambda: path_names(tab), "the default race drawn")
+    assert [n.split(" (")[0] for n in default] == ["1 · sgd", "2 · momentum", "3 · adagrad",
+                                                   "4 · rmsprop", "5 · adam"]
+    tab.select(EN["playground.preset"], EN["playground.preset_book_ellipse"].split(":")[0])
+    expected = ["1 · sgd (lr=0.95)", "2 · momentum (lr=0.1)", "3 · adagrad (lr=1.5, eps=1e-07)",
+                "4 · adam (lr=0.3)"]
+    tab.wait_until(lambda: path_names(tab) == expected, f"the preset's paths {expected}, "
+                   f"got {path_names(tab)}")
+    assert "s=quadratic_book" in tab.page.url
+    tab.assert_healthy()
+    tab.screenshot("playground-book-preset")
+
+
+@needs_page("playground")
+def test_playground_lr_change_redraws_the_path(tab):
+    tab.open("/playground?runs=sgd:lr%3D0.01&s=quadratic&steps=30")
+    tab.wait_until(lambda: path_names(tab) == ["1 · sgd (lr=0.01)"], "one sgd path at lr 0.01")
+    before = tab.chart_traces(0)
+    tab.set_number("lr", 0.05)
+    tab.wait_until(lambda: path_names(tab) == ["1 · sgd (lr=0.05)"], "the path relabelled lr=0.05")
+    assert tab.chart_traces(0) != before
+    assert "lr%3D0.05" in tab.page.url or "lr=0.05" in tab.page.url
+    tab.assert_healthy()
+
+
+@needs_page("playground")
+def test_playground_click_on_the_contour_sets_the_start(tab):
+    tab.open("/playground")
+    x0 = float(tab.number_input(EN["playground.start_x"]).input_value())
+    assert x0 < 0  # the default start is left of the centre
+    area = tab.charts().first.locator(".nsewdrag").first.bounding_box()
+    tab.act(lambda: tab.page.mouse.click(area["x"] + 0.75 * area["width"], area["y"] + 0.25 * area["height"]))
+    x = tab.wait_until(lambda: float(tab.number_input(EN["playground.start_x"]).input_value()) > 0 and
+                       float(tab.number_input(EN["playground.start_x"]).input_value()),
+                       "start x moved right of the centre")
+    y = float(tab.number_input(EN["playground.start_y"]).input_value())
+    assert y > 0  # the click was in the upper half
+    assert re.search(rf"[?&]x={re.escape(repr(x))}", tab.page.url) or f"x={x:g}" in tab.page.url
+    tab.assert_healthy()
+
+
+@needs_page("playground")
+def test_playground_diverging_run_is_reported(tab):
+    tab.open("/playground?s=quadratic&runs=sgd:lr%3D0.2&steps=50")
+    alert = tab.page.locator('[data-testid="stAlertContentError"]').first.inner_text()
+    assert "diverged at step 12" in alert
+    tab.assert_healthy()
+
+
+# --- activations ---------------------------------------------------------------------------------------
+
+def activation_names(tab) -> set[str]:
+    return {t["name"] for t in tab.chart_traces(0) if t["type"] == "scatter" and t["name"]}
+
+
+@needs_page("activations")
+def test_activations_add_one(tab):
+    tab.open("/activations?acts=sigmoid,tanh")
+    before = tab.wait_until(lambda: activation_names(tab), "the curves drawn")
+    assert not any("gelu" in n for n in before)
+    box = tab.page.get_by_role("combobox", name=EN["activations.choose"]).first
+
+    def add_gelu():
+        box.click()
+        box.type(EN["activations.name_gelu"])
+        tab.page.get_by_role("option", name=EN["activations.name_gelu"], exact=True).click()
+        tab.page.keyboard.press("Escape")
+
+    tab.act(add_gelu)
+    after = tab.wait_until(lambda: (names := activation_names(tab)) != before and names,
+                           "a new curve drawn")
+    assert before < after and any("gelu" in n for n in after - before), (before, after)
+    assert "gelu" in tab.page.url
+    tab.assert_healthy()
+
+
+# --- MLP trainer ---------------------------------------------------------------------------------------
+
+@needs_page("mlp")
+def test_mlp_train_runs_to_the_end_and_draws_the_decision_boundary(tab):
+    tab.open("/mlp?epochs=120")
+    assert tab.chart_title(0) == EN["mlp.data_title"]
+    assert not {t["type"] for t in tab.chart_traces(0)} & {"heatmap", "contour"}
+    tab.act(lambda: tab.page.get_by_role("button", name=EN["mlp.train"], exact=True).click(), timeout=120)
+    assert tab.saw_progress(), "no progress bar was shown while training"
+    assert tab.page.locator('[data-testid="stProgress"]').count() == 0, "the progress bar did not finish"
+    summary = tab.page.locator('[data-testid="stAlertContentSuccess"]').first.inner_text()
+    assert summary.startswith(EN["mlp.summary"].split("{")[0] + "120 epochs"), summary
+    tab.wait_until(lambda: tab.chart_title(0) == EN["mlp.boundary_title"], "the decision boundary's title")
+    assert {t["type"] for t in tab.chart_traces(0)} & {"heatmap", "contour"}
+    tab.assert_healthy()
+    tab.screenshot("mlp-trained")
+
+
+# --- vanishing gradients -------------------------------------------------------------------------------
+
+@needs_page("vanishing")
+def test_vanishing_preset_changes_the_network(tab):
+    tab.open("/vanishing")
+    before = [tab.chart_traces(i) for i in range(tab.charts().count())]
+    tab.select(EN["vanishing.preset"], EN["vanishing.preset_course_sigmoid_10"])
+    after = tab.wait_until(lambda: (a := [tab.chart_traces(i) for i in range(tab.charts().count())]) != before
+                           and a, "the figures redrawn for the preset")
+    assert after != before
+    tab.assert_healthy()
