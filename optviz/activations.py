@@ -3,12 +3,18 @@
 ``get(name, **params)`` returns an :class:`Activation` with vectorized ``forward(x)`` and
 ``derivative(x)``. At a kink the derivative takes the conventional value (relu'(0) = 0,
 step'(x) = 0 everywhere).
+
+Beside each function sit the facts a learner compares: output range, zero-centred, monotonic,
+sup f' (the best case per layer, hence ``gradient_bound``), where f' is exactly zero
+(``dead_region``) and, computed from f' itself, where it saturates (``saturation_edges``).
+Also here: softmax (stable and naive, with its intermediate steps) and the one-neuron example of
+why a step function cannot learn by gradient descent (``neuron_loss``, ``neuron_descent``).
 """
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from typing import Callable
+from typing import Callable, NamedTuple
 
 import numpy as np
 
@@ -35,6 +41,11 @@ class Activation:
     max_derivative: float  # sup over x of f'(x): the best-case gradient factor per layer
     relative_cost: int  # 1 = a comparison, 2 = one exp/tanh, 3 = more
     params: dict = field(default_factory=dict)
+    tex_name: str = r"f"  # the function's name in LaTeX, e.g. \sigma or \mathrm{ReLU}
+    range_attained: tuple[bool, bool] = (False, False)  # min / max of output_range reached by some x
+    outputs: tuple[float, ...] | None = None  # the finite set of values, if f takes only a few (step)
+    dead_region: str = "none"  # where f' == 0 exactly: none | point | left (x <= 0) | everywhere
+    zero_derivative_at: float | None = None  # the x with f'(x) = 0 when dead_region == "point"
 
     def __call__(self, x):
         return self.forward(np.asarray(x, dtype=float))
@@ -43,14 +54,15 @@ class Activation:
 def identity() -> Activation:
     return Activation("identity", lambda x: np.asarray(x, dtype=float) * 1.0,
                       lambda x: np.ones_like(x, dtype=float),
-                      r"x", r"1", (-math.inf, math.inf), True, True, 1.0, 1)
+                      r"x", r"1", (-math.inf, math.inf), True, True, 1.0, 1, tex_name=r"\mathrm{id}")
 
 
 def step() -> Activation:
     return Activation("step", lambda x: (np.asarray(x) > 0).astype(float),
                       lambda x: np.zeros_like(x, dtype=float),
                       r"\begin{cases}1 & x>0\\0 & x\le 0\end{cases}", r"0 \;(x \ne 0)",
-                      (0.0, 1.0), False, True, 0.0, 1)
+                      (0.0, 1.0), False, True, 0.0, 1, tex_name=r"h", range_attained=(True, True),
+                      outputs=(0.0, 1.0), dead_region="everywhere")
 
 
 def sigmoid() -> Activation:
@@ -58,21 +70,23 @@ def sigmoid() -> Activation:
         s = _sigmoid(x)
         return s * (1.0 - s)
     return Activation("sigmoid", _sigmoid, d, r"\frac{1}{1+e^{-x}}", r"\sigma(x)(1-\sigma(x))",
-                      (0.0, 1.0), False, True, 0.25, 2)
+                      (0.0, 1.0), False, True, 0.25, 2, tex_name=r"\sigma")
 
 
 def tanh() -> Activation:
     def d(x):
         t = np.tanh(x)
         return 1.0 - t * t
-    return Activation("tanh", np.tanh, d, r"\tanh x", r"1-\tanh^2 x", (-1.0, 1.0), True, True, 1.0, 2)
+    return Activation("tanh", np.tanh, d, r"\tanh x", r"1-\tanh^2 x", (-1.0, 1.0), True, True, 1.0, 2,
+                      tex_name=r"\tanh")
 
 
 def relu() -> Activation:
     return Activation("relu", lambda x: np.maximum(x, 0.0),
                       lambda x: (np.asarray(x) > 0).astype(float),
                       r"\max(0, x)", r"\begin{cases}1 & x>0\\0 & x\le 0\end{cases}",
-                      (0.0, math.inf), False, True, 1.0, 1)
+                      (0.0, math.inf), False, True, 1.0, 1, tex_name=r"\mathrm{ReLU}",
+                      range_attained=(True, False), dead_region="left")
 
 
 def leaky_relu(alpha: float = 0.01) -> Activation:
@@ -81,7 +95,9 @@ def leaky_relu(alpha: float = 0.01) -> Activation:
                       lambda x: np.where(np.asarray(x) > 0, 1.0, alpha),
                       rf"\begin{{cases}}x & x>0\\{alpha:g}x & x\le 0\end{{cases}}",
                       rf"\begin{{cases}}1 & x>0\\{alpha:g} & x\le 0\end{{cases}}",
-                      (-math.inf, math.inf), False, True, max(1.0, alpha), 1, {"alpha": alpha})
+                      (-math.inf, math.inf) if alpha > 0 else (0.0, math.inf), False, True, max(1.0, alpha), 1,
+                      {"alpha": alpha}, tex_name=r"\mathrm{LeakyReLU}", range_attained=(alpha == 0, False),
+                      dead_region="none" if alpha > 0 else "left")
 
 
 def elu(alpha: float = 1.0) -> Activation:
@@ -97,7 +113,9 @@ def elu(alpha: float = 1.0) -> Activation:
 
     return Activation("elu", f, d, rf"\begin{{cases}}x & x>0\\{alpha:g}(e^x-1) & x\le 0\end{{cases}}",
                       rf"\begin{{cases}}1 & x>0\\{alpha:g}e^x & x\le 0\end{{cases}}",
-                      (-alpha, math.inf), False, True, max(1.0, alpha), 2, {"alpha": alpha})
+                      (-alpha, math.inf), False, True, max(1.0, alpha), 2, {"alpha": alpha},
+                      tex_name=r"\mathrm{ELU}", range_attained=(alpha == 0, False),
+                      dead_region="none" if alpha > 0 else "left")
 
 
 def swish(beta: float = 1.0) -> Activation:
@@ -113,11 +131,13 @@ def swish(beta: float = 1.0) -> Activation:
         s = _sigmoid(beta * x)
         return s + beta * x * s * (1.0 - s)
 
-    # sup f' is reached where f'' = 0: at βx ≈ 2.3994, f' ≈ 1.0998 for every β
+    # sup f' is reached where f'' = 0: at βx ≈ 2.3994, f' ≈ 1.0998 for every β.
+    # f' = 0 where 1 + βx(1 − σ(βx)) = 0, i.e. βx = u* ≈ −1.27846; there f = (u* + 1)/β, the minimum.
     return Activation("swish", f, d, rf"x\,\sigma({beta:g}x)",
                       rf"\sigma({beta:g}x) + {beta:g}x\,\sigma({beta:g}x)(1-\sigma({beta:g}x))",
                       (-0.2784645427610738 / beta, math.inf), False, False, 1.0998393201288648, 2,
-                      {"beta": beta})
+                      {"beta": beta}, tex_name=r"\mathrm{Swish}", range_attained=(True, False),
+                      dead_region="point", zero_derivative_at=-1.2784645427610738 / beta)
 
 
 def gelu() -> Activation:
@@ -134,7 +154,8 @@ def gelu() -> Activation:
     return Activation("gelu", f, d,
                       r"\tfrac{x}{2}\left(1+\tanh\left(\sqrt{2/\pi}\,(x+0.044715x^3)\right)\right)",
                       r"\approx \Phi(x) + x\,\varphi(x)", (-0.17004075057125276, math.inf), False, False,
-                      1.1289930686587717, 3)
+                      1.1289930686587717, 3, tex_name=r"\mathrm{GELU}", range_attained=(True, False),
+                      dead_region="point", zero_derivative_at=-0.7524614220710163)
 
 
 def softplus() -> Activation:
@@ -142,7 +163,7 @@ def softplus() -> Activation:
         x = np.asarray(x, dtype=float)
         return np.maximum(x, 0.0) + np.log1p(np.exp(-np.abs(x)))  # stable log(1 + e^x)
     return Activation("softplus", f, _sigmoid, r"\log(1+e^{x})", r"\sigma(x)", (0.0, math.inf),
-                      False, True, 1.0, 2)
+                      False, True, 1.0, 2, tex_name=r"\mathrm{softplus}")
 
 
 def _check_alpha(alpha: float, name: str) -> None:
@@ -194,17 +215,145 @@ def gradient_bound(act: Activation, depth) -> np.ndarray:
     return np.power(float(act.max_derivative), np.asarray(depth, dtype=float))
 
 
-def parse_scores(text: str, max_items: int = 12) -> np.ndarray:
-    """Comma-separated numbers (softmax scores typed by a person); ValueError says what is wrong."""
-    if len(text) > 300:
-        raise ValueError("too long (at most 300 characters)")
-    items = [t.strip() for t in text.replace("、", ",").split(",") if t.strip()]
+class ScoresError(ValueError):
+    """Scores that cannot be used; ``code`` names the problem (too_long, count, not_number,
+    not_finite, too_large) so that a page can say it in the reader's language."""
+
+    def __init__(self, code: str, message: str):
+        super().__init__(message)
+        self.code = code
+
+
+MAX_SCORES, MAX_SCORES_CHARS, MAX_ABS_SCORE = 12, 300, 1e6
+
+
+def parse_scores(text: str, max_items: int = MAX_SCORES, max_abs: float = MAX_ABS_SCORE) -> np.ndarray:
+    """Comma-separated numbers (softmax scores typed by a person); ScoresError says what is wrong.
+    |score| <= max_abs keeps z/T finite for every temperature the page offers."""
+    if len(text) > MAX_SCORES_CHARS:
+        raise ScoresError("too_long", f"too long (at most {MAX_SCORES_CHARS} characters)")
+    items = [t.strip() for t in text.replace("、", ",").replace("，", ",").split(",") if t.strip()]
     if not 1 <= len(items) <= max_items:
-        raise ValueError(f"give 1 to {max_items} numbers separated by commas")
+        raise ScoresError("count", f"give 1 to {max_items} numbers separated by commas")
     try:
         values = np.array([float(t) for t in items])
     except ValueError:
-        raise ValueError("every item must be a number, e.g. 2.0, 1.0, 0.1") from None
+        raise ScoresError("not_number", "every item must be a number, e.g. 2.0, 1.0, 0.1") from None
     if not np.all(np.isfinite(values)):
-        raise ValueError("numbers must be finite")
+        raise ScoresError("not_finite", "numbers must be finite")
+    if np.any(np.abs(values) > max_abs):
+        raise ScoresError("too_large", f"numbers must lie between -{max_abs:g} and {max_abs:g}")
     return values
+
+
+# --- where an activation saturates ----------------------------------------------------------------
+
+SATURATION_TOL = 0.01  # |f'| below this passes on less than 1 % of the gradient
+
+
+def saturation_edges(act: Activation, tol: float = SATURATION_TOL, span: float = 50.0,
+                     n: int = 100_001) -> tuple[float | None, float | None]:
+    """Where f' has (almost) vanished, found from f' itself on a grid over [−span, span]:
+    ``(a, b)`` with |f'(x)| < tol for every x < a and every x > b. A side that does not saturate
+    gives None; a derivative below ``tol`` everywhere (step) gives ``(inf, -inf)``.
+    Sigmoid: |x| > 4.59 for tol 0.01 (σ' = tol at σ = (1 ± √(1 − 4·tol))/2)."""
+    x = np.linspace(-span, span, n)
+    small = np.abs(act.derivative(x)) < tol
+    if small.all():
+        return math.inf, -math.inf
+    alive = np.flatnonzero(~small)
+    left = _boundary(act, tol, x[alive[0] - 1], x[alive[0]]) if small[0] else None
+    right = _boundary(act, tol, x[alive[-1] + 1], x[alive[-1]]) if small[-1] else None
+    return left, right
+
+
+def _boundary(act: Activation, tol: float, flat: float, steep: float) -> float:
+    """Bisect between a grid point where |f'| < tol and its neighbour where it is not."""
+    for _ in range(60):
+        mid = 0.5 * (flat + steep)
+        if abs(float(act.derivative(np.array([mid]))[0])) < tol:
+            flat = mid
+        else:
+            steep = mid
+    edge = 0.5 * (flat + steep)
+    return 0.0 if abs(edge) < 1e-9 else float(edge)  # a kink at 0 (ReLU) is found as ±1e-20 or so
+
+
+# --- the x grid of a figure ------------------------------------------------------------------------
+
+def x_grid(lo: float, hi: float, n: int = 401) -> tuple[float, float, int]:
+    """An evenly spaced grid over about [lo, hi] that has 0 on it when lo <= 0 <= hi, so kinks and
+    the step's jump are drawn where they are. Returned as (x0, dx, count): x_k = x0 + k·dx."""
+    if not (math.isfinite(lo) and math.isfinite(hi) and lo < hi) or n < 2:
+        raise ValueError(f"the x range needs lo < hi, got {lo!r}, {hi!r}")
+    dx = (hi - lo) / (n - 1)
+    k_lo, k_hi = math.ceil(lo / dx - 1e-9), math.floor(hi / dx + 1e-9)
+    return k_lo * dx, dx, k_hi - k_lo + 1
+
+
+def grid_points(x0: float, dx: float, count: int) -> Array:
+    return x0 + dx * np.arange(count)
+
+
+# --- softmax, step by step --------------------------------------------------------------------------
+
+SOFTMAX_LATEX = r"\mathrm{softmax}(z)_i = \frac{e^{z_i/T}}{\sum_j e^{z_j/T}}"
+SOFTMAX_STABLE_LATEX = r"= \frac{e^{(z_i - \max_k z_k)/T}}{\sum_j e^{(z_j - \max_k z_k)/T}}"
+
+
+class SoftmaxStages(NamedTuple):
+    scaled: Array  # z / T
+    naive_exp: Array  # e^(z/T): overflows to inf for large scores
+    naive: Array  # naive_exp / sum: NaN once a term is inf
+    shifted: Array  # z/T − max(z/T): every exponent ≤ 0
+    shifted_exp: Array  # e^(shifted), in (0, 1]
+    probs: Array  # the probabilities
+
+
+def softmax_stages(x, temperature: float = 1.0) -> SoftmaxStages:
+    """Each intermediate value of softmax, computed both ways, for showing why the max is subtracted."""
+    probs = softmax(x, temperature)
+    scaled = np.asarray(x, dtype=float) / temperature
+    shifted = scaled - scaled.max()
+    with np.errstate(over="ignore", invalid="ignore"):
+        naive_exp = np.exp(scaled)
+        naive = naive_exp / naive_exp.sum()
+    shifted_exp = np.exp(shifted)
+    return SoftmaxStages(scaled, naive_exp, naive, shifted, shifted_exp, probs)
+
+
+# --- why a step cannot learn: one neuron, one weight ------------------------------------------------
+
+class NeuronExample(NamedTuple):
+    """y = f(w·x + b) fitted to labels t by gradient descent on w alone (b fixed)."""
+    x: tuple = (0.5, 1.0, 1.5, 2.0, 2.5, 3.0)
+    t: tuple = (0.0, 0.0, 0.0, 1.0, 1.0, 1.0)  # class 1 from x = 2 on
+    b: float = -1.0
+    w0: float = -0.5
+    lr: float = 2.0
+    steps: int = 15
+    w_range: tuple = (-1.0, 2.0)
+
+
+STEP_EXAMPLE = NeuronExample()
+NEURON_LATEX = (r"y_i = f(w\,x_i + b),\quad L(w) = \frac{1}{2N}\sum_i (y_i - t_i)^2,\quad "
+                r"\frac{dL}{dw} = \frac{1}{N}\sum_i (y_i - t_i)\,f'(w\,x_i + b)\,x_i")
+
+
+def neuron_loss(act: Activation, w, x, t, b: float = 0.0) -> tuple[Array, Array]:
+    """L(w) = ½·mean_i (f(w·x_i + b) − t_i)² and, by the chain rule, its slope
+    dL/dw = mean_i (y_i − t_i)·f'(z_i)·x_i. Vectorized over an array of weights ``w``."""
+    w = np.asarray(w, dtype=float)[..., None]
+    x, t = np.asarray(x, dtype=float), np.asarray(t, dtype=float)
+    z = w * x + b
+    err = act.forward(z) - t
+    return 0.5 * np.mean(err * err, axis=-1), np.mean(err * act.derivative(z) * x, axis=-1)
+
+
+def neuron_descent(act: Activation, ex: NeuronExample = STEP_EXAMPLE) -> Array:
+    """The weights w_0 … w_steps of gradient descent w ← w − lr·dL/dw on ``ex``."""
+    w = [float(ex.w0)]
+    for _ in range(ex.steps):
+        _, g = neuron_loss(act, w[-1], ex.x, ex.t, ex.b)
+        w.append(w[-1] - ex.lr * float(g))
+    return np.array(w)
