@@ -1,11 +1,11 @@
-"""Activation functions and their derivatives, side by side."""
+"""Activation functions side by side: each function and its derivative, their properties, what they
+do to a gradient through many layers, why the step cannot learn, and softmax."""
 import numpy as np
 import streamlit as st
 
 from optviz import activations as A
 from optviz import ui_activations as ui
-from optviz.plots import activations as plots
-from optviz.ui import UrlState, chart, tr
+from optviz.ui import UrlState, chart, current_lang, tr
 
 st.title(tr("activations.title"))
 st.write(tr("activations.intro"))
@@ -13,54 +13,62 @@ url = UrlState()
 ui.init_state(url)
 s = ui.sidebar()
 url.show_fallbacks()
+lang = current_lang()
+key = ui.spec(s)
+acts = ui.build(key)
 
-if not s["acts"]:
+# --- each function beside its derivative -----------------------------------------------------------
+if not acts:
     st.info(tr("activations.none_chosen"))
-    acts = []
 else:
-    acts = ui.build(s)
-    lo, hi = s["xmin"], s["xmax"]
-    if not lo < hi:
-        st.warning(tr("activations.bad_range"))
-        lo, hi = -5.0, 5.0
-    x = np.linspace(lo, hi, 601)
-    chart(plots.curves(acts, x, grid=s["layout"] == "grid", tr=tr))
-    with st.expander(tr("activations.formulas")):
-        for a in acts:
-            st.latex(rf"\text{{{a.name}}}:\quad f(x) = {a.latex},\qquad f'(x) = {a.dlatex}")
+    lo, hi = ui.x_range(s)
+    chart(ui.curves_figure(key, lo, hi, s["layout"] == "grid", lang))
+    st.caption(tr("activations.curves_caption"))
+    with st.expander(tr("activations.formulas"), expanded=len(acts) <= 3):
+        ui.formulas(acts)
 
     st.subheader(tr("activations.properties"))
-    st.dataframe(ui.properties_table(acts), hide_index=True, width="stretch")
-    st.caption(tr("activations.properties_caption"))
+    st.dataframe(ui.properties_table(acts, ui.saturation(key)), hide_index=True, width="stretch")
+    st.caption(tr("activations.properties_caption", tol=A.SATURATION_TOL))
 
+    # --- the best case for a gradient crossing L layers ----------------------------------------------
     st.subheader(tr("activations.depth"))
-    depths = np.arange(1, 31)
-    chart(plots.depth_bound(acts, depths, tr=tr))
-    if any(a.name == "sigmoid" for a in acts):
-        st.info(tr("activations.sigmoid_depth", g10=float(A.gradient_bound(A.get("sigmoid"), 10))))
+    st.slider(tr("activations.depth_slider"), 1, ui.MAX_DEPTH, key="act_depth")
+    chart(ui.depth_figure(key, int(s["depth"]), lang))
+    st.markdown("\n".join(f"- {note}" for note in ui.depth_notes(acts, int(s["depth"]))))
 
+# --- why the step function cannot learn -------------------------------------------------------------
 st.subheader(tr("activations.step_title"))
 st.write(tr("activations.step_text"))
+st.latex(A.NEURON_LATEX)
+fig, summary = ui.neuron_example(lang)
+chart(fig)
+ex = A.STEP_EXAMPLE
+st.caption(tr("activations.neuron_caption", steps=ex.steps, w0=ex.w0, lr=ex.lr, b=ex.b,
+              w_step=summary["step"][0], w_sig=summary["sigmoid"][0], l0=summary["sigmoid"][1],
+              l1=summary["sigmoid"][2], l_step=summary["step"][2]))
 
+# --- softmax: scores to probabilities ----------------------------------------------------------------
 st.subheader(tr("activations.softmax"))
+st.write(tr("activations.softmax_text"))
 c1, c2 = st.columns([3, 2])
 c1.text_input(tr("activations.scores"), key="act_scores", help=tr("activations.scores_help"))
-c2.slider(tr("activations.temperature"), *ui.BOUNDS["temperature"], key="act_temperature", step=0.05)
+c2.slider(tr("activations.temperature"), *ui.BOUNDS["temperature"], key="act_temperature", step=0.05,
+          help=tr("activations.temperature_help"))
 try:
     scores = A.parse_scores(st.session_state["act_scores"])
-except ValueError as e:
-    st.error(tr("activations.scores_error", message=str(e)))
+except A.ScoresError as e:
+    st.error(ui.scores_error(e))
 else:
-    T = float(st.session_state["act_temperature"])
-    probs = A.softmax(scores, T)
-    chart(plots.softmax_bars(scores, probs, tr=tr))
-    st.latex(r"\mathrm{softmax}(z)_i = \frac{e^{(z_i - \max z)/T}}{\sum_j e^{(z_j - \max z)/T}}")
-    naive = A.softmax_naive(scores, T)
-    if not np.all(np.isfinite(naive)):
+    stages = A.softmax_stages(scores, float(st.session_state["act_temperature"]))
+    chart(ui.softmax_figure(tuple(scores), tuple(stages.probs), lang))
+    st.latex(A.SOFTMAX_LATEX + A.SOFTMAX_STABLE_LATEX)
+    st.caption(tr("activations.softmax_formula_caption"))
+    overflow = not np.all(np.isfinite(stages.naive))
+    if overflow:
         st.warning(tr("activations.overflow"))
-    else:
+    with st.expander(tr("activations.stability"), expanded=overflow):
+        st.dataframe(ui.softmax_table(stages), hide_index=True, width="stretch")
         st.caption(tr("activations.stable_note"))
 
-url.write({"acts": s["acts"], "layout": s["layout"], "xmin": s["xmin"], "xmax": s["xmax"],
-           "leaky_alpha": s["leaky_alpha"], "elu_alpha": s["elu_alpha"], "swish_beta": s["swish_beta"],
-           "scores": st.session_state["act_scores"], "temperature": st.session_state["act_temperature"]})
+url.write(ui.url_values())

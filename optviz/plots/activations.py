@@ -1,60 +1,106 @@
-"""Figures of the activations page: functions and derivatives, gradient through depth, softmax."""
+"""Figures of the activations page: functions and derivatives, gradient through depth, the step
+neuron that cannot learn, softmax. Values come from the core's Activation objects."""
 from __future__ import annotations
 
 import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from .. import activations as A
 from .common import Translator, color, english, style
 
+_PARAM_SYMBOLS = {"alpha": "α", "beta": "β"}
 
-def curves(acts, x, *, grid=False, tr: Translator = english, present=False) -> go.Figure:
-    """Each activation f (left) and its derivative f' (right): overlaid, or one row per activation."""
-    rows = len(acts) if grid and acts else 1
-    titles = []
-    for a in (acts if grid else [None]):
-        suffix = f" — {a.name}" if a is not None else ""
-        titles += [tr("activations.function") + suffix, tr("activations.derivative") + suffix]
-    fig = make_subplots(rows=rows, cols=2, shared_xaxes=True, shared_yaxes="columns" if grid else False,
-                        subplot_titles=titles, vertical_spacing=min(0.08, 0.3 / max(rows, 1)),
-                        horizontal_spacing=0.08)
-    xs = x.astype(np.float32)
+
+def label(act: A.Activation) -> str:
+    """Legend name: the core's name with its parameters, e.g. ``leaky_relu α=0.1``."""
+    params = " ".join(f"{_PARAM_SYMBOLS.get(k, k)}={v:g}" for k, v in act.params.items())
+    return f"{act.name} {params}" if params else act.name
+
+
+def _line(act: A.Activation, i: int, x0: float, dx: float, y, name: str, what: str, show: bool) -> go.Scatter:
+    # x as x0 + k·dx: no x array in the figure; "vh" draws the step's jump exactly at 0 (on the grid)
+    return go.Scatter(x0=x0, dx=dx, y=np.asarray(y, dtype=np.float32), mode="lines", name=name,
+                      legendgroup=name, showlegend=show,
+                      line=dict(color=color(i), width=2.5, shape="vh" if act.outputs else "linear"),
+                      hovertemplate=f"{name}<br>x = %{{x:.4~f}}<br>{what} = %{{y:.6~g}}<extra></extra>")
+
+
+def curves(acts, grid, *, side_by_side: bool = False, tr: Translator = english,
+           present: bool = False) -> go.Figure:
+    """Each activation f (left column) and its derivative f′ (right column), from ``act.forward`` and
+    ``act.derivative`` on ``grid = (x0, dx, count)``: overlaid in one row, or one row per activation
+    with shared axes (every f on the same scale, every f′ on the same scale)."""
+    rows = len(acts) if side_by_side and acts else 1
+    fig = make_subplots(rows=rows, cols=2, shared_xaxes=True, shared_yaxes="columns" if side_by_side else False,
+                        subplot_titles=[tr("activations.function"), tr("activations.derivative")]
+                        + [""] * (2 * rows - 2),
+                        vertical_spacing=min(0.06, 0.3 / max(rows, 1)), horizontal_spacing=0.08)
+    x0, dx, n = grid
+    x = A.grid_points(x0, dx, n)
     for i, a in enumerate(acts):
-        row = i + 1 if grid else 1
-        for col, values in ((1, a.forward(x)), (2, a.derivative(x))):
-            fig.add_trace(go.Scatter(x=xs, y=np.asarray(values, dtype=np.float32), mode="lines", name=a.name,
-                                     legendgroup=a.name, showlegend=(col == 1 and (row == 1 or grid)),
-                                     line=dict(color=color(i), width=2.5,
-                                               shape="hv" if a.name == "step" else "linear"),
-                                     hovertemplate=f"{a.name}: x=%{{x:.3f}}, %{{y:.4f}}<extra></extra>"),
-                          row=row, col=col)
-    fig.update_xaxes(title_text="x", row=rows, col=1)
-    fig.update_xaxes(title_text="x", row=rows, col=2)
-    style(fig, present=present, height=max(380, 230 * rows) if grid else 440)
-    fig.update_layout(legend=dict(orientation="h", yanchor="top", y=-0.12 if not grid else -0.3 / rows, x=0))
+        row, name = (i + 1 if side_by_side else 1), label(a)
+        fig.add_trace(_line(a, i, x0, dx, a.forward(x), name, "f(x)", True), row=row, col=1)
+        fig.add_trace(_line(a, i, x0, dx, a.derivative(x), name, "f′(x)", False), row=row, col=2)
+        if side_by_side:
+            fig.update_yaxes(title_text=name, row=row, col=1)
+    for col in (1, 2):
+        fig.update_xaxes(title_text="x", row=rows, col=col)
+    style(fig, present=present, height=max(380, 190 * rows + 90) if side_by_side else 440)
+    fig.update_layout(legend=dict(orientation="h", yanchor="bottom", y=1.0 + 40 / (190 * rows + 90)
+                                  if side_by_side else 1.08, x=0))
     return fig
 
 
-def depth_bound(acts, depths, *, tr: Translator = english, present=False) -> go.Figure:
-    """(max f')^L against L on a log axis: the best case for a gradient passing L layers."""
+def depth_bound(acts, depths, bounds, *, tr: Translator = english, present: bool = False) -> go.Figure:
+    """``bounds[i]`` = (max f′)ᴸ of ``acts[i]`` against L on a log axis (0 cannot be drawn there)."""
     fig = go.Figure()
-    for i, a in enumerate(acts):
-        bound = np.power(float(a.max_derivative), depths.astype(float))
-        fig.add_trace(go.Scatter(x=depths, y=np.where(bound > 0, bound, np.nan), mode="lines+markers",
-                                 name=f"{a.name}: ({a.max_derivative:.4g})ᴸ", line=dict(color=color(i)),
-                                 marker=dict(size=5)))
+    for i, (a, b) in enumerate(zip(acts, bounds)):
+        if a.max_derivative <= 0:
+            continue  # the step: zero for every L, said in the text
+        fig.add_trace(go.Scatter(x=depths, y=b, mode="lines+markers", name=f"{label(a)}: ({a.max_derivative:.4g})ᴸ",
+                                 line=dict(color=color(i)), marker=dict(size=4),
+                                 hovertemplate=f"{label(a)}<br>L = %{{x}}<br>(max f′)ᴸ = %{{y:.4~e}}<extra></extra>"))
+    fig.add_hline(y=1.0, line=dict(color="#888", dash="dot", width=1))
     fig.update_xaxes(title=tr("activations.depth_axis"))
     fig.update_yaxes(title=tr("activations.bound_axis"), type="log", exponentformat="power")
-    style(fig, present=present, height=400, title=tr("activations.depth_title"))
-    fig.update_layout(legend=dict(orientation="h", yanchor="top", y=-0.2, x=0))
+    return style(fig, present=present, height=400, title=tr("activations.depth_title"))
+
+
+def neuron_example(w, curves_by_name: dict, paths: dict, *, tr: Translator = english,
+                   present: bool = False) -> go.Figure:
+    """One neuron's loss L(w) (left) and slope dL/dw (right) for each activation, with the weights
+    that gradient descent visits drawn on the loss curve."""
+    fig = make_subplots(rows=1, cols=2, horizontal_spacing=0.1,
+                        subplot_titles=[tr("activations.neuron_loss_title"), tr("activations.neuron_slope_title")])
+    w0, dw = float(w[0]), float(w[1] - w[0])  # w is evenly spaced: no x array in the figure
+    for i, (name, (loss, slope)) in enumerate(curves_by_name.items()):
+        shape = "hv" if name == "step" else "linear"
+        for col, y in ((1, loss), (2, slope)):
+            fig.add_trace(go.Scatter(x0=w0, dx=dw, y=np.asarray(y, dtype=np.float32), mode="lines", name=name, legendgroup=name,
+                                     showlegend=col == 1, line=dict(color=color(i + 1), width=2.5, shape=shape),
+                                     hovertemplate=f"{name}<br>w = %{{x:.3f}}<br>%{{y:.5~g}}<extra></extra>"),
+                          row=1, col=col)
+        pw, pl = paths[name]
+        fig.add_trace(go.Scatter(x=pw, y=pl, mode="markers+lines", legendgroup=name, showlegend=True,
+                                 name=tr("activations.neuron_path", name=name),
+                                 line=dict(color=color(i + 1), width=1, dash="dot"),
+                                 marker=dict(size=9, symbol="circle-open", line=dict(width=2)),
+                                 hovertemplate=tr("activations.neuron_path_hover") + "<extra></extra>"),
+                      row=1, col=1)
+    fig.update_xaxes(title_text="w")
+    fig.update_yaxes(title_text="L(w)", row=1, col=1)
+    fig.update_yaxes(title_text="dL/dw", row=1, col=2)
+    style(fig, present=present, height=420)
+    fig.update_layout(legend=dict(orientation="h", yanchor="top", y=-0.22, x=0))  # titles take the top
     return fig
 
 
-def softmax_bars(scores, probs, *, tr: Translator = english, present=False) -> go.Figure:
+def softmax_bars(scores, probs, *, tr: Translator = english, present: bool = False) -> go.Figure:
     labels = [f"{i + 1}: {s:g}" for i, s in enumerate(scores)]
     fig = go.Figure(go.Bar(x=labels, y=probs, marker_color=[color(i) for i in range(len(scores))],
                            text=[f"{p:.3f}" for p in probs], textposition="outside",
-                           hovertemplate="%{x}: p=%{y:.6f}<extra></extra>"))
-    fig.update_xaxes(title=tr("activations.softmax_scores_axis"))
+                           hovertemplate="%{x}<br>p = %{y:.6g}<extra></extra>"))
+    fig.update_xaxes(title=tr("activations.softmax_scores_axis"), type="category")
     fig.update_yaxes(title=tr("activations.softmax_prob_axis"), range=[0, 1.1])
     return style(fig, present=present, height=340)
