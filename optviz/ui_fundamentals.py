@@ -60,9 +60,13 @@ def write(spec: Spec, url: UrlState) -> None:
     url.write(values(spec))
 
 
+PAGE_MAX_UPDATES = 20_000  # one run's updates on a page: a cold run stays well under a second
+
+
 @st.cache_data(max_entries=64, show_spinner=False)
 def fit_gd(x, y, optimizer, epochs, batch_size=None, seed=0, **hyperparams):
-    """linefit.fit_gd, cached: thirty people on the same settings cost one computation."""
+    """linefit.fit_gd, cached and thinned to at most 2000 rows: thirty people on the same settings
+    cost one computation, and a cache entry stays small."""
     from .linefit import fit_gd as run
 
-    return run(x, y, optimizer, epochs, batch_size=batch_size, seed=seed, **hyperparams)
+    return run(x, y, optimizer, epochs, batch_size=batch_size, seed=seed, **hyperparams).thinned(2000)

@@ -2,15 +2,17 @@
 import numpy as np
 import streamlit as st
 
-from optviz import linefit
+from optviz import linefit, optimizers
 from optviz import ui_fundamentals as uf
 from optviz.plots import fundamentals as plots
 from optviz.ui import chart, tr
 
-SPEC = uf.Spec("batch", dict(n=100, noise=1.0, seed=0, lr=0.02, epochs=20, b=10),
+SPEC = uf.Spec("batch", dict(n=100, noise=1.0, seed=0, opt="sgd", lr=0.02, epochs=20, b=10),
                bounds=dict(n=(2, 1000, True), noise=(0.0, 5.0, False), seed=(0, 9999, True),
                            lr=(0.0005, 0.5, False), epochs=(1, 200, True), b=(1, 1000, True)),
-               presets=dict(course=dict(), small_batches=dict(b=2), noisy=dict(noise=3.0), big_lr=dict(lr=0.2)))
+               choices=dict(opt=list(optimizers.NAMES)),
+               presets=dict(course=dict(), typical=dict(n=1000, b=32, epochs=5), small_batches=dict(b=2),
+                            noisy=dict(noise=3.0), big_lr=dict(lr=0.2), adam=dict(opt="adam", lr=0.05)))
 
 st.title(tr("batch.title"))
 st.write(tr("batch.intro"))
@@ -19,35 +21,44 @@ sb = st.sidebar
 sb.slider(tr("line.n"), 2, 1000, key=SPEC.key("n"))
 sb.slider(tr("line.noise"), 0.0, 5.0, key=SPEC.key("noise"), step=0.1)
 sb.number_input(tr("line.seed"), 0, 9999, key=SPEC.key("seed"))
+sb.selectbox(tr("line.optimizer"), SPEC.choices["opt"], key=SPEC.key("opt"))
 sb.number_input(tr("line.lr"), 0.0005, 0.5, key=SPEC.key("lr"), step=0.005, format="%g")
-sb.number_input(tr("line.epochs"), 1, 200, key=SPEC.key("epochs"))
+sb.number_input(tr("batch.epochs"), 1, 200, key=SPEC.key("epochs"))
 sb.number_input(tr("batch.b"), 1, 1000, key=SPEC.key("b"))
 s = uf.values(SPEC)
 
-x, y = linefit.make_line(2.0, 1.0, s["noise"], s["n"], s["seed"])
+n = s["n"]
+epochs = min(s["epochs"], uf.PAGE_MAX_UPDATES // n)  # SGD makes n updates an epoch
+if epochs < s["epochs"]:
+    st.info(tr("batch.epochs_capped", epochs=epochs, asked=s["epochs"], max=uf.PAGE_MAX_UPDATES))
+x, y = linefit.make_line(2.0, 1.0, s["noise"], n, s["seed"])
 best = linefit.least_squares(x, y)
-B = min(int(s["b"]), s["n"])
+B = min(int(s["b"]), n)
 modes = {tr("batch.full"): None, tr("batch.mini", b=B): B, tr("batch.sgd"): 1}
-fits = {name: uf.fit_gd(x, y, "sgd", s["epochs"], batch_size=b, seed=s["seed"], lr=s["lr"])
+fits = {name: uf.fit_gd(x, y, s["opt"], epochs, batch_size=b, seed=s["seed"], lr=s["lr"])
         for name, b in modes.items()}
 floor = float(linefit.mse(x, y, *best))
+bad = [name for name, f in fits.items() if f.diverged or not f.loss[-1] <= f.loss[0]]
+if bad:
+    st.warning(tr("batch.diverged", modes=", ".join(bad), lr=s["lr"]))
 chart(plots.ab_contours(x, y, {k: f.path for k, f in fits.items()}, best, tr=tr))
 c1, c2 = st.columns(2)
 with c1:
-    chart(plots.fit_losses({k: (np.arange(len(f.loss)), f.loss) for k, f in fits.items()},
-                           tr("line.updates"), floor, tr=tr))
+    chart(plots.fit_losses({k: (f.update, f.loss) for k, f in fits.items()}, tr("batch.updates_log"), floor,
+                           log_x=True, tr=tr))
 with c2:
     chart(plots.fit_losses({k: (f.seen, f.loss) for k, f in fits.items()}, tr("batch.seen"), floor, tr=tr))
 
 st.subheader(tr("batch.table"))
-sizes = [s["n"], B, 1]
 st.dataframe({
     tr("batch.col_mode"): list(fits),
     tr("batch.col_updates"): [f.updates_per_epoch for f in fits.values()],
+    tr("batch.col_total"): [f.updates for f in fits.values()],
     tr("batch.col_noise"): [round(f.grad_noise, 3) for f in fits.values()],
-    tr("batch.col_memory"): [tr("batch.memory", k=b) for b in sizes],
+    tr("batch.col_memory"): [tr("batch.memory", k=b) for b in (n, B, 1)],
     tr("batch.col_final"): [float(f.loss[-1]) for f in fits.values()],
     tr("batch.col_use"): [tr("batch.use_full"), tr("batch.use_mini"), tr("batch.use_sgd")],
 }, hide_index=True, width="stretch")
-st.caption(tr("batch.caption", epochs=s["epochs"], floor=floor))
+st.caption(tr("batch.caption", epochs=epochs, floor=floor))
+st.caption(tr("batch.noise_note"))
 uf.write(SPEC, url)

@@ -34,30 +34,31 @@ s = uf.values(SPEC)
 
 x, y = linefit.make_line(s["a"], s["b"], s["noise"], s["n"], s["seed"])
 best = linefit.least_squares(x, y)
-fit = uf.fit_gd(x, y, s["opt"], s["epochs"], lr=s["lr"])
-last = len(fit.path) - 1
+floor = float(linefit.mse(x, y, *best))
+fit = uf.fit_gd(x, y, s["opt"], s["epochs"], lr=s["lr"])  # full batch: one update per epoch, never thinned
+last = fit.updates
 if st.session_state.get(SPEC.key("k"), 0) > last:
     st.session_state[SPEC.key("k")] = last
 k = st.slider(tr("line.show_step"), 0, last, key=SPEC.key("k"))
 a_k, b_k = fit.path[k]
-finite = np.all(np.isfinite(fit.path[-1])) and fit.loss[-1] < 1e6 * (fit.loss[0] + 1)
-if not finite:
+if fit.diverged or not fit.loss[-1] <= fit.loss[0]:  # the loss grew: the steps overshoot
     st.error(tr("line.diverged", lr=s["lr"]))
 
 left, right = st.columns(2)
 with left:
     chart(plots.line_fit(x, y, {tr("line.ls"): best, tr("line.gd_at", k=k): (a_k, b_k)}, tr=tr))
 with right:
-    chart(plots.ab_contours(x, y, {f"{s['opt']} (lr={s['lr']:g})": fit.path[:k + 1]}, best, tr=tr))
+    chart(plots.ab_contours(x, y, {f"{s['opt']} (lr={s['lr']:g})": fit.path[:k + 1]}, best, view=fit.path, tr=tr))
 
-st.subheader(tr("line.five_steps"))
-g = linefit.grad(x, y, a_k, b_k)
-step_loss = float(linefit.mse(x, y, a_k, b_k))
-st.markdown(tr("line.steps_md", a=a_k, b=b_k, loss=step_loss, da=g[0], db=g[1], lr=s["lr"],
-               a1=a_k - s["lr"] * g[0], b1=b_k - s["lr"] * g[1], k=k, opt=s["opt"]))
-st.latex(tr("line.closed_form", a=best[0], b=best[1], loss=float(linefit.mse(x, y, *best))))
-chart(plots.fit_losses({s["opt"]: (np.arange(len(fit.loss)), fit.loss)}, tr("line.updates"),
-                       float(linefit.mse(x, y, *best)), tr=tr))
-gap = float(np.hypot(*(fit.path[-1] - best))) if finite else float("nan")
-st.caption(tr("line.gap", gap=gap, updates=last))
+j = min(k, last - 1)  # the five steps of update j + 1: from path[j] to path[j + 1]
+st.subheader(tr("line.five_steps", k=j + 1))
+g = linefit.grad(x, y, *fit.path[j])
+rule = "update_sgd" if s["opt"] == "sgd" else "update_other"
+update = tr(f"line.{rule}", a1=fit.path[j + 1][0], b1=fit.path[j + 1][1], lr=s["lr"], opt=s["opt"], k1=j + 1)
+nums = dict(a=fit.path[j][0], b=fit.path[j][1], loss=float(fit.loss[j]), da=g[0], db=g[1], k=j, update=update)
+st.markdown(tr("line.steps_md", **nums))
+st.latex(tr("line.closed_form", a=best[0], b=best[1], loss=floor))
+chart(plots.fit_losses({s["opt"]: (fit.update, fit.loss)}, tr("line.updates"), floor, at=k, tr=tr))
+gap = float(np.hypot(*(fit.path[-1] - best)))
+st.caption(tr("line.gap", gap=gap, updates=last, loss=float(fit.loss[-1]), floor=floor))
 uf.write(SPEC, url)

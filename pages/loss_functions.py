@@ -7,42 +7,55 @@ from optviz import ui_fundamentals as uf
 from optviz.plots import fundamentals as plots
 from optviz.ui import chart, tr
 
-SPEC = uf.Spec("loss", dict(p0=0.1, p1=0.05, p2=0.6, p3=0.25, label=2),
-               bounds=dict(p0=(0.0, 1.0, False), p1=(0.0, 1.0, False), p2=(0.0, 1.0, False),
-                           p3=(0.0, 1.0, False), label=(0, 3, True)),
-               presets=dict(right=dict(p0=0.1, p1=0.05, p2=0.6, p3=0.25, label=2),
-                            wrong=dict(p0=0.1, p1=0.6, p2=0.05, p3=0.25, label=2),
-                            sure_wrong=dict(p0=0.0, p1=0.99, p2=0.0, p3=0.01, label=2)))
+BOOK = "0.1, 0.05, 0.6, 0.0, 0.05, 0.1, 0.0, 0.1, 0.0, 0.0"  # ゼロから作る 4.2: the network says "2"
+SPEC = uf.Spec("loss", dict(p=BOOK, label=2, w=1.0),
+               bounds=dict(label=(0, losses.MAX_CLASSES - 1, True), w=(-3.0, 3.0, False)),
+               presets=dict(book_right=dict(), book_wrong=dict(p="0.1, 0.05, 0.1, 0.0, 0.05, 0.1, 0.0, 0.6, 0.0, 0.0"),
+                            sure_wrong=dict(p="0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.99, 0.01, 0.0"),
+                            unsure=dict(p=", ".join(["0.1"] * 10)), three=dict(p="0.2, 0.7, 0.1", label=1)))
 
 st.title(tr("loss.title"))
 st.write(tr("loss.intro"))
 url = uf.setup(SPEC)
 sb = st.sidebar
-for i in range(4):
-    sb.slider(tr("loss.score", k=i), 0.0, 1.0, key=SPEC.key(f"p{i}"), step=0.01)
-sb.selectbox(tr("loss.label"), [0, 1, 2, 3], key=SPEC.key("label"))
+sb.text_input(tr("loss.predictions"), key=SPEC.key("p"), help=tr("loss.predictions_help"))
+try:
+    raw = losses.parse_predictions(st.session_state[SPEC.key("p")])
+except ValueError as e:
+    st.error(tr("loss.bad_predictions", message=str(e)))
+    raw = losses.parse_predictions(BOOK)
+if st.session_state[SPEC.key("label")] >= len(raw):
+    st.session_state[SPEC.key("label")] = 0
+sb.selectbox(tr("loss.label"), list(range(len(raw))), key=SPEC.key("label"))
 s = uf.values(SPEC)
 
-raw = np.array([s[f"p{i}"] for i in range(4)])
-if raw.sum() <= 0:
-    st.warning(tr("loss.all_zero"))
-    raw = np.ones(4)
-p = raw / raw.sum()
-target = np.eye(4)[s["label"]]
-st.caption(tr("loss.normalized"))
-chart(plots.prediction_bars(p, target, tr=tr))
+p, scaled = losses.as_probabilities(raw)
+if scaled:
+    st.info(tr("loss.normalized", total=float(raw.sum())))
+target = np.eye(len(p))[s["label"]]
 c1, c2, c3 = st.columns(3)
-c1.metric(tr("loss.mse"), f"{losses.mse(p, target):.4f}")
-c2.metric(tr("loss.sse"), f"{losses.sum_squares(p, target):.4f}")
+c1.metric(tr("loss.sse"), f"{losses.sum_squares(p, target):.4f}")
+c2.metric(tr("loss.mse"), f"{losses.mse(p, target):.4f}")
 c3.metric(tr("loss.ce"), f"{losses.cross_entropy(p, s['label']):.4f}")
-st.latex(r"\mathrm{MSE} = \frac{1}{K}\sum_k (y_k - t_k)^2,\quad E = \frac{1}{2}\sum_k (y_k - t_k)^2,\quad "
-         r"\mathrm{CE} = -\sum_k t_k \log y_k")
-st.write(tr("loss.explain", p=float(p[s["label"]])))
+st.latex(r"E_{\mathrm{SSE}} = \frac{1}{2}\sum_k (y_k - t_k)^2,\quad \mathrm{MSE} = \frac{1}{K}\sum_k (y_k - t_k)^2,"
+         r"\quad E_{\mathrm{CE}} = -\sum_k t_k \log y_k")
+grads = {tr("loss.grad_sse"): losses.sum_squares_grad(p, target), tr("loss.grad_ce"): losses.cross_entropy_grad(p, s["label"])}
+chart(plots.prediction_bars(p, target, grads, tr=tr))
+st.write(tr("loss.explain", p=float(p[s["label"]]), k=s["label"]))
 
 st.subheader(tr("loss.why"))
+st.slider(tr("loss.w"), -3.0, 3.0, key=SPEC.key("w"), step=0.05)
+w = uf.values(SPEC)["w"]
 x, y = losses.toy_classification()
 ws = np.linspace(-3, 3, 601)
-acc, ce = losses.accuracy_and_loss_vs_w(x, y, ws)
-chart(plots.acc_vs_loss(ws, acc, ce, tr=tr))
-st.write(tr("loss.why_text"))
+b = losses.TOY_BIAS
+acc, ce = losses.accuracy_and_loss_vs_w(x, y, ws, b)
+acc_w, ce_w = (v[0] for v in losses.accuracy_and_loss_vs_w(x, y, [w], b))
+chart(plots.acc_vs_loss(ws, acc, ce, w, tr=tr))
+c1, c2, c3, c4 = st.columns(4)
+c1.metric(tr("loss.acc_at_w"), f"{acc_w:.3f}")
+c2.metric(tr("loss.acc_slope"), f"{losses.accuracy_slope(x, y, w, b):+.4f}")
+c3.metric(tr("loss.ce_at_w"), f"{ce_w:.4f}")
+c4.metric(tr("loss.ce_slope"), f"{losses.ce_grad_w(x, y, w, b):+.4f}")
+st.write(tr("loss.why_text", n=len(x)))
 uf.write(SPEC, url)

@@ -1,18 +1,40 @@
-"""AppTest runs of the fundamentals pages, asserting on what they show."""
+"""AppTest runs of the fundamentals pages (learning rate, line fitting, batch modes, loss functions),
+with defaults, presets and extreme settings, asserting on what they show."""
+import base64
 import json
+import re
 
+import numpy as np
 import pytest
 
-from conftest import open_page
+from conftest import all_text, open_page
 
 
-def titles(at):
-    return [json.loads(c.proto.spec)["layout"].get("title", {}).get("text", "") for c in at.get("plotly_chart")]
+def figures(at):
+    return [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
 
+
+def array(v):
+    """A figure's data array, whether plain JSON or plotly's base64 typed array."""
+    if isinstance(v, dict):
+        return np.frombuffer(base64.b64decode(v["bdata"]), dtype=v["dtype"])
+    return np.array(v)
+
+
+def url(at, key):
+    v = at.query_params[key]
+    return v[0] if isinstance(v, list) else v
+
+
+def number_after(text, label):
+    return float(re.search(re.escape(label) + r"\s*=?\s*(-?[\d.]+(?:e[-+]?\d+)?)", text).group(1))
+
+
+# --- learning rate -------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("lr,box,text", [(0.02, "info", "Too small"), (0.3, "success", "Good"),
-                                         (0.8, "warning", "Oscillating"), (1.0, "warning", "On the edge"),
-                                         (1.05, "error", "Diverging")])
+                                         (0.5, "success", "Good"), (0.8, "warning", "Oscillating"),
+                                         (1.0, "warning", "On the edge"), (1.05, "error", "Diverging")])
 def test_learning_rate_regimes_are_named(lr, box, text):
     at = open_page("learning_rate.py", lr=str(lr))
     assert not at.exception
@@ -22,43 +44,108 @@ def test_learning_rate_regimes_are_named(lr, box, text):
 def test_learning_rate_beyond_two_over_f2_diverges_and_says_when():
     at = open_page("learning_rate.py", lr="2.0", a="5", steps="100")
     assert not at.exception
-    assert any("Diverged at step" in e.value for e in at.error)
-    assert len(at.get("plotly_chart")) == 3
+    assert at.error[0].value.startswith("Diverging") and "2/f″ = 0.2" in at.error[0].value
+    assert any("Diverged at step 5" in e.value for e in at.error)  # 2.5·|1 − 2·10|ᵏ > 1e6 first at k = 5
+    assert len(figures(at)) == 3
 
 
-def test_nonconvex_presets_end_in_different_minima():
+def test_every_regime_is_reachable_for_the_flattest_quadratic():
+    at = open_page("learning_rate.py", a="0.25", lr="4.5")  # f'' = 0.5: 2/f'' = 4 < 4.5
+    assert not at.exception and at.error[0].value.startswith("Diverging")
+
+
+def test_thresholds_are_marked_on_the_loss_against_lr_chart():
+    at = open_page("learning_rate.py", a="2")  # f'' = 4: 1/f'' = 0.25, 2/f'' = 0.5
+    fig = [f for f in figures(at) if f["layout"]["xaxis"].get("type") == "log"][0]
+    xs = sorted(s["x0"] for s in fig["layout"]["shapes"])
+    assert xs == pytest.approx([0.25, 0.3, 0.5])  # the two thresholds and the chosen lr
+    assert len(array(fig["data"][0]["x"])) == 200
+
+
+def test_schedules_compare_four_decays():
+    at = open_page("learning_rate.py")
+    at.selectbox(key="lr1d_preset").set_value("schedules").run()
+    assert at.slider(key="lr1d_lr").value == 0.95 and at.slider(key="lr1d_steps").value == 50
+    sched = figures(at)[2]
+    assert len(sched["data"]) == 8  # rate and loss for each of the four schedules
+    assert url(at, "lr") == "0.95" and url(at, "steps") == "50"
+
+
+def test_nonconvex_presets_end_in_different_minima_or_bounce():
     at = open_page("learning_rate.py")
     at.selectbox(key="lr1d_preset").set_value("nonconvex_local").run()
-    local = at.info[0].value
+    assert "now x = 1.13" in all_text(at) and at.success[0].value.startswith("Good")
     at.selectbox(key="lr1d_preset").set_value("nonconvex_global").run()
-    assert "x = 1.13" in local and "x = -1.30" in at.info[0].value
+    assert "now x = -1.30" in all_text(at)
+    at.selectbox(key="lr1d_preset").set_value("nonconvex_bouncing").run()
+    assert at.warning[0].value.startswith("Not settling") and "x* = -1.3008" in all_text(at)
 
+
+def test_learning_rate_settings_live_in_the_url_and_bad_ones_fall_back():
+    at = open_page("learning_rate.py", lr="abc", steps="7")
+    assert not at.exception
+    assert "lr=abc" in at.info[0].value  # the note says what was reset
+    assert at.slider(key="lr1d_lr").value == 0.3 and at.slider(key="lr1d_steps").value == 7
+    at.slider(key="lr1d_lr").set_value(0.8).run()
+    assert url(at, "lr") == "0.8" and at.warning[0].value.startswith("Oscillating")
+
+
+# --- line fitting --------------------------------------------------------------------------------
 
 def test_line_fitting_defaults_reach_least_squares():
     at = open_page("line_fitting.py")
     assert not at.exception and not at.error
     assert any("least squares" in x.value for x in at.latex)
     gap = [c.value for c in at.caption if "away from the least-squares" in c.value][0]
-    assert "e-0" in gap  # 100 updates from (0, 0) end within 1e-5 of the closed form
+    assert number_after(gap, "updates gradient descent is") < 1e-4
+    assert len(figures(at)) == 3
 
 
-@pytest.mark.parametrize("query", [dict(n="2"), dict(noise="0"), dict(lr="0.4", epochs="30"), dict(opt="adam", lr="0.1")])
-def test_line_fitting_extremes(query):
-    at = open_page("line_fitting.py", **query)
+def test_line_fitting_with_two_points_fits_them_exactly():
+    at = open_page("line_fitting.py", n="2", epochs="1000", k="1000")
     assert not at.exception
-    if query.get("lr") == "0.4":
-        assert "diverged" in at.error[0].value
-    if query.get("noise") == "0":
-        assert "a^* = 2.0000" in at.latex[-1].value and "b^* = 1.0000" in at.latex[-1].value
+    assert "MSE} = 0.0000" in at.latex[-1].value
+    assert len(figures(at)[0]["data"]) == 3  # the two points, least squares, gradient descent
+    gap = [c.value for c in at.caption if "away from the least-squares" in c.value][0]
+    assert number_after(gap, "updates gradient descent is") < 1e-6
 
+
+def test_line_fitting_without_noise_recovers_the_true_line():
+    at = open_page("line_fitting.py", noise="0", a="-1.5", b="0.5")
+    assert not at.exception
+    assert "a^* = -1.5000" in at.latex[-1].value and "b^* = 0.5000" in at.latex[-1].value
+
+
+def test_line_fitting_too_large_a_learning_rate_is_reported():
+    at = open_page("line_fitting.py")
+    at.selectbox(key="line_preset").set_value("too_big").run()
+    assert not at.exception and "diverged" in at.error[0].value
+
+
+def test_five_steps_show_the_numbers_of_the_chosen_update():
+    at = open_page("line_fitting.py", k="0")
+    md = [m.value for m in at.markdown if "**Gradient**" in m.value][0]
+    assert "after update 0: a = 0.0000, b = 0.0000" in md
+    # plain GD from (0, 0) with η = 0.05: a₁ = −0.05·∂a, read both from the page
+    da = number_after(md, "∂MSE/∂a =")
+    a1 = number_after(md, "a ← a − η·∂MSE/∂a =")
+    assert a1 == pytest.approx(-0.05 * da, abs=1e-4)
+    at.selectbox(key="line_opt").set_value("adam").run()
+    assert "adam turns this gradient" in all_text(at)
+
+
+# --- batch vs mini-batch vs SGD ------------------------------------------------------------------
 
 def test_batch_modes_table_has_measured_values():
     at = open_page("batch_modes.py", n="100", b="10", epochs="5")
     assert not at.exception
     t = at.dataframe[0].value
     assert list(t.iloc[:, 1]) == [1, 10, 100]  # updates per epoch: batch, B = 10, one at a time
-    noise = list(t.iloc[:, 2])
+    assert list(t.iloc[:, 2]) == [5, 50, 500]
+    noise = list(t.iloc[:, 3])
     assert noise[0] == 0 and noise[2] > noise[1] > 0
+    contour = figures(at)[0]
+    assert len(contour["data"]) == 1 + 3 + 1  # surface, three paths, least squares
 
 
 def test_batch_modes_with_two_points():
@@ -66,15 +153,78 @@ def test_batch_modes_with_two_points():
     assert not at.exception and list(at.dataframe[0].value.iloc[:, 1]) == [1, 1, 2]
 
 
-def test_loss_functions_match_the_book_and_react():
+def test_batch_modes_cap_the_number_of_sgd_updates():
+    at = open_page("batch_modes.py", n="1000", b="1", epochs="200")
+    assert not at.exception
+    assert "run 20 epochs" in at.info[0].value
+    assert list(at.dataframe[0].value.iloc[:, 2]) == [20, 20_000, 20_000]
+
+
+def test_batch_modes_large_learning_rate_warns_about_sgd():
+    at = open_page("batch_modes.py")
+    at.selectbox(key="batch_preset").set_value("big_lr").run()
+    assert not at.exception and "SGD (one point)" in at.warning[0].value
+    assert "batch (all points)" not in at.warning[0].value
+
+
+# --- loss functions ------------------------------------------------------------------------------
+
+def metrics(at):
+    return {m.label: m.value for m in at.metric}
+
+
+def test_loss_functions_reproduce_the_book():
     at = open_page("loss_functions.py")
     assert not at.exception
-    values = {m.label: m.value for m in at.metric}
-    assert values["cross-entropy"] == "0.5108"  # −log 0.6 (ゼロから作る, 4.2.2)
+    m = metrics(at)
+    assert m["sum of squared errors ½Σ"] == "0.0975" and m["cross-entropy"] == "0.5108"  # ゼロから作る 4.2
+    at.selectbox(key="loss_preset").set_value("book_wrong").run()
+    m = metrics(at)
+    assert m["sum of squared errors ½Σ"] == "0.5975" and m["cross-entropy"] == "2.3026"
     at.selectbox(key="loss_preset").set_value("sure_wrong").run()
-    assert float({m.label: m.value for m in at.metric}["cross-entropy"]) > 10
+    assert float(metrics(at)["cross-entropy"]) > 10
 
 
-def test_loss_functions_all_zero_predictions():
-    at = open_page("loss_functions.py", p0="0", p1="0", p2="0", p3="0")
-    assert not at.exception and "equal probabilities" in at.warning[0].value
+def test_loss_functions_edited_predictions_are_scaled_and_bad_ones_explained():
+    at = open_page("loss_functions.py", p="1, 3", label="1")
+    assert not at.exception and "sum to 4" in at.info[0].value
+    assert metrics(at)["cross-entropy"] == "0.2877"  # −log 0.75
+    at.text_input(key="loss_p").set_value("0.1, abc").run()
+    # the book's example instead, still for class 1 (0.05 there)
+    assert "'abc' is not a number" in at.error[0].value and metrics(at)["cross-entropy"] == "2.9957"
+    at.text_input(key="loss_p").set_value("0, 0").run()
+    assert "above 0" in at.error[0].value
+
+
+def test_loss_functions_label_beyond_the_classes_is_reset():
+    at = open_page("loss_functions.py", p="0.2, 0.8", label="7")
+    assert not at.exception and at.selectbox(key="loss_label").value == 0
+    assert metrics(at)["cross-entropy"] == "1.6094"  # −log 0.2
+
+
+def test_accuracy_has_zero_slope_where_the_loss_does_not():
+    at = open_page("loss_functions.py", w="1.0")
+    m = metrics(at)
+    assert float(m["slope of the accuracy"]) == 0 and abs(float(m["slope of the cross-entropy"])) > 0.01
+    acc = figures(at)[1]
+    assert acc["data"][0]["line"]["shape"] == "hv"  # drawn as a staircase
+    at.slider(key="loss_w").set_value(-2.0).run()
+    assert float(metrics(at)["slope of the cross-entropy"]) < -0.01 and url(at, "w") == "-2.0"
+
+
+def test_diverging_steps_are_drawn_inside_the_view():
+    at = open_page("learning_rate.py", lr="1.2")  # x_k = 2.5·(−1.4)^k
+    fig = figures(at)[0]
+    (x0, x1), (y0, y1) = fig["layout"]["xaxis"]["range"], fig["layout"]["yaxis"]["range"]
+    arrows = fig["layout"]["annotations"]
+    assert len(arrows) >= 5  # the growth shows over several steps
+    assert all(x0 - 1e-9 <= a["x"] <= x1 + 1e-9 and y0 - 1e-9 <= a["y"] <= y1 + 1e-9 for a in arrows)
+    assert arrows[0]["ax"] == 2.5 and arrows[0]["x"] == pytest.approx(-3.5)  # x₁ = 2.5·(1 − 1.2·2)
+
+
+def test_line_fitting_view_stays_put_while_the_step_moves():
+    at = open_page("line_fitting.py", k="3")
+    before = figures(at)[1]["layout"]["xaxis"]["range"]
+    at.slider(key="line_k").set_value(60).run()
+    assert figures(at)[1]["layout"]["xaxis"]["range"] == before
+    assert url(at, "k") == "60"
