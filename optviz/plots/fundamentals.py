@@ -49,7 +49,8 @@ def descent_1d(name, a, xs, *, tr: Translator = english, present=False) -> go.Fi
     shown = shown[np.isfinite(shown)]
     ys = onedim.f(name, shown, a)
     inside = np.abs(shown) <= span
-    fig = go.Figure(go.Scatter(x=grid, y=fgrid, mode="lines", name="f(x)", line=dict(color="#999", width=2)))
+    fig = go.Figure(go.Scatter(x=grid.astype(np.float32), y=fgrid.astype(np.float32), mode="lines", name="f(x)",
+                               line=dict(color="#999", width=2)))
     fig.add_trace(go.Scatter(x=shown[inside], y=ys[inside], mode="markers", name=tr("fund.iterates"),
                              marker=dict(color=np.flatnonzero(inside), colorscale="Viridis", size=9),
                              customdata=np.flatnonzero(inside),
@@ -71,7 +72,8 @@ def loss_vs_lr(lrs, final, current, marks, *, tr: Translator = english, present=
     ok = np.isfinite(final)
     y = np.where(ok, np.maximum(final, 1e-20), np.nan)
     top = float(np.nanmax(y)) * 10 if ok.any() else 1.0
-    fig = go.Figure(go.Scatter(x=lrs, y=y, mode="lines", name=tr("fund.final_loss"), line=dict(color=color(0))))
+    fig = go.Figure(go.Scatter(x=lrs.astype(np.float32), y=y.astype(np.float32), mode="lines", name=tr("fund.final_loss"),
+                               line=dict(color=color(0))))
     if (~ok).any():
         fig.add_trace(go.Scatter(x=lrs[~ok], y=np.full((~ok).sum(), top), mode="markers", name=tr("fund.diverged"),
                                  marker=dict(symbol="x", size=5, color=color(3))))
@@ -170,6 +172,7 @@ def fit_losses(curves: dict, xaxis: str, floor: float, *, log_x=False, at=None, 
 def acc_vs_loss(ws, acc, ce, w=None, *, tr: Translator = english, present=False) -> go.Figure:
     """Accuracy (a staircase) next to the cross-entropy (smooth) as functions of one weight w."""
     fig = make_subplots(rows=1, cols=2, subplot_titles=[tr("fund.acc_curve"), tr("fund.ce_curve")])
+    ws, acc, ce = (np.asarray(v, dtype=np.float32) for v in (ws, acc, ce))  # float32: half the JSON
     fig.add_trace(go.Scatter(x=ws, y=acc, mode="lines", line=dict(color=color(3), shape="hv"), name=tr("fund.accuracy")),
                   row=1, col=1)
     fig.add_trace(go.Scatter(x=ws, y=ce, mode="lines", line=dict(color=color(0)), name=tr("fund.cross_entropy")),

@@ -228,3 +228,11 @@ def test_line_fitting_view_stays_put_while_the_step_moves():
     at.slider(key="line_k").set_value(60).run()
     assert figures(at)[1]["layout"]["xaxis"]["range"] == before
     assert url(at, "k") == "60"
+
+
+def test_batch_modes_without_noise_all_reach_the_exact_line():
+    at = open_page("batch_modes.py", noise="0", epochs="200")
+    assert not at.exception and not at.warning
+    final = list(at.dataframe[0].value.iloc[:, 5])
+    assert final[1] < 1e-10 and final[2] < 1e-10  # noise-free data: every example agrees on the line
+    assert 1e-10 < final[0] < 1e-6  # batch: the same 200 epochs are only 200 updates, still on its way
