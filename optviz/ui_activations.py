@@ -53,8 +53,10 @@ def _on_custom() -> None:
 
 
 def init_state(url: UrlState) -> None:
-    """First run of a session: the defaults and the default preset, then whatever the URL says."""
+    """First run of a session: the defaults and the default preset, then whatever the URL says.
+    Later runs keep every setting, also of widgets that are not drawn in this run."""
     if st.session_state.get("act_init"):
+        _keep_settings()
         return
     st.session_state["act_init"] = True
     ss = st.session_state
@@ -62,7 +64,8 @@ def init_state(url: UrlState) -> None:
         ss[f"act_{k}"] = list(v) if isinstance(v, list) else v
     apply_preset(DEFAULT_PRESET)
     ss["act_preset"] = DEFAULT_PRESET
-    ss["act_acts"] = url.choices("acts", ss["act_acts"], A.NAMES)
+    # an empty list is what the page itself writes when nothing is chosen
+    ss["act_acts"] = [] if url.text("acts", "x") == "" else url.choices("acts", ss["act_acts"], A.NAMES)
     ss["act_layout"] = url.choice("layout", ss["act_layout"], LAYOUTS)
     for key, (lo, hi) in BOUNDS.items():
         ss[f"act_{key}"] = url.number(key, ss[f"act_{key}"], lo, hi)
@@ -70,6 +73,16 @@ def init_state(url: UrlState) -> None:
     ss["act_scores"] = url.text("scores", ss["act_scores"], max_len=A.MAX_SCORES_CHARS)
     if any(k in st.query_params for k in CHART_DEFAULTS):
         ss["act_preset"] = ""
+
+
+def _keep_settings() -> None:
+    """Streamlit forgets the value of a widget that a run does not draw (the α slider once Leaky
+    ReLU is deselected, the depth slider while nothing is chosen). Setting it again, before its
+    widget is drawn, keeps it."""
+    ss = st.session_state
+    for k, default in DEFAULTS.items():
+        ss[f"act_{k}"] = ss.get(f"act_{k}", default)
+    ss["act_preset"] = ss.get("act_preset", "")
 
 
 def url_values() -> dict:

@@ -23,7 +23,7 @@ def _line(act: A.Activation, i: int, x0: float, dx: float, y, name: str, what: s
     return go.Scatter(x0=x0, dx=dx, y=np.asarray(y, dtype=np.float32), mode="lines", name=name,
                       legendgroup=name, showlegend=show,
                       line=dict(color=color(i), width=2.5, shape="vh" if act.outputs else "linear"),
-                      hovertemplate=f"{name}<br>x = %{{x:.4~f}}<br>{what} = %{{y:.6~g}}<extra></extra>")
+                      hovertemplate=f"{what} = %{{y:.6~g}}")
 
 
 def curves(acts, grid, *, side_by_side: bool = False, tr: Translator = english,
@@ -47,6 +47,9 @@ def curves(acts, grid, *, side_by_side: bool = False, tr: Translator = english,
     for col in (1, 2):
         fig.update_xaxes(title_text="x", row=rows, col=col)
     style(fig, present=present, height=max(380, 190 * rows + 90) if side_by_side else 440)
+    # one hover box per panel with every curve's exact value at that x: the comparison at a glance
+    fig.update_layout(hovermode="x unified")
+    fig.update_xaxes(hoverformat=".4~f")
     fig.update_layout(legend=dict(orientation="h", yanchor="bottom", y=1.0 + 40 / (190 * rows + 90)
                                   if side_by_side else 1.08, x=0))
     return fig

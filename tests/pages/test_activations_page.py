@@ -286,6 +286,10 @@ def test_no_activation_chosen_still_shows_the_rest():
     at.multiselect(key="act_acts").set_value([]).run()
     assert not at.exception and "Choose at least one" in at.info[0].value
     assert len(charts(at)) == 2  # the step neuron and softmax remain
+    assert qp(at, "acts") == ""
+    at = open_page(PAGE, acts="")  # that link opens the same view, without a note
+    assert not at.exception and at.multiselect(key="act_acts").value == []
+    assert [i.value for i in at.info] == [EN["activations.none_chosen"]]
 
 
 def test_japanese_page_uses_the_course_terms():
@@ -297,3 +301,16 @@ def test_japanese_page_uses_the_course_terms():
     assert "勾配消失" in text and "勾配降下法" in text and "死んだニューロン" in list(t["f′ = 0 となる所"])[1]
     at.text_input(key="act_scores").set_value("x").run()
     assert "数" in at.error[0].value
+
+
+def test_settings_of_hidden_widgets_survive():
+    at = open_page(PAGE, acts="leaky_relu", leaky_alpha="0.2", depth="12")
+    at.multiselect(key="act_acts").set_value([]).run()  # no α slider, no depth slider now
+    at.run()
+    at.multiselect(key="act_acts").set_value(["sigmoid"]).run()
+    at.run()
+    at.multiselect(key="act_acts").set_value(["sigmoid", "leaky_relu"]).run()
+    assert not at.exception
+    assert at.slider(key="act_leaky_alpha").value == 0.2 and at.slider(key="act_depth").value == 12
+    assert "leaky_relu α=0.2" in list(table(at)["activation"])
+    assert qp(at, "depth") == "12"
