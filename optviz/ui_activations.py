@@ -152,9 +152,14 @@ def softmax_figure(scores: tuple, probs: tuple, lang: str):
     return plots.softmax_bars(np.array(scores), np.array(probs), tr=_tr(lang))
 
 
-@st.cache_data(max_entries=200, show_spinner=False)
 def saturation(key: tuple) -> list:
-    return [A.saturation_edges(a) for a in build(key)]
+    return [_saturation_edges(item) for item in key]
+
+
+@st.cache_data(max_entries=500, show_spinner=False)
+def _saturation_edges(item: tuple) -> tuple:
+    """One activation at a time: a changed α recomputes only the activation it belongs to."""
+    return A.saturation_edges(build((item,))[0])
 
 
 @st.cache_data(max_entries=4, show_spinner=False)
