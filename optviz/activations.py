@@ -77,7 +77,8 @@ def tanh() -> Activation:
     def d(x):
         t = np.tanh(x)
         return 1.0 - t * t
-    return Activation("tanh", np.tanh, d, r"\tanh x", r"1-\tanh^2 x", (-1.0, 1.0), True, True, 1.0, 2,
+    return Activation("tanh", np.tanh, d, r"\frac{e^x-e^{-x}}{e^x+e^{-x}}", r"1-\tanh^2 x",
+                      (-1.0, 1.0), True, True, 1.0, 2,
                       tex_name=r"\tanh")
 
 
@@ -93,7 +94,7 @@ def leaky_relu(alpha: float = 0.01) -> Activation:
     _check_alpha(alpha, "leaky_relu")
     return Activation("leaky_relu", lambda x: np.where(np.asarray(x) > 0, x, alpha * np.asarray(x)),
                       lambda x: np.where(np.asarray(x) > 0, 1.0, alpha),
-                      rf"\begin{{cases}}x & x>0\\{alpha:g}x & x\le 0\end{{cases}}",
+                      rf"\begin{{cases}}x & x>0\\{_coef(alpha)}x & x\le 0\end{{cases}}",
                       rf"\begin{{cases}}1 & x>0\\{alpha:g} & x\le 0\end{{cases}}",
                       (-math.inf, math.inf) if alpha > 0 else (0.0, math.inf), False, True, max(1.0, alpha), 1,
                       {"alpha": alpha}, tex_name=r"\mathrm{LeakyReLU}", range_attained=(alpha == 0, False),
@@ -111,8 +112,8 @@ def elu(alpha: float = 1.0) -> Activation:
         x = np.asarray(x, dtype=float)
         return np.where(x > 0, 1.0, alpha * np.exp(np.minimum(x, 0.0)))
 
-    return Activation("elu", f, d, rf"\begin{{cases}}x & x>0\\{alpha:g}(e^x-1) & x\le 0\end{{cases}}",
-                      rf"\begin{{cases}}1 & x>0\\{alpha:g}e^x & x\le 0\end{{cases}}",
+    return Activation("elu", f, d, rf"\begin{{cases}}x & x>0\\{_coef(alpha)}(e^x-1) & x\le 0\end{{cases}}",
+                      rf"\begin{{cases}}1 & x>0\\{_coef(alpha)}e^x & x\le 0\end{{cases}}",
                       (-alpha, math.inf), False, True, max(1.0, alpha), 2, {"alpha": alpha},
                       tex_name=r"\mathrm{ELU}", range_attained=(alpha == 0, False),
                       dead_region="none" if alpha > 0 else "left")
@@ -133,8 +134,9 @@ def swish(beta: float = 1.0) -> Activation:
 
     # sup f' is reached where f'' = 0: at βx ≈ 2.3994, f' ≈ 1.0998 for every β.
     # f' = 0 where 1 + βx(1 − σ(βx)) = 0, i.e. βx = u* ≈ −1.27846; there f = (u* + 1)/β, the minimum.
-    return Activation("swish", f, d, rf"x\,\sigma({beta:g}x)",
-                      rf"\sigma({beta:g}x) + {beta:g}x\,\sigma({beta:g}x)(1-\sigma({beta:g}x))",
+    b = _coef(beta)
+    return Activation("swish", f, d, rf"x\,\sigma({b}x)",
+                      rf"\sigma({b}x) + {b}x\,\sigma({b}x)(1-\sigma({b}x))",
                       (-0.2784645427610738 / beta, math.inf), False, False, 1.0998393201288648, 2,
                       {"beta": beta}, tex_name=r"\mathrm{Swish}", range_attained=(True, False),
                       dead_region="point", zero_derivative_at=-1.2784645427610738 / beta)
@@ -153,7 +155,9 @@ def gelu() -> Activation:
 
     return Activation("gelu", f, d,
                       r"\tfrac{x}{2}\left(1+\tanh\left(\sqrt{2/\pi}\,(x+0.044715x^3)\right)\right)",
-                      r"\approx \Phi(x) + x\,\varphi(x)", (-0.17004075057125276, math.inf), False, False,
+                      r"\tfrac{1}{2}(1+t) + \tfrac{x}{2}(1-t^2)\sqrt{2/\pi}\,(1+0.134145x^2),\;"
+                      r"t = \tanh\left(\sqrt{2/\pi}\,(x+0.044715x^3)\right)",
+                      (-0.17004075057125276, math.inf), False, False,
                       1.1289930686587717, 3, tex_name=r"\mathrm{GELU}", range_attained=(True, False),
                       dead_region="point", zero_derivative_at=-0.7524614220710163)
 
@@ -164,6 +168,12 @@ def softplus() -> Activation:
         return np.maximum(x, 0.0) + np.log1p(np.exp(-np.abs(x)))  # stable log(1 + e^x)
     return Activation("softplus", f, _sigmoid, r"\log(1+e^{x})", r"\sigma(x)", (0.0, math.inf),
                       False, True, 1.0, 2, tex_name=r"\mathrm{softplus}")
+
+
+def _coef(c: float) -> str:
+    """A coefficient in a LaTeX formula: nothing for 1 (so "x", not "1x"); a thin space after it,
+    so that 2·eˣ does not read as 2e (scientific notation)."""
+    return "" if c == 1 else rf"{c:g}\,"
 
 
 def _check_alpha(alpha: float, name: str) -> None:

@@ -264,6 +264,7 @@ def softmax_table(stages: A.SoftmaxStages) -> dict[str, list]:
     def col(values, digits=6):
         return [tr("activations.overflow_cell") if np.isinf(v) else "NaN" if np.isnan(v) else num(v, digits)
                 for v in values]
-    return {"z / T": col(stages.scaled), "e^(z/T)": col(stages.naive_exp), tr("activations.col_naive"): col(stages.naive),
+    return {"z / T": col(stages.scaled), "e^(z/T)": col(stages.naive_exp),
+            tr("activations.col_naive"): col(stages.naive),
             "z/T − max": col(stages.shifted), "e^(z/T − max)": col(stages.shifted_exp),
             tr("activations.col_probs"): col(stages.probs)}

@@ -215,3 +215,10 @@ def test_the_step_example_has_a_perfect_weight_that_gradient_descent_cannot_reac
     assert perfect.min() == pytest.approx(0.5, abs=2e-5) and perfect.max() == pytest.approx(2 / 3, abs=2e-5)
     path = activations.neuron_descent(step, ex)
     assert activations.neuron_loss(step, path[-1], ex.x, ex.t, ex.b)[0] == pytest.approx(0.25)
+
+
+def test_formulas_show_parameters_without_a_coefficient_of_one():
+    assert activations.get("swish").latex == r"x\,\sigma(x)"
+    assert activations.get("swish", beta=2.0).latex == r"x\,\sigma(2\,x)"
+    assert r"\\(e^x-1)" in activations.get("elu").latex and r"0.5\,e^x" in activations.get("elu", alpha=0.5).dlatex
+    assert r"0.2\,x" in activations.get("leaky_relu", alpha=0.2).latex

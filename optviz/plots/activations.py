@@ -87,7 +87,8 @@ def depth_bound(acts, depths, bounds, *, tr: Translator = english, present: bool
             continue  # the step: zero for every L, said in the text
         fig.add_trace(go.Scatter(x=depths, y=b, mode="lines+markers", name=f"{label(a)}: ({a.max_derivative:.4g})ᴸ",
                                  line=dict(color=color(i)), marker=dict(size=4),
-                                 hovertemplate=f"{label(a)}<br>L = %{{x}}<br>(max f′)ᴸ = %{{y:.4~e}}<extra></extra>"))
+                                 hovertemplate=f"{label(a)}<br>L = %{{x}}<br>(max f′)ᴸ = %{{y:.4~e}}"
+                                               "<extra></extra>"))
     fig.add_hline(y=1.0, line=dict(color="#888", dash="dot", width=1))
     fig.update_xaxes(title=tr("activations.depth_axis"))
     fig.update_yaxes(title=tr("activations.bound_axis"), type="log", exponentformat="power")
@@ -104,8 +105,9 @@ def neuron_example(w, curves_by_name: dict, paths: dict, *, tr: Translator = eng
     for i, (name, (loss, slope)) in enumerate(curves_by_name.items()):
         shape = "hv" if name == "step" else "linear"
         for col, y in ((1, loss), (2, slope)):
-            fig.add_trace(go.Scatter(x0=w0, dx=dw, y=np.asarray(y, dtype=np.float32), mode="lines", name=name, legendgroup=name,
-                                     showlegend=col == 1, line=dict(color=color(i + 1), width=2.5, shape=shape, simplify=False),
+            fig.add_trace(go.Scatter(x0=w0, dx=dw, y=np.asarray(y, dtype=np.float32), mode="lines", name=name,
+                                     legendgroup=name, showlegend=col == 1,
+                                     line=dict(color=color(i + 1), width=2.5, shape=shape, simplify=False),
                                      hovertemplate=f"{name}<br>w = %{{x:.3f}}<br>%{{y:.5~g}}<extra></extra>"),
                           row=1, col=col)
         pw, pl = paths[name]

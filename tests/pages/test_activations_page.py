@@ -196,7 +196,8 @@ def test_presets_set_the_chart_in_one_click(preset):
     assert x[0] == pytest.approx(p["xmin"]) and x[-1] == pytest.approx(p["xmax"])
     assert qp(at, "acts") == ",".join(p["acts"]) and qp(at, "layout") == p["layout"]
     if preset == "course_003":  # the notes' figure: each function beside its derivative, α 0.01
-        assert len({t.get("yaxis") for t in fig["data"]}) == 10 and "leaky_relu α=0.01" in list(table(at)["activation"])
+        assert len({t.get("yaxis") for t in fig["data"]}) == 10
+        assert "leaky_relu α=0.01" in list(table(at)["activation"])
 
 
 def test_changing_a_setting_leaves_the_preset():
@@ -298,7 +299,8 @@ def test_japanese_page_uses_the_course_terms():
     t = table(at)
     assert "活性化関数" in t.columns and "f′ の最大値" in t.columns
     text = all_text(at)
-    assert "勾配消失" in text and "勾配降下法" in text and "死んだニューロン" in list(t["f′ = 0 となる所"])[1]
+    assert "勾配消失" in text and "勾配降下法" in text
+    assert "死んだニューロン" in list(t["f′ = 0 となる所"])[1]
     at.text_input(key="act_scores").set_value("x").run()
     assert "数" in at.error[0].value
 
