@@ -46,7 +46,7 @@ def _two_column_grid(rows: int, titles: list[str], hgap: float = 0.08) -> dict:
                                         **({"matches": f"y{c + 1}" if c else "y"} if r else {}))
             if r == 0:
                 annotations.append(dict(text=titles[c], x=sum(xdom) / 2, y=1.0, xref="paper", yref="paper",
-                                        xanchor="center", yanchor="bottom", showarrow=False, font=dict(size=16)))
+                                        xanchor="center", yanchor="bottom", showarrow=False))
     layout["annotations"] = annotations
     return layout
 
