@@ -22,7 +22,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts"
-CHROMIUM = "/usr/bin/chromium"
+CHROMIUM = os.environ.get("OPTVIZ_CHROMIUM", "/usr/bin/chromium")  # Debian's; the override is for testing the skip
 # Headless without a sandbox (we run as root in a container); no background traffic: this machine
 # has no network, and chromium's own attempts would only fill the console.
 FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -126,17 +126,31 @@ class Server:
 
 # --- a browser tab ---------------------------------------------------------------------------------
 
-# Counts finished script runs (stApp's data-test-script-state turning to notRunning) and notes
-# whether a progress bar was ever shown, so a test can wait for *the* run its action caused.
+# Installed in every document before the app's own scripts: counts the script runs that finished
+# (stApp's data-test-script-state turning to notRunning) and the messages the server sent over
+# Streamlit's WebSocket, and notes whether a progress bar was ever shown, so a test can wait for
+# *the* rerun its action caused. Under load the front end may show a run's state a second after
+# its messages arrived, so a finished run is what normally proves it; a very short run may show no
+# "running" state at all (both changes in one render), so messages followed by a long silence
+# count too.
 _OBSERVER = """
 (() => {
-  const s = window.__optviz = {finished: 0, sawProgress: false};
+  const s = window.__optviz = {doc: Math.random(), messages: 0, last: performance.now(),
+                               finished: 0, sawProgress: false};
+  const Native = window.WebSocket;
+  window.WebSocket = class extends Native {
+    constructor(...args) {
+      super(...args);
+      this.addEventListener('message', () => { s.messages++; s.last = performance.now(); });
+    }
+  };
   const isProgress = n => n.nodeType === 1 &&
       (n.matches('[data-testid="stProgress"]') || n.querySelector('[data-testid="stProgress"]'));
   new MutationObserver(muts => {
     for (const m of muts) {
       if (m.type === 'attributes') {
         if (m.target.getAttribute('data-test-script-state') === 'notRunning') s.finished++;
+        s.last = performance.now();
       } else if (!s.sawProgress) {
         for (const n of m.addedNodes) if (isProgress(n)) { s.sawProgress = true; break; }
       }
@@ -145,6 +159,14 @@ _OBSERVER = """
                         attributeFilter: ['data-test-script-state']});
 })();
 """
+_SNAPSHOT = """() => {
+  const s = window.__optviz || {doc: 0, messages: 0, last: 0, finished: 0, sawProgress: false};
+  const app = document.querySelector('[data-testid="stApp"]');
+  return {doc: s.doc, messages: s.messages, finished: s.finished, quiet: performance.now() - s.last,
+          state: app ? app.getAttribute('data-test-script-state') : null};
+}"""
+QUIET_MS = 400  # nothing from the server for this long after a finished run: the page is done
+SILENT_RUN_MS = 2500  # ... or this long after messages without a visible run
 
 
 def _is_browser_noise(msg) -> bool:
@@ -179,8 +201,8 @@ class Tab:
 
     # waiting -------------------------------------------------------------------------------------
 
-    def runs_finished(self) -> int:
-        return self.page.evaluate("() => window.__optviz ? window.__optviz.finished : 0")
+    def snapshot(self) -> dict:
+        return self.page.evaluate(_SNAPSHOT)
 
     def saw_progress(self) -> bool:
         return self.page.evaluate("() => !!(window.__optviz && window.__optviz.sawProgress)")
@@ -188,24 +210,23 @@ class Tab:
     def state(self) -> str | None:
         return self.page.locator('[data-testid="stApp"]').get_attribute("data-test-script-state")
 
-    def settle(self, after: int = 0, timeout: float = 60) -> "Tab":
-        """Wait until a script run newer than ``after`` finished runs has ended, no further run
-        (an st.rerun) followed for a moment, and every chart has drawn."""
+    def settle(self, before: dict | None = None, timeout: float = 60) -> "Tab":
+        """Wait until the script has run since ``before`` (a snapshot taken before an action; None
+        after loading a page), is no longer running, and the server has been quiet for a moment
+        (so an st.rerun has run too); then until every chart has drawn."""
         self.page.locator('[data-testid="stApp"]').wait_for(timeout=timeout * 1000)
         deadline = time.time() + timeout
-        last, quiet_since = None, None
         while time.time() < deadline:
-            n, state = self.runs_finished(), self.state()
-            if n > after and state == "notRunning":
-                if n != last:
-                    last, quiet_since = n, time.time()
-                elif time.time() - quiet_since >= 0.4:
-                    self._wait_charts(deadline)
-                    return self
-            else:
-                quiet_since = None
+            now = self.snapshot()
+            new_doc = before is None or now["doc"] != before["doc"]
+            ran = now["finished"] > (0 if new_doc else before["finished"])
+            answered = now["messages"] > (0 if new_doc else before["messages"])
+            if now["state"] == "notRunning" and (ran and now["quiet"] >= QUIET_MS
+                                                 or answered and now["quiet"] >= SILENT_RUN_MS):
+                self._wait_charts(deadline)
+                return self
             self.page.wait_for_timeout(50)
-        raise AssertionError(f"no finished script run within {timeout} s (state {self.state()!r})")
+        raise AssertionError(f"the app did not finish a run within {timeout} s ({self.snapshot()})")
 
     def _wait_charts(self, deadline: float) -> None:
         while time.time() < deadline and not self.page.evaluate(
@@ -225,9 +246,9 @@ class Tab:
 
     def act(self, action: Callable[[], object], timeout: float = 60) -> "Tab":
         """Do something that makes the script rerun, then wait for that rerun to finish."""
-        before = self.runs_finished()
+        before = self.snapshot()
         action()
-        return self.settle(after=before, timeout=timeout)
+        return self.settle(before, timeout=timeout)
 
     # navigating ----------------------------------------------------------------------------------
 
