@@ -38,8 +38,10 @@ bench: $(STAMP)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e ".[bench]"
 	$(BIN)/python -m benchmarks.run
 
+# The README's pictures come from the browser suite itself (every page in English, the Japanese
+# playground, a preset, a trained MLP); CI=true so that a missing browser fails instead of skipping.
 screenshots: $(STAMP) browser-deps
-	OPTVIZ_SCREENSHOTS=docs $(BIN)/python -m pytest -q tests/browser
+	CI=true OPTVIZ_SCREENSHOTS=docs $(BIN)/python -m pytest -q tests/browser
 
 clean:
 	rm -rf $(VENV) test-artifacts .pytest_cache

@@ -318,16 +318,19 @@ class Tab:
         ARTIFACTS.mkdir(exist_ok=True)
         path = ARTIFACTS / f"{name}.png"
         size = self.page.viewport_size
-        height = self.page.evaluate(
-            """() => Math.max(...['stMain', 'stAppViewContainer', 'stSidebarContent']
-                 .map(id => document.querySelector(`[data-testid="${id}"]`))
-                 .filter(Boolean).map(e => e.scrollHeight), document.body.scrollHeight)""")
-        grow = min(max(int(height), size["height"]), 8000)
-        if grow != size["height"]:
-            self.page.set_viewport_size({"width": size["width"], "height": grow})
+        height = size["height"]
+        for _ in range(6):  # content below the fold (tables, lazy parts) grows once it is in view
+            content = self.page.evaluate(
+                """() => Math.max(...['stMain', 'stSidebarContent']
+                     .map(id => document.querySelector(`[data-testid="${id}"]`))
+                     .filter(Boolean).map(e => e.scrollHeight))""")
+            if content <= height or height >= 8000:
+                break
+            height = min(int(content), 8000)
+            self.page.set_viewport_size({"width": size["width"], "height": height})
             self.page.wait_for_timeout(300)
         self.page.screenshot(path=str(path), full_page=True)
-        if grow != size["height"]:
+        if height != size["height"]:
             self.page.set_viewport_size(size)
         target = os.environ.get("OPTVIZ_SCREENSHOTS")
         if target and docs:
