@@ -1,5 +1,6 @@
-"""Autoencoders on generated 8×8 images, built from the core MLP and optimizers: reconstruction,
-the latent space, comparison with PCA, denoising and anomaly detection."""
+"""Autoencoders on generated data (8×8 images of shapes, a 3-D point cloud on a bent sheet), built
+from the core MLP and optimizers: reconstruction, the latent space, comparison with PCA, denoising and
+anomaly detection."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -53,6 +54,60 @@ def shapes(n: int = 600, seed: int = 0, kinds=CLASSES):
 def anomalies(n: int = 100, seed: int = 1):
     """Images unlike the training shapes: checkerboards and filled blocks."""
     return shapes(n, seed, kinds=("checker", "blob"))
+
+
+CLOUD_CLASSES = ("part1", "part2", "part3", "part4")
+_BEND = 0.75 * np.pi  # the sheet is bent through ±135°: three quarters of a cylinder
+
+
+def _sheet(t, v):
+    """The bent sheet (sin t, 2v, −cos t), t ∈ [−3π/4, 3π/4], v ∈ [0, 1], scaled into [0, 1]³."""
+    return (np.stack([np.sin(t), 2 * v, -np.cos(t)], axis=1) + np.array([1.0, 0.0, 1.0])) / 2
+
+
+def cloud(n: int = 600, seed: int = 0, noise: float = 0.015):
+    """n points (n, 3) near a 2-D sheet bent through 270° in [0, 1]³, labelled by which quarter of
+    the bend they lie on. A plane (PCA with 2 components) cannot follow the bend; a 2-D code can."""
+    rng = np.random.default_rng(seed)
+    t = _BEND * (2 * rng.random(n) - 1)
+    X = _sheet(t, rng.random(n)) + noise * rng.standard_normal((n, 3))
+    labels = np.minimum(((t / _BEND + 1) * 2).astype(int), 3)
+    return X, labels
+
+
+def cloud_anomalies(n: int = 100, seed: int = 1, margin: float = 0.12):
+    """Points of the box [0, 1]³ at least ``margin`` away from the sheet."""
+    rng = np.random.default_rng(seed)
+    # the sheet is an arc in the (x, z) plane extruded along y: distance is measured in (x, z)
+    curve = _sheet(np.linspace(-_BEND, _BEND, 600), np.zeros(600))[:, [0, 2]]
+    out = np.empty((0, 3))
+    while len(out) < n:
+        P = rng.random((4 * n, 3))
+        d2 = ((P[:, None, [0, 2]] - curve[None]) ** 2).sum(axis=2).min(axis=1)
+        out = np.vstack([out, P[d2 > margin ** 2]])
+    return out[:n], np.zeros(n, dtype=int)
+
+
+DATASETS = {"shapes": (shapes, anomalies, CLASSES), "cloud": (cloud, cloud_anomalies, CLOUD_CLASSES)}
+
+
+def data(name: str, n: int, seed: int = 0):
+    """(X, labels) of a data set: ``shapes`` (8×8 images, 64 values in [0, 1]) or ``cloud`` (3-D points)."""
+    if name not in DATASETS:
+        raise ValueError(f"unknown data set {name!r}; choose one of {', '.join(DATASETS)}")
+    return DATASETS[name][0](n, seed)
+
+
+def unusual(name: str, n: int, seed: int = 1):
+    """Inputs unlike the data set's: checkerboards and blocks, or points off the sheet."""
+    return DATASETS[name][1](n, seed)
+
+
+def corrupt(name: str, X, level: float, seed: int = 0):
+    """Noise for denoising: flipped pixels (share ``level``) for images, Gaussian (σ = ``level``) for points."""
+    if name == "cloud":
+        return X + level * np.random.default_rng(seed).standard_normal(X.shape)
+    return add_noise(X, level, seed)
 
 
 def add_noise(X, level: float, seed: int = 0):

@@ -184,7 +184,8 @@ def train(trainer: Trainer, s: dict, data: Data, extra, epochs: int, on_update) 
     Xte = features.expand(data.Xte, extra) if len(data.Xte) else None
     bar = st.progress(0.0, text=tr("mlp.training", done=0, total=epochs))
     # a click interrupts this run (Streamlit reruns the page); the weights learned so far are kept
-    st.button(tr("mlp.stop_button"), key="mlp_stop_run")
+    stop = st.empty()
+    stop.button(tr("mlp.stop_button"), key="mlp_stop_run")
     start_epoch, every, t0 = trainer.history.epochs, max(1, epochs // 12), time.perf_counter()
 
     def callback(epoch, h):
@@ -196,6 +197,7 @@ def train(trainer: Trainer, s: dict, data: Data, extra, epochs: int, on_update) 
 
     trainer.run(X, data.y, epochs, Xte, data.yte if Xte is not None else None, callback=callback)
     bar.empty()
+    stop.empty()  # the run is over: nothing left to stop
     return time.perf_counter() - t0
 
 

@@ -7,22 +7,32 @@ from optviz import ui_fundamentals as uf
 from optviz.plots import fundamentals2 as plots
 from optviz.ui import chart, tr
 
-SPEC = uf.Spec("ae", dict(latent=2, hidden=32, act="relu", loss="bce", epochs=60, lr=0.01, noise=0.0, n=600,
+SPEC = uf.Spec("ae", dict(data="shapes", latent=2, hidden=32, act="relu", loss="bce", epochs=60, lr=0.01, noise=0.0, n=600,
                           seed=0, pct=95.0),
                bounds=dict(latent=(1, 16, True), hidden=(0, 64, True), epochs=(5, 300, True), lr=(0.0005, 0.1, False),
                            noise=(0.0, 0.3, False), n=(100, 2000, True), seed=(0, 9999, True),
                            pct=(50.0, 100.0, False)),
-               choices=dict(act=["relu", "tanh", "sigmoid", "elu", "identity"],
+               choices=dict(data=list(ae.DATASETS), act=["relu", "tanh", "sigmoid", "elu", "identity"],
                             loss=["mse", "bce"]),
                presets=dict(latent2=dict(), vs_pca=dict(latent=4, hidden=0, act="identity", loss="mse", epochs=200),
                             denoise=dict(latent=16, hidden=64, noise=0.1, epochs=80),
-                            anomaly=dict(latent=8, epochs=80)))
+                            anomaly=dict(latent=8, epochs=80),
+                            cloud=dict(data="cloud", act="tanh", loss="mse", epochs=60)))
 
 HIDDEN = [0, 16, 32, 64]
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def load(name, n, seed):
+    """Training data, test data and unusual inputs: generated once per setting for everyone."""
+    return ae.data(name, n, seed), ae.data(name, 200, seed + 1000), ae.unusual(name, 100, seed + 2000)[0]
+
+
 st.title(tr("ae.title"))
 st.write(tr("ae.intro"))
 url = uf.setup(SPEC)
 sb = st.sidebar
+sb.selectbox(tr("ae.data"), SPEC.choices["data"], key=SPEC.key("data"), format_func=lambda v: tr(f"ae.data_{v}"))
 sb.slider(tr("ae.latent"), 1, 16, key=SPEC.key("latent"))
 if st.session_state[SPEC.key("hidden")] not in HIDDEN:
     st.session_state[SPEC.key("hidden")] = 32
@@ -31,18 +41,23 @@ sb.selectbox(tr("ae.activation"), SPEC.choices["act"], key=SPEC.key("act"))
 sb.selectbox(tr("ae.loss"), SPEC.choices["loss"], key=SPEC.key("loss"), format_func=lambda v: tr(f"ae.loss_{v}"))
 sb.slider(tr("ae.epochs"), 5, 300, key=SPEC.key("epochs"), step=5)
 sb.number_input(tr("ae.lr"), 0.0005, 0.1, key=SPEC.key("lr"), format="%g", step=0.001)
-sb.slider(tr("ae.noise"), 0.0, 0.3, key=SPEC.key("noise"), step=0.01, help=tr("ae.noise_help"))
+images = st.session_state[SPEC.key("data")] == "shapes"
+sb.slider(tr("ae.noise"), 0.0, 0.3, key=SPEC.key("noise"), step=0.01,
+          help=tr("ae.noise_help" if images else "ae.noise_help_cloud"))
 sb.slider(tr("ae.n"), 100, 2000, key=SPEC.key("n"), step=100)
 s = uf.values(SPEC)
 
-X, y = ae.shapes(s["n"], s["seed"])
-Xt, yt = ae.shapes(200, s["seed"] + 1000)
-noisy = ae.add_noise(X, s["noise"], s["seed"]) if s["noise"] else X
+(X, y), (Xt, yt), A = load(s["data"], s["n"], s["seed"])
+latent = min(s["latent"], X.shape[1] - 1)  # a code as wide as the input would only copy it
+if latent < s["latent"]:
+    st.caption(tr("ae.latent_capped", k=latent, d=X.shape[1]))
+classes = [tr(f"ae.class_{c}") for c in ae.DATASETS[s["data"]][2]]
+noisy = ae.corrupt(s["data"], X, s["noise"], s["seed"]) if s["noise"] else X
 key = tuple(sorted((k, v) for k, v in s.items() if k != "pct"))
 cache = st.session_state.setdefault("ae_models", {})
 if key not in cache:
     bar = st.progress(0.0, text=tr("ae.training"))
-    model = ae.build(s["latent"], s["hidden"], s["act"], s["loss"], s["seed"])
+    model = ae.build(latent, s["hidden"], s["act"], s["loss"], s["seed"], d=X.shape[1])
     hist = ae.train(model, noisy, X, s["epochs"], s["lr"], seed=s["seed"],
                     callback=lambda e, h: bar.progress(e / s["epochs"], text=tr("ae.training")))
     bar.empty()
@@ -50,35 +65,38 @@ if key not in cache:
     cache[key] = (model, hist)
 model, hist = cache[key]
 
-p = ae.pca(X, s["latent"])
-ours = ae.reconstruction_error(Xt, model.reconstruct(Xt)).mean()
+p = ae.pca(X, latent)
+R = model.reconstruct(Xt)
+ours = ae.reconstruction_error(Xt, R).mean()
 theirs = ae.reconstruction_error(Xt, p.reconstruct(Xt)).mean()
-st.success(tr("ae.summary", ae=ours, pca=theirs, k=s["latent"], loss=hist.loss[-1], epochs=hist.epochs))
-show = np.arange(8) * 25 % len(Xt)
-rows = {tr("ae.input"): Xt[show], tr("ae.reconstruction"): model.reconstruct(Xt[show]),
-        tr("ae.pca_row", k=s["latent"]): p.reconstruct(Xt[show])}
-chart(plots.image_rows(rows, tr=tr))
+st.success(tr("ae.summary" if images else "ae.summary_cloud", ae=ours, pca=theirs, k=latent,
+              loss=hist.loss[-1], epochs=hist.epochs))
+if not images and s["act"] == "relu" and ours > theirs:
+    st.warning(tr("ae.relu_code"))
+show = np.arange(8) * 25 % len(Xt) if images else np.arange(len(Xt))
+rows = {tr("ae.input"): Xt[show], tr("ae.reconstruction"): R[show], tr("ae.pca_row", k=latent): p.reconstruct(Xt[show])}
+chart(plots.image_rows(rows, tr=tr) if images else plots.cloud(rows, tr("ae.cloud_title"), tr=tr))
 
 if s["noise"]:
     st.subheader(tr("ae.denoise"))
-    Nt = ae.add_noise(Xt, s["noise"], s["seed"] + 7)
-    chart(plots.image_rows({tr("ae.noisy"): Nt[show], tr("ae.denoised"): model.reconstruct(Nt[show]),
-                            tr("ae.clean"): Xt[show]}, tr=tr))
-    st.caption(tr("ae.denoise_caption", before=ae.reconstruction_error(Xt, Nt).mean(),
+    Nt = ae.corrupt(s["data"], Xt, s["noise"], s["seed"] + 7)
+    rows = {tr("ae.noisy"): Nt[show], tr("ae.denoised"): model.reconstruct(Nt[show]), tr("ae.clean"): Xt[show]}
+    chart(plots.image_rows(rows, tr=tr) if images else plots.cloud(rows, tr("ae.denoise_title"), tr=tr))
+    st.caption(tr("ae.denoise_caption" if images else "ae.denoise_caption_cloud", before=ae.reconstruction_error(Xt, Nt).mean(),
                   after=ae.reconstruction_error(Xt, model.reconstruct(Nt)).mean()))
 
 st.subheader(tr("ae.latent_header"))
-chart(plots.latent_scatter(model.encode(Xt), yt, [tr(f"ae.class_{c}") for c in ae.CLASSES], tr=tr))
-if s["latent"] > 2:
-    st.caption(tr("ae.latent_more", k=s["latent"]))
+chart(plots.latent_scatter(model.encode(Xt), yt, classes,
+                           title=tr("ae.latent_title" if images else "ae.latent_title_cloud"), tr=tr))
+if latent > 2:
+    st.caption(tr("ae.latent_more", k=latent))
 
 st.subheader(tr("ae.anomaly"))
-A, _ = ae.anomalies(100, s["seed"] + 2000)
-normal = ae.reconstruction_error(Xt, model.reconstruct(Xt))
+normal = ae.reconstruction_error(Xt, R)
 odd = ae.reconstruction_error(A, model.reconstruct(A))
 st.slider(tr("ae.pct"), 50.0, 100.0, key=SPEC.key("pct"), step=0.5, help=tr("ae.pct_help"))
 threshold = float(np.percentile(normal, st.session_state[SPEC.key("pct")]))
 hit, false_alarm = ae.detection_rates(normal, odd, threshold)
-chart(plots.error_histograms(normal, odd, threshold, tr=tr))
-st.info(tr("ae.rates", hit=100 * hit, fa=100 * false_alarm, t=threshold))
+chart(plots.error_histograms(normal, odd, threshold, images=images, tr=tr))
+st.info(tr("ae.rates" if images else "ae.rates_cloud", hit=100 * hit, fa=100 * false_alarm, t=threshold))
 uf.write(SPEC, url)

@@ -53,3 +53,55 @@ def test_denoising_removes_most_of_the_noise():
     before = ae.reconstruction_error(Xt, Nt).mean()
     after = ae.reconstruction_error(Xt, model.reconstruct(Nt)).mean()
     assert after < 0.6 * before  # measured: 0.048 from 0.096
+
+
+def test_cloud_lies_on_the_bent_sheet_in_the_unit_cube():
+    X, y = ae.cloud(500, seed=3, noise=0.0)
+    assert X.shape == (500, 3) and set(y) == {0, 1, 2, 3}
+    assert X.min() >= -1e-12 and X.max() <= 1 + 1e-12
+    # every point is at distance 1/2 from the sheet's axis (x, z) = (1/2, 1/2): a bent sheet, not a plane
+    r = np.hypot(X[:, 0] - 0.5, X[:, 2] - 0.5)
+    np.testing.assert_allclose(r, 0.5, atol=1e-12)
+    # the quarters follow the angle along the bend, from −135° to 135°
+    angle = np.arctan2(X[:, 0] - 0.5, -(X[:, 2] - 0.5))
+    assert np.all(np.abs(angle) <= 0.75 * np.pi + 1e-9)
+    for k in range(4):
+        a = angle[y == k]
+        assert np.all((a >= -0.75 * np.pi + k * 0.375 * np.pi - 1e-9) & (a <= -0.75 * np.pi + (k + 1) * 0.375 * np.pi + 1e-9))
+
+
+def test_cloud_anomalies_are_off_the_sheet():
+    A, _ = ae.cloud_anomalies(200, seed=4, margin=0.12)
+    assert A.shape == (200, 3) and A.min() >= 0 and A.max() <= 1
+    # distance to the arc of radius 1/2 around (1/2, 1/2) in (x, z), where the arc exists
+    d = np.abs(np.hypot(A[:, 0] - 0.5, A[:, 2] - 0.5) - 0.5)
+    angle = np.arctan2(A[:, 0] - 0.5, -(A[:, 2] - 0.5))
+    on_arc = np.abs(angle) <= 0.75 * np.pi
+    assert np.all(d[on_arc] >= 0.12 - 1e-9)
+
+
+def test_a_2d_code_follows_the_bend_that_pca_flattens():
+    X, _ = ae.cloud(600, seed=0)
+    Xt, _ = ae.cloud(200, seed=1000)
+    model = ae.build(latent=2, hidden=32, activation="tanh", loss="mse", seed=0, d=3)
+    ae.train(model, X, X, epochs=60, lr=0.01)
+    ours = ae.reconstruction_error(Xt, model.reconstruct(Xt)).mean()
+    plane = ae.reconstruction_error(Xt, ae.pca(X, 2).reconstruct(Xt)).mean()
+    assert ours < 0.25 * plane  # measured: 0.0019 vs 0.0230
+    A, _ = ae.cloud_anomalies(100, seed=2000)
+    normal = ae.reconstruction_error(Xt, model.reconstruct(Xt))
+    hit, false_alarm = ae.detection_rates(normal, ae.reconstruction_error(A, model.reconstruct(A)),
+                                          np.quantile(normal, 0.95))
+    assert hit > 0.8  # measured: 0.93
+
+
+def test_data_sets_by_name_and_their_noise():
+    X, _ = ae.data("cloud", 50, 1)
+    assert X.shape == (50, 3)
+    assert ae.data("shapes", 20, 1)[0].shape == (20, 64)
+    with pytest.raises(ValueError, match="shapes, cloud"):
+        ae.data("mnist", 10)
+    noisy = ae.corrupt("cloud", np.zeros((4000, 3)), 0.1, seed=0)
+    assert abs(noisy.std() - 0.1) < 0.005  # Gaussian with σ = level
+    flipped = ae.corrupt("shapes", np.zeros((100, 64)), 0.1, seed=0)
+    assert set(np.unique(flipped)) == {0.0, 1.0} and abs(flipped.mean() - 0.1) < 0.01

@@ -32,11 +32,18 @@ def style(fig: go.Figure, *, present: bool = False, height: int | None = None,
     if title:  # the title takes the top: the legend goes below the plot
         fig.update_layout(title=dict(text=title, x=0, xanchor="left"),
                           legend=dict(orientation="h", yanchor="top", y=-0.2, x=0))
+    elif _has_subplot_titles(fig):  # panel titles take the top: the legend goes below the x-axis titles
+        fig.update_layout(legend=dict(orientation="h", yanchor="top", y=-0.3, x=0),
+                          margin=dict(b=90))
     if height:
         fig.update_layout(height=int(height * (1.3 if present else 1)))
     if present:
         fig.update_traces(selector=dict(type="scatter"), line=dict(width=4))
     return fig
+
+
+def _has_subplot_titles(fig: go.Figure) -> bool:
+    return any(a.yref == "paper" and a.yanchor == "bottom" and (a.y or 0) >= 0.99 for a in fig.layout.annotations)
 
 
 def presentation(fig: go.Figure, min_height: int = 620) -> go.Figure:

@@ -67,26 +67,40 @@ def loss_history(losses, *, tr: Translator = english, present=False) -> go.Figur
 
 
 def image_rows(rows: dict, n: int = 8, *, tr: Translator = english, present=False) -> go.Figure:
-    """Each row (name → images (m, 64)) as n small 8×8 pictures."""
-    from plotly.subplots import make_subplots
-
+    """Each row (name → images (m, 64)) as n small 8×8 pictures, all in one heat map with one-pixel
+    gaps (one trace instead of one per picture: a tenth of the time and of the JSON)."""
     names = list(rows)
-    fig = make_subplots(rows=len(names), cols=n, horizontal_spacing=0.01, vertical_spacing=0.04,
-                        row_titles=names)
+    cell = 9  # 8 pixels and a gap
+    canvas = np.full((len(names) * cell - 1, n * cell - 1), np.nan, dtype=np.float32)
     for r, name in enumerate(names):
         for c in range(min(n, len(rows[name]))):
-            img = np.clip(rows[name][c].reshape(8, 8), 0, 1)[::-1]
-            fig.add_trace(go.Heatmap(z=img.astype(np.float32), zmin=0, zmax=1, colorscale="Greys", showscale=False,
-                                     hovertemplate="%{z:.2f}<extra></extra>"), row=r + 1, col=c + 1)
-    fig.update_xaxes(visible=False)
-    fig.update_yaxes(visible=False)
-    fig.for_each_annotation(lambda a: a.update(textangle=0, xanchor="right", x=-0.01, font=dict(size=12)))
+            canvas[r * cell:r * cell + 8, c * cell:c * cell + 8] = np.clip(rows[name][c].reshape(8, 8), 0, 1)
+    fig = go.Figure(go.Heatmap(z=canvas, zmin=0, zmax=1, colorscale="Greys", showscale=False, hoverongaps=False,
+                               hovertemplate="%{z:.2f}<extra></extra>"))
+    fig.update_xaxes(visible=False, constrain="domain")
+    fig.update_yaxes(autorange="reversed", scaleanchor="x", showgrid=False, zeroline=False,
+                     tickvals=[r * cell + 3.5 for r in range(len(names))], ticktext=names)
     style(fig, present=present, height=110 * len(names) + 30)
     fig.update_layout(margin=dict(l=120))
     return fig
 
 
-def latent_scatter(Z, labels, names, *, tr: Translator = english, present=False) -> go.Figure:
+def cloud(rows: dict, title: str, *, tr: Translator = english, present=False) -> go.Figure:
+    """3-D point clouds (name → points (m, 3)) in one scene: the first faint, the others in colour."""
+    fig = go.Figure()
+    for i, (name, P) in enumerate(rows.items()):
+        P = np.asarray(P, dtype=np.float32)
+        fig.add_trace(go.Scatter3d(x=P[:, 0], y=P[:, 1], z=P[:, 2], mode="markers", name=name,
+                                   marker=dict(size=2.5 if i else 2, color="#9a9a9a" if i == 0 else color(i - 1),
+                                               opacity=0.45 if i == 0 else 0.9),
+                                   hovertemplate="(%{x:.2f}, %{y:.2f}, %{z:.2f})<extra>" + name + "</extra>"))
+    fig.update_layout(scene=dict(aspectmode="cube", xaxis_title="x", yaxis_title="y", zaxis_title="z",
+                                 camera=dict(eye=dict(x=0.2, y=-2.0, z=0.6))))
+    return style(fig, present=present, height=460, title=title)
+
+
+def latent_scatter(Z, labels, names, *, title: str | None = None, tr: Translator = english,
+                   present=False) -> go.Figure:
     fig = go.Figure()
     for k, name in enumerate(names):
         pts = Z[labels == k]
@@ -94,15 +108,17 @@ def latent_scatter(Z, labels, names, *, tr: Translator = english, present=False)
                                  name=name, marker=dict(color=color(k), size=6, opacity=0.8)))
     fig.update_xaxes(title="z₁")
     fig.update_yaxes(title="z₂")
-    return style(fig, present=present, height=380, title=tr("ae.latent_title"))
+    return style(fig, present=present, height=380, title=title or tr("ae.latent_title"))
 
 
-def error_histograms(normal, odd, threshold, *, tr: Translator = english, present=False) -> go.Figure:
+def error_histograms(normal, odd, threshold, *, images: bool = True, tr: Translator = english,
+                     present=False) -> go.Figure:
     bins = dict(start=0, end=float(max(normal.max(), odd.max())) * 1.01, size=float(max(normal.max(), odd.max())) / 40)
-    fig = go.Figure([go.Histogram(x=normal, name=tr("ae.normal"), xbins=bins, marker_color=color(0), opacity=0.7),
-                     go.Histogram(x=odd, name=tr("ae.unusual"), xbins=bins, marker_color=color(3), opacity=0.7)])
+    sfx = "" if images else "_cloud"
+    fig = go.Figure([go.Histogram(x=normal, name=tr("ae.normal" + sfx), xbins=bins, marker_color=color(0), opacity=0.7),
+                     go.Histogram(x=odd, name=tr("ae.unusual" + sfx), xbins=bins, marker_color=color(3), opacity=0.7)])
     fig.add_vline(x=threshold, line=dict(color="black", dash="dash"), annotation_text=tr("ae.threshold"))
     fig.update_layout(barmode="overlay")
-    fig.update_xaxes(title=tr("ae.error"))
-    fig.update_yaxes(title=tr("ae.count"))
-    return style(fig, present=present, height=340, title=tr("ae.hist_title"))
+    fig.update_xaxes(title=tr("ae.error" + sfx))
+    fig.update_yaxes(title=tr("ae.count" + sfx))
+    return style(fig, present=present, height=340, title=tr("ae.hist_title" + sfx))

@@ -37,3 +37,30 @@ def test_denoising_preset_reduces_the_error():
 def test_unusual_settings(query):
     at = open_page("autoencoder.py", **query)
     assert not at.exception and at.success
+
+
+def test_point_cloud_preset_beats_pca_and_draws_3d():
+    at = open_page("autoencoder.py")
+    at.selectbox(key="ae_preset").set_value("cloud").run()
+    assert not at.exception
+    assert at.success[0].value.startswith("Reconstruction error on new points")
+    ours, pca = numbers(at.success[0].value)[:2]
+    assert ours < 0.5 * pca
+    figs = at.get("plotly_chart")
+    assert any('"scatter3d"' in f.proto.spec for f in figs)
+    assert "off the sheet" in at.info[-1].value and not at.warning
+
+
+def test_point_cloud_caps_the_code_and_warns_about_a_relu_code():
+    at = open_page("autoencoder.py", data="cloud", latent="5", epochs="20")
+    assert not at.exception
+    assert any("code has 2 dimensions" in c.value for c in at.caption)
+    assert "PCA with 2 components" in at.success[0].value
+    assert at.warning and "ReLU" in at.warning[0].value  # the default ReLU code does worse than a plane
+
+
+def test_point_cloud_denoising_in_japanese():
+    at = open_page("autoencoder.py", data="cloud", act="tanh", loss="mse", noise="0.1", lang="ja")
+    assert not at.exception
+    assert any("ノイズのある点の誤差" in c.value for c in at.caption)
+    assert len(at.get("plotly_chart")) == 4
