@@ -15,8 +15,9 @@ from .optimizers import Optimizer
 
 
 class Kernel:
-    """``step(x, g)`` updates x (shape (2, K)) in place; ``reset(cols)`` zeroes the state of starts
-    that diverged, so their NaNs do not slow the loop down."""
+    """``step(x, g, out)`` writes the next point into ``out`` (x itself when omitted; shape (2, K)),
+    so the batched loop can write straight into its trajectory; ``reset(cols)`` zeroes the state
+    of starts that diverged, so their NaNs do not slow the loop down."""
 
     def __init__(self, opt: Optimizer, shape):
         self.hp = opt.hyperparams
@@ -35,9 +36,9 @@ class Kernel:
 
 
 class _SGD(Kernel):
-    def step(self, x, g):
+    def step(self, x, g, out=None):
         np.multiply(self.hp["lr"], g, out=self.tmp)
-        np.subtract(x, self.tmp, out=x)
+        np.subtract(x, self.tmp, out=x if out is None else out)
 
 
 class _Momentum(Kernel):
@@ -45,12 +46,12 @@ class _Momentum(Kernel):
         super().__init__(opt, shape)
         self.v = self._buffer(shape)
 
-    def step(self, x, g):  # v ← βv − ηg ; x ← x + v
+    def step(self, x, g, out=None):  # v ← βv − ηg ; x ← x + v
         v, tmp = self.v, self.tmp
         np.multiply(self.hp["beta"], v, out=v)
         np.multiply(self.hp["lr"], g, out=tmp)
         np.subtract(v, tmp, out=v)
-        np.add(x, v, out=x)
+        np.add(x, v, out=x if out is None else out)
 
 
 class _Nesterov(Kernel):
@@ -58,14 +59,14 @@ class _Nesterov(Kernel):
         super().__init__(opt, shape)
         self.b = self._buffer(shape)
 
-    def step(self, x, g):  # b ← βb + g ; x ← x − η(g + βb)
+    def step(self, x, g, out=None):  # b ← βb + g ; x ← x − η(g + βb)
         b, tmp, beta = self.b, self.tmp, self.hp["beta"]
         np.multiply(beta, b, out=b)
         np.add(b, g, out=b)
         np.multiply(beta, b, out=tmp)
         np.add(g, tmp, out=tmp)
         np.multiply(self.hp["lr"], tmp, out=tmp)
-        np.subtract(x, tmp, out=x)
+        np.subtract(x, tmp, out=x if out is None else out)
 
 
 class _Adaptive(Kernel):
@@ -77,7 +78,7 @@ class _Adaptive(Kernel):
         self.den = np.empty(shape)
         self.beta = beta
 
-    def step(self, x, g):
+    def step(self, x, g, out=None):
         h, tmp, den = self.h, self.tmp, self.den
         if self.beta is None:
             np.multiply(g, g, out=tmp)
@@ -90,7 +91,7 @@ class _Adaptive(Kernel):
         np.add(den, self.hp["eps"], out=den)
         np.multiply(self.hp["lr"], g, out=tmp)
         np.divide(tmp, den, out=tmp)
-        np.subtract(x, tmp, out=x)
+        np.subtract(x, tmp, out=x if out is None else out)
 
 
 class _Adam(Kernel):
@@ -101,13 +102,15 @@ class _Adam(Kernel):
         self.den = np.empty(shape)
         self.decay = 1.0 - self.hp["lr"] * self.hp["weight_decay"] if decay else None
 
-    def step(self, x, g):
+    def step(self, x, g, out=None):
         hp, m, v, tmp, den = self.hp, self.m, self.v, self.tmp, self.den
+        out = x if out is None else out
         b1, b2 = hp["beta1"], hp["beta2"]
         self.t += 1
         t = self.t
         if self.decay is not None:  # AdamW: x ← x(1 − ηλ) first
-            np.multiply(x, self.decay, out=x)
+            np.multiply(x, self.decay, out=out)
+            x = out
         np.multiply(b1, m, out=m)
         np.multiply(1.0 - b1, g, out=tmp)
         np.add(m, tmp, out=m)
@@ -120,7 +123,7 @@ class _Adam(Kernel):
         np.add(den, hp["eps"], out=den)
         np.multiply(hp["lr"] / (1.0 - b1**t), m, out=tmp)
         np.divide(tmp, den, out=tmp)
-        np.subtract(x, tmp, out=x)
+        np.subtract(x, tmp, out=out)
 
 
 def make(opt: Optimizer, shape) -> Kernel | None:

@@ -1,7 +1,8 @@
 """Run an optimizer on a surface from one start or from many starts at once (vectorized)."""
 from __future__ import annotations
 
-import mmap
+import os
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
@@ -126,37 +127,41 @@ def _finite_or_mark(x, i, alive, diverged_at, absx) -> np.ndarray | None:
     return bad
 
 
-def _alloc_trajectory(shape) -> np.ndarray:
-    """An empty float64 array; a large one is mapped with its pages populated up front, which on
-    Linux costs a fraction of faulting each page in as the loop first writes it."""
-    nbytes = int(np.prod(shape)) * 8
-    populate = getattr(mmap, "MAP_POPULATE", None)
-    if nbytes < (8 << 20) or populate is None:
-        return np.empty(shape)
-    try:
-        buf = mmap.mmap(-1, nbytes, flags=mmap.MAP_PRIVATE | mmap.MAP_ANONYMOUS | populate)
-    except (OSError, ValueError):
-        return np.empty(shape)
-    return np.frombuffer(buf, dtype=np.float64).reshape(shape)  # the array keeps buf alive
-
-
-CHUNK = 8192  # starts per block: a block's working arrays stay in the CPU cache
+CHUNK = 16384  # starts per block: a block's working arrays stay in the CPU cache
+WORKERS = min(2, os.cpu_count() or 1)  # threads running blocks side by side (numpy releases the GIL)
+_pool: ThreadPoolExecutor | None = None
 
 
 def _run_inplace(surf, opt, kernel, x, steps, noise, rng):
     """The batched loop with in-place kernels. Many starts without noise run in blocks of CHUNK
-    columns, each block through all steps (every start is independent, so the result is the same)."""
+    columns, each block through all steps, blocks on WORKERS threads (every start is independent,
+    so the result is the same)."""
+    global _pool
     k = x.shape[1]
-    traj = _alloc_trajectory((steps + 1, 2, k))
+    traj = np.empty((steps + 1, 2, k))  # (pre-faulting it with MAP_POPULATE measured slower)
     scalar = all(np.ndim(v) == 0 for v in opt.hyperparams.values())
     if k <= 2 * CHUNK or rng is not None or not scalar:
         return traj, _steps_inplace(surf, kernel, x, steps, noise, rng, traj)
     diverged_at = np.empty(k, dtype=np.int64)
-    for a in range(0, k, CHUNK):
-        b = min(a + CHUNK, k)
+
+    n_blocks = -(-k // CHUNK)
+    n_blocks += -n_blocks % WORKERS  # a multiple of the threads, of about equal size
+    size = -(-k // n_blocks)
+
+    def block(a):
+        b = min(a + size, k)
         xb = np.array(x[:, a:b], order="C")
-        diverged_at[a:b] = _steps_inplace(surf, _kernels.make(opt, xb.shape), xb, steps, noise, rng,
-                                          traj[:, :, a:b])
+        with np.errstate(all="ignore"):  # per thread: diverging runs overflow on purpose
+            diverged_at[a:b] = _steps_inplace(surf, _kernels.make(opt, xb.shape), xb, steps, noise, rng,
+                                              traj[:, :, a:b])
+
+    if WORKERS > 1:
+        if _pool is None:
+            _pool = ThreadPoolExecutor(WORKERS, thread_name_prefix="optviz")
+        list(_pool.map(block, range(0, k, size)))
+    else:
+        for a in range(0, k, size):
+            block(a)
     return traj, diverged_at
 
 
@@ -164,19 +169,21 @@ CHECK_EVERY = 8  # steps between divergence checks (each check scans every store
 
 
 def _steps_inplace(surf, kernel, x, steps, noise, rng, traj):
+    """Each step reads the previous point from the trajectory and writes the next one into it:
+    no copy of the (2, K) state per step."""
     k = x.shape[1]
     traj[0] = x
     g = np.empty_like(x)
     alive = np.ones(k, dtype=bool)
     diverged_at = np.full(k, -1, dtype=np.int64)
-    grad, step, x0, x1 = surf.grad, kernel.step, x[0], x[1]
+    grad, step = surf.grad, kernel.step
     checked = 0  # steps 0..checked are known to be finite and in bounds (or already marked)
     for i in range(1, steps + 1):
-        g[0], g[1] = grad(x0, x1)
+        prev = traj[i - 1]
+        g[0], g[1] = grad(prev[0], prev[1])
         if rng is not None:
             g += noise * rng.standard_normal(g.shape)
-        step(x, g)
-        traj[i] = x
+        step(prev, g, traj[i])
         if i - checked == CHECK_EVERY or i == steps:
             window = np.abs(traj[checked + 1:i + 1])  # (w, 2, K)
             if not window.max() <= DIVERGENCE_BOUND:  # NaN fails this test too
@@ -184,7 +191,7 @@ def _steps_inplace(surf, kernel, x, steps, noise, rng, traj):
                 newly = bad_rows.any(axis=0) & alive
                 diverged_at[newly] = checked + 1 + np.argmax(bad_rows[:, newly], axis=0)
                 alive &= ~newly
-                x[:, newly] = 0.0  # park diverged starts with fresh state; their points become NaN
+                traj[i][:, newly] = 0.0  # park diverged starts with fresh state (their points become NaN below)
                 kernel.reset(newly)
             checked = i
     if (diverged_at >= 0).any():

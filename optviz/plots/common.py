@@ -5,6 +5,7 @@ from typing import Callable
 
 import numpy as np
 import plotly.graph_objects as go
+import plotly.io as pio
 
 from .. import i18n
 
@@ -13,6 +14,21 @@ COLORS = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0
           "#8C564B", "#7F7F7F"]
 
 Translator = Callable[..., str]
+
+
+def _register_template() -> str:
+    """plotly_white's look (fonts, white background, light grids, 3-D scene, colour scales) in a
+    template a tenth of its size: plotly validates a figure's template whenever the figure is built
+    or Streamlit checks it, which made plotly_white cost ~35 ms per figure; this one costs ~3 ms
+    and adds 1.5 kB instead of 6 kB to each figure's JSON."""
+    white = pio.templates["plotly_white"].layout
+    keep = ("autotypenumbers", "font", "paper_bgcolor", "plot_bgcolor", "xaxis", "yaxis", "scene",
+            "colorscale", "coloraxis", "hoverlabel", "hovermode", "annotationdefaults", "shapedefaults", "title")
+    pio.templates["optviz"] = go.layout.Template(layout=dict({k: white[k] for k in keep}, colorway=COLORS))
+    return "optviz"
+
+
+TEMPLATE = _register_template()
 
 
 def english(key: str, **fmt) -> str:
@@ -25,21 +41,54 @@ def color(i: int) -> str:
 
 def style(fig: go.Figure, *, present: bool = False, height: int | None = None,
           title: str | None = None) -> go.Figure:
-    """Compact margins and a white template; presentation mode enlarges fonts and lines."""
-    fig.update_layout(template="plotly_white", margin=dict(l=50, r=20, t=50 if title else 20, b=45),
-                      legend=dict(orientation="h", yanchor="bottom", y=1.02, x=0),
-                      font=dict(size=20 if present else 13))
+    """Compact margins and a white template; presentation mode enlarges fonts and lines (one layout
+    update: each update is validated, which is what figures cost)."""
+    layout = dict(template=TEMPLATE, margin=dict(l=50, r=20, t=50 if title else 20, b=45),
+                  legend=dict(orientation="h", yanchor="bottom", y=1.02, x=0),
+                  font=dict(size=20 if present else 13))
     if title:  # the title takes the top: the legend goes below the plot
-        fig.update_layout(title=dict(text=title, x=0, xanchor="left"),
-                          legend=dict(orientation="h", yanchor="top", y=-0.2, x=0))
+        layout.update(title=dict(text=title, x=0, xanchor="left"),
+                      legend=dict(orientation="h", yanchor="top", y=-0.2, x=0))
     elif _has_subplot_titles(fig):  # panel titles take the top: the legend goes below the x-axis titles
-        fig.update_layout(legend=dict(orientation="h", yanchor="top", y=-0.3, x=0),
-                          margin=dict(b=90))
+        layout.update(legend=dict(orientation="h", yanchor="top", y=-0.3, x=0),
+                      margin=dict(l=50, r=20, t=20, b=90))
     if height:
-        fig.update_layout(height=int(height * (1.3 if present else 1)))
+        layout["height"] = int(height * (1.3 if present else 1))
+    fig.update_layout(layout)
     if present:
         fig.update_traces(selector=dict(type="scatter"), line=dict(width=4))
     return fig
+
+
+def grid_layout(rows: int, cols: int, titles=(), *, hgap: float = 0.02, vgap: float = 0.1,
+                share_x: bool = False, share_y: bool = False) -> dict:
+    """Axes (domains, anchors, shared ranges) and panel titles of a rows × cols grid, written
+    directly: make_subplots validates every axis object and costs ~5 ms per panel. Panel k (from 0,
+    row by row) uses axes ``axis_ref(k)``."""
+    h, w = (1 - (rows - 1) * vgap) / rows, (1 - (cols - 1) * hgap) / cols
+    layout, notes = {}, []
+    for k in range(rows * cols):
+        r, c = divmod(k, cols)
+        sx = "" if k == 0 else str(k + 1)
+        x0, top = c * (w + hgap), 1 - r * (h + vgap)
+        layout["xaxis" + sx] = dict(domain=[x0, min(x0 + w, 1.0)], anchor="y" + sx,
+                                    **({"matches": "x"} if share_x and k else {}))
+        layout["yaxis" + sx] = dict(domain=[max(top - h, 0.0), top], anchor="x" + sx,
+                                    **({"matches": "y"} if share_y and k else {}))
+        if share_x and r < rows - 1 and k + cols < len(titles or range(rows * cols)):
+            layout["xaxis" + sx]["showticklabels"] = False
+        if share_y and c:
+            layout["yaxis" + sx]["showticklabels"] = False
+        if k < len(titles):
+            notes.append(dict(text=titles[k], x=x0 + w / 2, y=top, xref="paper", yref="paper",
+                              xanchor="center", yanchor="bottom", showarrow=False))
+    layout["annotations"] = notes
+    return layout
+
+
+def axis_ref(k: int) -> dict:
+    """The trace keys placing a trace in panel k of a grid_layout."""
+    return dict(xaxis="x" if k == 0 else f"x{k + 1}", yaxis="y" if k == 0 else f"y{k + 1}")
 
 
 def _has_subplot_titles(fig: go.Figure) -> bool:

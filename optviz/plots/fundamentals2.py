@@ -94,9 +94,12 @@ def cloud(rows: dict, title: str, *, tr: Translator = english, present=False) ->
                                    marker=dict(size=2.5 if i else 2, color="#9a9a9a" if i == 0 else color(i - 1),
                                                opacity=0.45 if i == 0 else 0.9),
                                    hovertemplate="(%{x:.2f}, %{y:.2f}, %{z:.2f})<extra>" + name + "</extra>"))
+    # looking along the sheet's straight direction (y), so the bend is seen end-on
     fig.update_layout(scene=dict(aspectmode="cube", xaxis_title="x", yaxis_title="y", zaxis_title="z",
-                                 camera=dict(eye=dict(x=0.2, y=-2.0, z=0.6))))
-    return style(fig, present=present, height=460, title=title)
+                                 camera=dict(eye=dict(x=0.45, y=-1.85, z=0.55))))
+    style(fig, present=present, height=560, title=title)
+    fig.update_layout(legend=dict(itemsizing="constant"), margin=dict(l=10, r=10, b=10))
+    return fig
 
 
 def latent_scatter(Z, labels, names, *, title: str | None = None, tr: Translator = english,

@@ -6,9 +6,8 @@ import math
 
 import numpy as np
 import plotly.graph_objects as go
-from plotly.subplots import make_subplots
 
-from .common import Translator, color, english, finite_or_none, style
+from .common import Translator, axis_ref, color, english, finite_or_none, grid_layout, style
 
 MAX_PANELS = 10
 PANEL_COLUMNS = 5
@@ -61,25 +60,24 @@ def activation_histograms(probe, *, tr: Translator = english, present: bool = Fa
         zero = probe.zero_share[layer - 1]
         titles.append(tr("vanishing.hist_panel_zero", n=layer, zero=f"{100 * zero:.0f}") if zero >= 0.005
                       else tr("vanishing.hist_panel", n=layer))
-    fig = make_subplots(rows=rows, cols=cols, shared_xaxes="all", shared_yaxes="all",
-                        subplot_titles=titles, horizontal_spacing=0.02, vertical_spacing=0.16 if rows > 1 else 0.1)
+    layout = grid_layout(rows, cols, titles, hgap=0.02, vgap=0.16 if rows > 1 else 0.1, share_x=True, share_y=True)
     edges = probe.edges
     centres = ((edges[:-1] + edges[1:]) / 2).round(6)
     width = float(edges[1] - edges[0])
     percent = 100 * probe.counts
     hover = tr("vanishing.hist_hover") + "<extra></extra>"
-    for k, layer in enumerate(layers):
-        fig.add_trace(go.Bar(x=centres, y=percent[layer - 1].round(3), width=width,
-                             marker=dict(color=color(0), line=dict(width=0)), showlegend=False,
-                             name=tr("vanishing.hist_panel", n=layer), hovertemplate=hover),
-                      row=k // cols + 1, col=k % cols + 1)
+    bar = dict(type="bar", x=centres, width=width, marker=dict(color=color(0), line=dict(width=0)),
+               showlegend=False, hovertemplate=hover)
+    traces = [dict(bar, y=percent[layer - 1].round(3), name=tr("vanishing.hist_panel", n=layer), **axis_ref(k))
+              for k, layer in enumerate(layers)]
     top = float(percent[[layer - 1 for layer in layers]].max()) if percent.size else 1.0
-    fig.update_yaxes(range=[0, max(top, 1e-9) * 1.08])
-    fig.update_xaxes(range=[float(edges[0]), float(edges[-1])])
-    for r in range(1, rows + 1):
-        fig.update_yaxes(title_text=tr("vanishing.hist_y"), row=r, col=1)
-    fig.update_xaxes(title_text=tr("vanishing.hist_x"), row=rows, col=(cols + 1) // 2)
-    fig.update_layout(bargap=0)
+    layout["yaxis"].update(range=[0, max(top, 1e-9) * 1.08])
+    layout["xaxis"].update(range=[float(edges[0]), float(edges[-1])])
+    for r in range(rows):
+        layout["yaxis" + ("" if r == 0 else str(r * cols + 1))]["title"] = dict(text=tr("vanishing.hist_y"))
+    bottom = (rows - 1) * cols + (cols + 1) // 2  # middle panel of the last row
+    layout["xaxis" + ("" if bottom == 1 else str(bottom))]["title"] = dict(text=tr("vanishing.hist_x"))
+    fig = go.Figure(traces, layout=dict(layout, bargap=0))
     style(fig, present=present, height=170 + 190 * rows,
           title=tr("vanishing.hist_title", config=config_label(probe.config, tr)))
     fig.update_annotations(font_size=None)  # panel titles follow the figure's font (presentation mode)
@@ -91,36 +89,34 @@ def layer_profiles(probes: list, *, bound=None, tr: Translator = english,
     """Left: spread (std) of each hidden layer's activations. Right: ‖∂L/∂Wₗ‖ per layer after one
     backward pass, with an optional reference line ``bound`` (one value per layer). Log y-axes;
     the first probe (the chosen network) is drawn thicker."""
-    fig = make_subplots(rows=1, cols=2, horizontal_spacing=0.1,
-                        subplot_titles=[tr("vanishing.spread_title"), tr("vanishing.grad_title")])
+    layout = grid_layout(1, 2, [tr("vanishing.spread_title"), tr("vanishing.grad_title")], hgap=0.1)
+    traces = []
     for i, p in enumerate(probes):
         label = config_label(p.config, tr)
         line = dict(color=color(i), width=4 if i == 0 else 2)
-        fig.add_trace(go.Scatter(x=list(range(1, p.depth + 1)), y=_positive_or_none(p.std), mode="lines+markers",
-                                 name=label, legendgroup=str(i), showlegend=False, line=line,
-                                 marker=dict(size=5), hovertemplate=label + "<br>" + tr("vanishing.spread_hover")
-                                 + "<extra></extra>"), row=1, col=1)
-        fig.add_trace(go.Scatter(x=list(range(1, p.depth + 2)), y=_positive_or_none(p.grad_norms),
-                                 mode="lines+markers", name=label, legendgroup=str(i), line=line,
-                                 marker=dict(size=5), hovertemplate=label + "<br>" + tr("vanishing.grad_hover")
-                                 + "<extra></extra>"), row=1, col=2)
+        traces.append(dict(type="scatter", x=list(range(1, p.depth + 1)), y=_positive_or_none(p.std),
+                           mode="lines+markers", name=label, legendgroup=str(i), showlegend=False, line=line,
+                           marker=dict(size=5), hovertemplate=label + "<br>" + tr("vanishing.spread_hover")
+                           + "<extra></extra>", **axis_ref(0)))
+        traces.append(dict(type="scatter", x=list(range(1, p.depth + 2)), y=_positive_or_none(p.grad_norms),
+                           mode="lines+markers", name=label, legendgroup=str(i), line=line,
+                           marker=dict(size=5), hovertemplate=label + "<br>" + tr("vanishing.grad_hover")
+                           + "<extra></extra>", **axis_ref(1)))
     if bound is not None:
-        fig.add_trace(go.Scatter(x=list(range(1, len(bound) + 1)), y=_positive_or_none(bound), mode="lines",
-                                 name=tr("vanishing.bound_name"), line=dict(color="#7F7F7F", dash="dash", width=2),
-                                 hovertemplate=tr("vanishing.grad_hover") + "<extra></extra>"), row=1, col=2)
+        traces.append(dict(type="scatter", x=list(range(1, len(bound) + 1)), y=_positive_or_none(bound),
+                           mode="lines", name=tr("vanishing.bound_name"), line=dict(color="#7F7F7F", dash="dash",
+                                                                                    width=2),
+                           hovertemplate=tr("vanishing.grad_hover") + "<extra></extra>", **axis_ref(1)))
     depth = probes[0].depth if probes else 1
-    fig.update_yaxes(type="log", exponentformat="power")
-    fig.update_yaxes(**_log_axis(*[p.std for p in probes]), row=1, col=1)
-    fig.update_yaxes(**_log_axis(*[p.grad_norms for p in probes], *([bound] if bound is not None else [])),
-                     row=1, col=2)
-    fig.update_yaxes(title_text=tr("vanishing.spread_y"), row=1, col=1)
-    fig.update_yaxes(title_text=tr("vanishing.grad_y"), row=1, col=2)
-    fig.update_xaxes(title_text=tr("vanishing.layer_x"), row=1, col=1)
-    fig.update_xaxes(title_text=tr("vanishing.layer_x"), row=1, col=2)
     ticks = panel_layers(depth + 1, 11)
-    fig.update_xaxes(tickvals=ticks, ticktext=[str(t) if t <= depth else tr("vanishing.output_tick") for t in ticks],
-                     row=1, col=2)
-    fig.update_xaxes(tickvals=panel_layers(depth, 11), row=1, col=1)
+    log = dict(type="log", exponentformat="power")
+    layout["yaxis"].update(log, title=dict(text=tr("vanishing.spread_y")), **_log_axis(*[p.std for p in probes]))
+    layout["yaxis2"].update(log, title=dict(text=tr("vanishing.grad_y")),
+                            **_log_axis(*[p.grad_norms for p in probes], *([bound] if bound is not None else [])))
+    layout["xaxis"].update(title=dict(text=tr("vanishing.layer_x")), tickvals=panel_layers(depth, 11))
+    layout["xaxis2"].update(title=dict(text=tr("vanishing.layer_x")), tickvals=ticks,
+                            ticktext=[str(t) if t <= depth else tr("vanishing.output_tick") for t in ticks])
+    fig = go.Figure(traces, layout=layout)
     style(fig, present=present, height=470)
     _legend_below(fig)
     fig.update_annotations(font_size=None)
