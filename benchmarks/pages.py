@@ -36,13 +36,17 @@ def payload(at: AppTest) -> int:
     return sum(len(c.proto.spec) for c in at.get("plotly_chart"))
 
 
-def preset_ids(page: str) -> list[str]:
-    """The raw preset ids of a page (AppTest can only choose a formatted option by its raw value)."""
-    from optviz import playground, ui_activations, ui_mlp, vanishing
+def preset_ids(page: str, box) -> list[str]:
+    """The raw preset ids of a page (AppTest can only choose a formatted option by its raw value);
+    the fundamentals pages' Specs register themselves when the page runs."""
+    from optviz import playground, ui_activations, ui_fundamentals, ui_mlp, vanishing
 
     known = {"playground.py": playground.PRESETS, "activations.py": ui_activations.PRESETS,
              "mlp.py": ui_mlp.PRESETS, "vanishing.py": vanishing.PRESETS}
-    return list(known.get(page, {}))
+    if page in known:
+        return list(known[page])
+    spec = ui_fundamentals.SPECS.get(box.key.removesuffix("_preset"))
+    return list(spec.presets) if spec else []
 
 
 def preset_box(at: AppTest):
@@ -61,7 +65,7 @@ def main(quick: bool = False) -> str:
         heavy = ("—", 0.0, 0)
         box = preset_box(at)
         if box is not None and not quick:
-            for name in preset_ids(path.name):
+            for name in preset_ids(path.name, box):
                 at = open_page(path.name)
                 preset_box(at).set_value(name).run()  # the first run after the change computes
                 t, b = rerun_time(at, 3), payload(at)

@@ -89,7 +89,7 @@ def _rosen_g(x, y):
 
 
 def _beale_terms(x, y):
-    return 1.5 - x + x * y, 2.25 - x + x * y * y, 2.625 - x + x * y**3
+    return 1.5 - x + x * y, 2.25 - x + x * y * y, 2.625 - x + x * (y * y * y)
 
 
 def _beale_f(x, y):
@@ -99,7 +99,7 @@ def _beale_f(x, y):
 
 def _beale_g(x, y):
     a, b, c = _beale_terms(x, y)
-    gx = 2 * a * (y - 1) + 2 * b * (y * y - 1) + 2 * c * (y**3 - 1)
+    gx = 2 * a * (y - 1) + 2 * b * (y * y - 1) + 2 * c * (y * y * y - 1)
     gy = 2 * a * x + 2 * b * (2 * x * y) + 2 * c * (3 * x * y * y)
     return gx, gy
 
@@ -163,7 +163,7 @@ def _camel_f(x, y):
 
 def _camel_g(x, y):
     x2 = x * x
-    return 8.0 * x - 8.4 * x2 * x + 2.0 * x2 * x2 * x + y, x - 8.0 * y + 16.0 * y**3
+    return 8.0 * x - 8.4 * x2 * x + 2.0 * x2 * x2 * x + y, x - 8.0 * y + 16.0 * (y * y * y)
 
 
 _CAMEL_MIN = (0.08984201368301331, -0.7126564032704135)

@@ -98,7 +98,11 @@ def optimize(surface, optimizer, start=None, steps: int = 100, *, noise: float =
     kernel = None if record_states else _kernels.make(opt, x.shape)
     rng = np.random.default_rng(seed) if noise > 0 else None
     with np.errstate(all="ignore"):  # diverging runs overflow on purpose; they are caught
-        if kernel is not None:
+        if kernel is not None and x.shape[1] == 1 and rng is None and _scalar_hyperparams(opt) \
+                and _surfaces.SURFACES.get(surf.id) is surf:  # registry gradients: tested equal on scalars
+            traj, diverged_at = _run_scalar(surf, opt, x, steps)
+            grads = states = None
+        elif kernel is not None:
             traj, diverged_at = _run_inplace(surf, opt, kernel, x, steps, noise, rng)
             grads = states = None
         else:
@@ -127,6 +131,32 @@ def _finite_or_mark(x, i, alive, diverged_at, absx) -> np.ndarray | None:
     return bad
 
 
+def _scalar_hyperparams(opt) -> bool:
+    return all(np.ndim(v) == 0 for v in opt.hyperparams.values())
+
+
+def _run_scalar(surf, opt, x, steps):
+    """One start without noise: the optimizer's pure update on each coordinate as a scalar (every
+    optimizer here is elementwise, and scalar arithmetic is the same IEEE arithmetic), which skips
+    numpy's per-call cost on 2-element arrays (~3× faster), and stops at divergence."""
+    traj = np.full((steps + 1, 2, 1), np.nan)
+    a, b = x[0, 0], x[1, 0]
+    sa, sb = opt.init(a), opt.init(b)
+    update, grad = opt.update, surf.grad
+    points = [(a, b)]
+    diverged_at = -1
+    for i in range(1, steps + 1):
+        ga, gb = grad(a, b)
+        a, sa = update(a, ga, sa)
+        b, sb = update(b, gb, sb)
+        if not (abs(a) <= DIVERGENCE_BOUND and abs(b) <= DIVERGENCE_BOUND):  # NaN fails this too
+            diverged_at = i
+            break
+        points.append((a, b))
+    traj[:len(points), :, 0] = points
+    return traj, np.array([diverged_at], dtype=np.int64)
+
+
 CHUNK = 16384  # starts per block: a block's working arrays stay in the CPU cache
 WORKERS = min(2, os.cpu_count() or 1)  # threads running blocks side by side (numpy releases the GIL)
 _pool: ThreadPoolExecutor | None = None
@@ -139,8 +169,7 @@ def _run_inplace(surf, opt, kernel, x, steps, noise, rng):
     global _pool
     k = x.shape[1]
     traj = np.empty((steps + 1, 2, k))  # (pre-faulting it with MAP_POPULATE measured slower)
-    scalar = all(np.ndim(v) == 0 for v in opt.hyperparams.values())
-    if k <= 2 * CHUNK or rng is not None or not scalar:
+    if k <= 2 * CHUNK or rng is not None or not _scalar_hyperparams(opt):
         return traj, _steps_inplace(surf, kernel, x, steps, noise, rng, traj)
     diverged_at = np.empty(k, dtype=np.int64)
 

@@ -22,8 +22,12 @@ class Spec:
         return f"{self.page}_{name}"
 
 
+SPECS: dict[str, Spec] = {}  # every page's Spec by its prefix, as its page first ran (for benchmarks/tools)
+
+
 def setup(spec: Spec) -> UrlState:
     """First run of a session: every setting from the URL (bad values → defaults, noted)."""
+    SPECS[spec.page] = spec
     url = UrlState()
     if not st.session_state.get(spec.key("init")):
         st.session_state[spec.key("init")] = True

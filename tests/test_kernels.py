@@ -53,3 +53,35 @@ def test_many_starts_run_in_cache_sized_blocks_with_the_same_result():
     assert (blocked.diverged_at >= 0).any()  # lr 0.03 with momentum throws some starts out
     np.testing.assert_array_equal(blocked.points, pure.points)
     np.testing.assert_array_equal(blocked.diverged_at, pure.diverged_at)
+
+
+@pytest.mark.parametrize("name,hp", SETTINGS, ids=[s[0] for s in SETTINGS])
+@pytest.mark.parametrize("sid", ["quadratic", "quadratic_book", "rosenbrock", "beale", "himmelblau", "rastrigin",
+                                 "saddle", "booth", "ackley", "six_hump_camel"])
+def test_single_start_scalar_loop_equals_pure_update_bit_for_bit(name, hp, sid):
+    """One start runs through the pure update on scalars; the same numbers as the array loop."""
+    from optviz import surfaces
+    start = surfaces.get(sid).start
+    fast = optviz.optimize(sid, name, start, 200, **hp)
+    pure = optviz.optimize(sid, name, start, 200, record_states=True, **hp)
+    np.testing.assert_array_equal(fast.points, pure.points)
+    assert fast.diverged_at == pure.diverged_at
+
+
+@pytest.mark.parametrize("lr", [0.09, 0.11, 5.0, 1e6])
+def test_single_start_divergence_matches_the_array_loop(lr):
+    fast = optviz.optimize("quadratic", "sgd", (-7, 2), 80, lr=lr)
+    pure = optviz.optimize("quadratic", "sgd", (-7, 2), 80, lr=lr, record_states=True)
+    np.testing.assert_array_equal(fast.points, pure.points)
+    assert fast.diverged_at == pure.diverged_at
+    if lr > 0.1:
+        assert fast.diverged_at > 0 and np.isnan(fast.points[fast.diverged_at:]).all()
+
+
+@pytest.mark.parametrize("text", ["sin(x)*cos(y) + 0.1*(x**2+y**2)", "abs(x)**1.5 + y**2"])
+def test_custom_surface_single_start_equals_the_array_loop(text):
+    from optviz import expr
+    surf = expr.custom_surface(text)  # typed formulas keep the array loop (np.power differs on scalars)
+    fast = optviz.optimize(surf, "adam", (1.0, 2.0), 100, lr=0.1)
+    pure = optviz.optimize(surf, "adam", (1.0, 2.0), 100, lr=0.1, record_states=True)
+    np.testing.assert_array_equal(fast.points, pure.points)
