@@ -3,10 +3,9 @@ from __future__ import annotations
 
 import numpy as np
 import plotly.graph_objects as go
-from plotly.subplots import make_subplots
 
 from .. import linefit, onedim
-from .common import Translator, color, downsample_index, english, style
+from .common import Translator, axis_ref, color, downsample_index, english, grid_layout, style
 
 MAX_ARROWS = 40
 GRID = 60  # contour grid per axis: 60×60 float32 values keep the figure small
@@ -98,15 +97,16 @@ def _legend_below(fig: go.Figure) -> go.Figure:
 def schedules(runs: dict, *, tr: Translator = english, present=False) -> go.Figure:
     """Learning rate per step (left) and f − f* per step (right), one colour per schedule;
     ``runs``: name → (rates, gaps)."""
-    fig = make_subplots(rows=1, cols=2, subplot_titles=[tr("fund.sched_lr"), tr("fund.sched_loss")])
+    traces = []
     for i, (name, (rates, gaps)) in enumerate(runs.items()):
         label = tr(f"fund.sched_{name}")
-        fig.add_trace(go.Scatter(x=np.arange(len(rates)), y=rates, mode="lines", name=label,
-                                 legendgroup=name, line=dict(color=color(i))), row=1, col=1)
-        fig.add_trace(go.Scatter(x=np.arange(len(gaps)), y=np.maximum(gaps, 1e-300), mode="lines",
-                                 name=label, legendgroup=name, showlegend=False, line=dict(color=color(i))),
-                      row=1, col=2)
-    fig.update_yaxes(type="log", exponentformat="power", row=1, col=2)
+        traces.append(dict(type="scatter", x=np.arange(len(rates)), y=rates, mode="lines", name=label,
+                           legendgroup=name, line=dict(color=color(i)), **axis_ref(0)))
+        traces.append(dict(type="scatter", x=np.arange(len(gaps)), y=np.maximum(gaps, 1e-300), mode="lines",
+                           name=label, legendgroup=name, showlegend=False, line=dict(color=color(i)), **axis_ref(1)))
+    layout = grid_layout(1, 2, [tr("fund.sched_lr"), tr("fund.sched_loss")], hgap=0.08)
+    layout["yaxis2"].update(type="log", exponentformat="power")
+    fig = go.Figure(traces, layout=layout)
     fig.update_xaxes(title=tr("fund.step"))
     return _legend_below(style(fig, present=present, height=380))
 
@@ -171,15 +171,15 @@ def fit_losses(curves: dict, xaxis: str, floor: float, *, log_x=False, at=None, 
 
 def acc_vs_loss(ws, acc, ce, w=None, *, tr: Translator = english, present=False) -> go.Figure:
     """Accuracy (a staircase) next to the cross-entropy (smooth) as functions of one weight w."""
-    fig = make_subplots(rows=1, cols=2, subplot_titles=[tr("fund.acc_curve"), tr("fund.ce_curve")])
     ws, acc, ce = (np.asarray(v, dtype=np.float32) for v in (ws, acc, ce))  # float32: half the JSON
-    fig.add_trace(go.Scatter(x=ws, y=acc, mode="lines", line=dict(color=color(3), shape="hv"), name=tr("fund.accuracy")),
-                  row=1, col=1)
-    fig.add_trace(go.Scatter(x=ws, y=ce, mode="lines", line=dict(color=color(0)), name=tr("fund.cross_entropy")),
-                  row=1, col=2)
-    if w is not None:
-        for col in (1, 2):
-            fig.add_vline(x=w, line=dict(color="#555", dash="dot"), row=1, col=col)
+    layout = grid_layout(1, 2, [tr("fund.acc_curve"), tr("fund.ce_curve")], hgap=0.08)
+    if w is not None:  # the chosen weight, dotted, in both panels
+        layout["shapes"] = [dict(type="line", xref=ax, yref=f"{ay} domain", x0=w, x1=w, y0=0, y1=1,
+                                 line=dict(color="#555", dash="dot")) for ax, ay in (("x", "y"), ("x2", "y2"))]
+    fig = go.Figure([dict(type="scatter", x=ws, y=acc, mode="lines", line=dict(color=color(3), shape="hv"),
+                          name=tr("fund.accuracy"), **axis_ref(0)),
+                     dict(type="scatter", x=ws, y=ce, mode="lines", line=dict(color=color(0)),
+                          name=tr("fund.cross_entropy"), **axis_ref(1))], layout=layout)
     fig.update_xaxes(title="w")
     return _legend_below(style(fig, present=present, height=380))
 
@@ -188,12 +188,13 @@ def prediction_bars(pred, target, grads: dict, *, tr: Translator = english, pres
     """Prediction y and one-hot target t per class (left); each loss's gradient ∂E/∂y_k (right,
     name → values)."""
     k = np.arange(len(pred))
-    fig = make_subplots(rows=1, cols=2, subplot_titles=[tr("fund.pred_title"), tr("fund.grad_title")])
-    fig.add_trace(go.Bar(x=k, y=pred, name=tr("fund.prediction"), marker_color=color(0)), row=1, col=1)
-    fig.add_trace(go.Bar(x=k, y=target, name=tr("fund.target"), marker_color=color(1)), row=1, col=1)
+    layout = grid_layout(1, 2, [tr("fund.pred_title"), tr("fund.grad_title")], hgap=0.08)
+    layout["yaxis"].update(range=[0, 1.05])
+    traces = [dict(type="bar", x=k, y=pred, name=tr("fund.prediction"), marker_color=color(0), **axis_ref(0)),
+              dict(type="bar", x=k, y=target, name=tr("fund.target"), marker_color=color(1), **axis_ref(0))]
     for i, (name, g) in enumerate(grads.items()):
-        fig.add_trace(go.Bar(x=k, y=np.clip(g, -50, 50), name=name, marker_color=color(2 + i),
-                             customdata=g, hovertemplate="%{customdata:.4g}<extra></extra>"), row=1, col=2)
+        traces.append(dict(type="bar", x=k, y=np.clip(g, -50, 50), name=name, marker_color=color(2 + i),
+                           customdata=g, hovertemplate="%{customdata:.4g}<extra></extra>", **axis_ref(1)))
+    fig = go.Figure(traces, layout=layout)
     fig.update_xaxes(title=tr("fund.class"), dtick=1)
-    fig.update_yaxes(range=[0, 1.05], row=1, col=1)
     return _legend_below(style(fig, present=present, height=360))

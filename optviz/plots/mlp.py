@@ -6,7 +6,7 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from .common import Translator, color, english, style
+from .common import Translator, axis_ref, color, english, grid_layout, style
 
 
 def _points(X, y, names, showlegend=True):
@@ -58,23 +58,25 @@ def regression(X, y, curve=None, *, title="", tr: Translator = english, present=
 
 def history(h, *, tr: Translator = english, present=False) -> go.Figure:
     has_acc = any(a is not None for a in h.accuracy)
-    fig = make_subplots(rows=1, cols=2 if has_acc else 1,
-                        subplot_titles=[tr("mlp.loss_title")] + ([tr("mlp.acc_title")] if has_acc else []))
+    layout = grid_layout(1, 2 if has_acc else 1, [tr("mlp.loss_title")] + ([tr("mlp.acc_title")] if has_acc else []),
+                         hgap=0.08)
     epochs = np.arange(1, h.epochs + 1)
+    traces = []
     series = [(h.loss, tr("mlp.train_set"), 0, "solid"), (h.test_loss, tr("mlp.test_set"), 3, "dash")]
     for values, name, c, dash in series:
         if len(values):
-            fig.add_trace(go.Scatter(x=epochs[:len(values)], y=values, mode="lines", name=name, legendgroup=name,
-                                     line=dict(color=color(c), dash=dash)), row=1, col=1)
+            traces.append(dict(type="scatter", x=epochs[:len(values)], y=values, mode="lines", name=name,
+                               legendgroup=name, line=dict(color=color(c), dash=dash), **axis_ref(0)))
     if has_acc:
         for values, name, c, dash in ((h.accuracy, tr("mlp.train_set"), 0, "solid"),
                                       (h.test_accuracy, tr("mlp.test_set"), 3, "dash")):
             if len(values):
-                fig.add_trace(go.Scatter(x=epochs[:len(values)], y=values, mode="lines", name=name,
-                                         legendgroup=name, showlegend=False,
-                                         line=dict(color=color(c), dash=dash)), row=1, col=2)
-        fig.update_yaxes(range=[0, 1.02], row=1, col=2)
-    fig.update_yaxes(type="log", exponentformat="power", row=1, col=1)
+                traces.append(dict(type="scatter", x=epochs[:len(values)], y=values, mode="lines", name=name,
+                                   legendgroup=name, showlegend=False, line=dict(color=color(c), dash=dash),
+                                   **axis_ref(1)))
+        layout["yaxis2"].update(range=[0, 1.02])
+    layout["yaxis"].update(type="log", exponentformat="power")
+    fig = go.Figure(traces, layout=layout)
     for epoch, text in h.changes:
         fig.add_vline(x=epoch + 0.5, line=dict(color="#888", dash="dot"), annotation_text=text,
                       annotation_font_size=10)
