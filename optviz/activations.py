@@ -46,6 +46,8 @@ class Activation:
     outputs: tuple[float, ...] | None = None  # the finite set of values, if f takes only a few (step)
     dead_region: str = "none"  # where f' == 0 exactly: none | point | left (x <= 0) | everywhere
     zero_derivative_at: float | None = None  # the x with f'(x) = 0 when dead_region == "point"
+    # f'(x) computed from y = f(x), the same numbers as derivative(x) (backprop already has y)
+    derivative_from_output: Callable[[Array], Array] | None = field(default=None, repr=False)
 
     def __call__(self, x):
         return self.forward(np.asarray(x, dtype=float))
@@ -66,28 +68,31 @@ def step() -> Activation:
 
 
 def sigmoid() -> Activation:
-    def d(x):
-        s = _sigmoid(x)
+    def from_output(s):
         return s * (1.0 - s)
-    return Activation("sigmoid", _sigmoid, d, r"\frac{1}{1+e^{-x}}", r"\sigma(x)(1-\sigma(x))",
-                      (0.0, 1.0), False, True, 0.25, 2, tex_name=r"\sigma")
+
+    return Activation("sigmoid", _sigmoid, lambda x: from_output(_sigmoid(x)), r"\frac{1}{1+e^{-x}}",
+                      r"\sigma(x)(1-\sigma(x))", (0.0, 1.0), False, True, 0.25, 2, tex_name=r"\sigma",
+                      derivative_from_output=from_output)
 
 
 def tanh() -> Activation:
-    def d(x):
-        t = np.tanh(x)
+    def from_output(t):
         return 1.0 - t * t
-    return Activation("tanh", np.tanh, d, r"\frac{e^x-e^{-x}}{e^x+e^{-x}}", r"1-\tanh^2 x",
-                      (-1.0, 1.0), True, True, 1.0, 2,
-                      tex_name=r"\tanh")
+
+    return Activation("tanh", np.tanh, lambda x: from_output(np.tanh(x)), r"\frac{e^x-e^{-x}}{e^x+e^{-x}}",
+                      r"1-\tanh^2 x", (-1.0, 1.0), True, True, 1.0, 2, tex_name=r"\tanh",
+                      derivative_from_output=from_output)
 
 
 def relu() -> Activation:
-    return Activation("relu", lambda x: np.maximum(x, 0.0),
-                      lambda x: (np.asarray(x) > 0).astype(float),
+    def d(x):  # max(x, 0) > 0 exactly where x > 0, so the same function serves the output
+        return (np.asarray(x) > 0).astype(float)
+
+    return Activation("relu", lambda x: np.maximum(x, 0.0), d,
                       r"\max(0, x)", r"\begin{cases}1 & x>0\\0 & x\le 0\end{cases}",
                       (0.0, math.inf), False, True, 1.0, 1, tex_name=r"\mathrm{ReLU}",
-                      range_attained=(True, False), dead_region="left")
+                      range_attained=(True, False), dead_region="left", derivative_from_output=d)
 
 
 def leaky_relu(alpha: float = 0.01) -> Activation:

@@ -222,3 +222,10 @@ def test_formulas_show_parameters_without_a_coefficient_of_one():
     assert activations.get("swish", beta=2.0).latex == r"x\,\sigma(2\,x)"
     assert r"\\(e^x-1)" in activations.get("elu").latex and r"0.5\,e^x" in activations.get("elu", alpha=0.5).dlatex
     assert r"0.2\,x" in activations.get("leaky_relu", alpha=0.2).latex
+
+
+@pytest.mark.parametrize("name", ["sigmoid", "tanh", "relu"])
+def test_derivative_from_the_output_equals_the_derivative_bit_for_bit(name):
+    act = activations.get(name)
+    x = np.concatenate([np.linspace(-30, 30, 2001), [0.0, -0.0, 1e-300, -1e-300, np.nan]])
+    np.testing.assert_array_equal(act.derivative_from_output(act.forward(x)), act.derivative(x))
