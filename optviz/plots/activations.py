@@ -7,7 +7,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from .. import activations as A
-from .common import Translator, color, english, style
+from .common import Translator, color, english, grid_layout, style
 
 _PARAM_SYMBOLS = {"alpha": "α", "beta": "β"}
 
@@ -28,36 +28,15 @@ def _line(act: A.Activation, i: int, x0: float, dx: float, y, name: str, what: s
                       hovertemplate=f"{what} = %{{y:.6~g}}")
 
 
-def _two_column_grid(rows: int, titles: list[str], hgap: float = 0.08) -> dict:
-    """Layout of a rows × 2 grid of panels (f left, f′ right) whose columns share their x and y axes,
-    written directly: make_subplots takes ~75 ms for 10 rows, this a fraction of it."""
-    vgap = min(0.06, 0.3 / rows) if rows > 1 else 0.0
-    h, w = (1 - (rows - 1) * vgap) / rows, (1 - hgap) / 2
-    layout, annotations = {}, []
-    for r in range(rows):
-        top = 1 - r * (h + vgap)
-        for c in range(2):
-            i = 2 * r + c + 1
-            sx = "" if i == 1 else str(i)
-            xdom = [0.0, w] if c == 0 else [w + hgap, 1.0]
-            layout["xaxis" + sx] = dict(domain=xdom, anchor="y" + sx, showticklabels=r == rows - 1,
-                                        **({"matches": f"x{c + 1}" if c else "x"} if r else {}))
-            layout["yaxis" + sx] = dict(domain=[max(top - h, 0.0), top], anchor="x" + sx,
-                                        **({"matches": f"y{c + 1}" if c else "y"} if r else {}))
-            if r == 0:
-                annotations.append(dict(text=titles[c], x=sum(xdom) / 2, y=1.0, xref="paper", yref="paper",
-                                        xanchor="center", yanchor="bottom", showarrow=False))
-    layout["annotations"] = annotations
-    return layout
-
-
 def curves(acts, grid, *, side_by_side: bool = False, tr: Translator = english,
            present: bool = False) -> go.Figure:
     """Each activation f (left column) and its derivative f′ (right column), from ``act.forward`` and
     ``act.derivative`` on ``grid = (x0, dx, count)``: overlaid in one row, or one row per activation
     with shared axes (every f on the same scale, every f′ on the same scale)."""
     rows = len(acts) if side_by_side and acts else 1
-    layout = _two_column_grid(rows, [tr("activations.function"), tr("activations.derivative")])
+    # f left, f′ right; each column shares its x and y axes (every f on one scale, every f′ on another)
+    layout = grid_layout(rows, 2, [tr("activations.function"), tr("activations.derivative")], hgap=0.08,
+                         vgap=min(0.06, 0.3 / rows) if rows > 1 else 0.0, share_x="column", share_y="column")
     x0, dx, n = grid
     x = A.grid_points(x0, dx, n)
     traces = []

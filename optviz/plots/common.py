@@ -61,23 +61,30 @@ def style(fig: go.Figure, *, present: bool = False, height: int | None = None,
 
 
 def grid_layout(rows: int, cols: int, titles=(), *, hgap: float = 0.02, vgap: float = 0.1,
-                share_x: bool = False, share_y: bool = False) -> dict:
+                share_x: bool | str = False, share_y: bool | str = False, panels: int | None = None) -> dict:
     """Axes (domains, anchors, shared ranges) and panel titles of a rows × cols grid, written
     directly: make_subplots validates every axis object and costs ~5 ms per panel. Panel k (from 0,
-    row by row) uses axes ``axis_ref(k)``."""
+    row by row) uses axes ``axis_ref(k)``. ``share_x`` / ``share_y``: True (every panel on the first
+    panel's axis) or "column" (each column on its top panel's axis); ``panels``: how many are used
+    (x tick labels show under the last panel of each column)."""
     h, w = (1 - (rows - 1) * vgap) / rows, (1 - (cols - 1) * hgap) / cols
+    panels = rows * cols if panels is None else panels
     layout, notes = {}, []
+
+    def shared(mode, axis: str, k: int, c: int) -> dict:
+        if mode == "column" and k >= cols:
+            return {"matches": axis if c == 0 else f"{axis}{c + 1}"}
+        return {"matches": axis} if mode is True and k else {}
+
     for k in range(rows * cols):
         r, c = divmod(k, cols)
         sx = "" if k == 0 else str(k + 1)
         x0, top = c * (w + hgap), 1 - r * (h + vgap)
-        layout["xaxis" + sx] = dict(domain=[x0, min(x0 + w, 1.0)], anchor="y" + sx,
-                                    **({"matches": "x"} if share_x and k else {}))
-        layout["yaxis" + sx] = dict(domain=[max(top - h, 0.0), top], anchor="x" + sx,
-                                    **({"matches": "y"} if share_y and k else {}))
-        if share_x and r < rows - 1 and k + cols < len(titles or range(rows * cols)):
+        layout["xaxis" + sx] = dict(domain=[x0, min(x0 + w, 1.0)], anchor="y" + sx, **shared(share_x, "x", k, c))
+        layout["yaxis" + sx] = dict(domain=[max(top - h, 0.0), top], anchor="x" + sx, **shared(share_y, "y", k, c))
+        if share_x and k + cols < panels:
             layout["xaxis" + sx]["showticklabels"] = False
-        if share_y and c:
+        if share_y is True and c:
             layout["yaxis" + sx]["showticklabels"] = False
         if k < len(titles):
             notes.append(dict(text=titles[k], x=x0 + w / 2, y=top, xref="paper", yref="paper",

@@ -60,7 +60,8 @@ def activation_histograms(probe, *, tr: Translator = english, present: bool = Fa
         zero = probe.zero_share[layer - 1]
         titles.append(tr("vanishing.hist_panel_zero", n=layer, zero=f"{100 * zero:.0f}") if zero >= 0.005
                       else tr("vanishing.hist_panel", n=layer))
-    layout = grid_layout(rows, cols, titles, hgap=0.02, vgap=0.16 if rows > 1 else 0.1, share_x=True, share_y=True)
+    layout = grid_layout(rows, cols, titles, hgap=0.02, vgap=0.16 if rows > 1 else 0.1, share_x=True, share_y=True,
+                         panels=len(layers))
     edges = probe.edges
     centres = ((edges[:-1] + edges[1:]) / 2).round(6)
     width = float(edges[1] - edges[0])
