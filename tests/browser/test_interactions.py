@@ -112,6 +112,8 @@ def test_mlp_train_runs_to_the_end_and_draws_the_decision_boundary(tab):
     tab.act(lambda: tab.page.get_by_role("button", name=EN["mlp.train"], exact=True).click(), timeout=120)
     assert tab.saw_progress(), "no progress bar was shown while training"
     assert tab.page.locator('[data-testid="stProgress"]').count() == 0, "the progress bar did not finish"
+    stop = tab.page.get_by_role("button", name=EN["mlp.stop_button"], exact=True)
+    assert stop.count() == 0, "the Stop button is still shown after the run ended"
     summary = tab.page.locator('[data-testid="stAlertContentSuccess"]').first.inner_text()
     assert summary.startswith(EN["mlp.summary"].split("{")[0] + "120 epochs"), summary
     tab.wait_until(lambda: tab.chart_title(0) == EN["mlp.boundary_title"], "the decision boundary's title")
