@@ -46,9 +46,10 @@ def style(fig: go.Figure, *, present: bool = False, height: int | None = None,
     layout = dict(template=TEMPLATE, margin=dict(l=50, r=20, t=50 if title else 20, b=45),
                   legend=dict(orientation="h", yanchor="bottom", y=1.02, x=0),
                   font=dict(size=20 if present else 13))
-    if title:  # the title takes the top: the legend goes below the plot
-        layout.update(title=dict(text=title, x=0, xanchor="left"),
-                      legend=dict(orientation="h", yanchor="top", y=-0.2, x=0))
+    if title:  # the title takes the top: the legend goes below the plot, clear of the x-axis title
+        plot_px = max(100, int(height or 450) - 50 - 85)
+        layout.update(title=dict(text=title, x=0, xanchor="left"), margin=dict(l=50, r=20, t=50, b=85),
+                      legend=dict(orientation="h", yanchor="top", y=-60 / plot_px, x=0))
     elif _has_subplot_titles(fig):  # panel titles take the top: the legend goes below the x-axis titles
         layout.update(legend=dict(orientation="h", yanchor="top", y=-0.3, x=0),
                       margin=dict(l=50, r=20, t=20, b=90))
