@@ -3,7 +3,9 @@ from pathlib import Path
 
 import streamlit as st
 
-from optviz import ui
+from optviz import system, ui
+
+system.keep_freed_memory()  # numpy temporaries of a few hundred kB reuse freed memory (idempotent)
 
 with ui.app_run():
     st.set_page_config(page_title="optviz", page_icon="📉", layout="wide",
