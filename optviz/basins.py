@@ -14,7 +14,8 @@ DIVERGED = -1
 NOT_CONVERGED = -2
 OTHER = -3  # settled, but at a point that is not one of the surface's listed minima
 MAX_GRID = 200
-BLOCK = 8192
+MAX_STEPS = 2000  # a map of 40 000 starts × 2000 steps takes a few seconds; the page says when it caps
+TRAJECTORY_BUDGET = 4_000_000  # points stored per block (64 MB): blocks shrink as the steps grow
 
 
 @dataclass
@@ -32,17 +33,27 @@ class BasinMap:
         return {int(v): float(c) / self.label.size for v, c in zip(values, counts)}
 
 
+def block_size(steps: int) -> int:
+    """Starts per block: the stored trajectory of a block stays within TRAJECTORY_BUDGET points."""
+    return int(np.clip(TRAJECTORY_BUDGET // (steps + 1), 1024, 32768))
+
+
 def basin_map(surface, optimizer, steps: int = 500, n: int = 100, tol: float = 1e-3,
               progress: Callable[[float], None] | None = None, **hyperparams) -> BasinMap:
     """Run ``optimizer`` from an n × n grid over the surface's view for ``steps`` steps.
 
-    A start *converged* when its last two points are closer than ``tol``; it is labelled with the
-    listed minimum (global or local) within 10·tol of its end point, or OTHER. ``steps_needed``
-    is the first step after which the path stays within ``tol`` of its end point.
+    A start *settled* when its last step is shorter than ``tol``; it is labelled with the listed
+    minimum (global or local) within 10·tol of its end point. A settled start elsewhere is OTHER
+    only if the gradient there is small too (‖∇f‖ < tol: a stationary point that is not listed,
+    e.g. a saddle); a short last step alone (a small lr, still far from anything) is
+    NOT_CONVERGED. ``steps_needed`` is the first step after which the path stays within ``tol``
+    of its end point.
     """
     surf = _surfaces.get(surface)
     if not 2 <= int(n) <= MAX_GRID:
         raise ValueError(f"grid size must be from 2 to {MAX_GRID}, got {n!r}")
+    if not 0 <= int(steps) <= MAX_STEPS:
+        raise ValueError(f"a basin map runs from 0 to {MAX_STEPS} steps, got {steps!r}")
     if not tol > 0:
         raise ValueError("tol must be positive")
     (x0, x1), (y0, y1) = surf.view
@@ -54,8 +65,9 @@ def basin_map(surface, optimizer, steps: int = 500, n: int = 100, tol: float = 1
     label = np.empty(k, dtype=np.int64)
     needed = np.empty(k)
     final_loss = np.empty(k)
-    for a in range(0, k, BLOCK):
-        b = min(a + BLOCK, k)
+    block = block_size(int(steps))
+    for a in range(0, k, block):
+        b = min(a + block, k)
         res = optimize(surf, optimizer, starts[a:b], steps, **hyperparams)
         label[a:b], needed[a:b], final_loss[a:b] = _classify(res, minima, tol)
         if progress is not None:
@@ -66,24 +78,33 @@ def basin_map(surface, optimizer, steps: int = 500, n: int = 100, tol: float = 1
 def _classify(res, minima, tol):
     pts = res.points  # (steps+1, K, 2)
     end = pts[-1]
+    surf = res.surface
     diverged = res.diverged_at >= 0
-    moved = np.hypot(*(pts[-1] - pts[-2]).T) if res.steps >= 1 else np.zeros(len(end))
-    settled = ~diverged & (moved < tol)
+    with np.errstate(invalid="ignore", over="ignore"):
+        moved = np.hypot(*(pts[-1] - pts[-2]).T) if res.steps >= 1 else np.full(len(end), np.inf)
+        settled = ~diverged & (moved < tol)
+        gx, gy = surf.grad(end[:, 0], end[:, 1])
+        stationary = settled & (np.hypot(gx, gy) < tol)
     label = np.full(len(end), NOT_CONVERGED, dtype=np.int64)
     label[diverged] = DIVERGED
-    label[settled] = OTHER
+    label[stationary] = OTHER
     if minima:
         m = np.asarray(minima)
-        d = np.hypot(end[:, None, 0] - m[None, :, 0], end[:, None, 1] - m[None, :, 1])  # (K, M)
-        nearest = d.argmin(axis=1)
-        hit = settled & (d[np.arange(len(end)), nearest] < 10 * tol)
+        # squared distances to each minimum, (K, M); M is small except on Rastrigin (120 local minima)
+        d2 = (end[:, None, 0] - m[None, :, 0]) ** 2 + (end[:, None, 1] - m[None, :, 1]) ** 2
+        nearest = d2.argmin(axis=1)
+        hit = settled & (d2[np.arange(len(end)), nearest] < (10 * tol) ** 2)
         label[hit] = nearest[hit]
-    # first step after which every point stays within tol of the end point
+    found = label >= 0
+    found |= label == OTHER
+    # first step after which every point stays within tol of the end point: one contiguous pass
+    # over the trajectory (squared distances against tol², no square roots)
     with np.errstate(invalid="ignore"):
-        far = np.hypot(pts[..., 0] - end[:, 0], pts[..., 1] - end[:, 1]) >= tol  # (steps+1, K)
+        diff = pts - end
+        far = np.einsum("skc,skc->sk", diff, diff) >= tol * tol  # (steps+1, K)
     last_far = np.where(far.any(axis=0), res.steps - np.argmax(far[::-1], axis=0) + 1, 0)
-    needed = np.where(settled, last_far, np.nan).astype(float)
+    needed = np.where(found, last_far, np.nan).astype(float)
     with np.errstate(invalid="ignore"):
-        loss = res.surface.f(end[:, 0], end[:, 1])
+        loss = surf.f(end[:, 0], end[:, 1])
     loss = np.where(diverged, np.nan, loss)
     return label, needed, loss

@@ -9,6 +9,7 @@ import argparse
 import csv
 import json
 import math
+import os
 import sys
 
 from . import optimizers, surfaces
@@ -57,6 +58,18 @@ def _num(v: float):
 
 
 def main(argv=None) -> int:
+    """Run the CLI; a reader that stops early (``| head``) ends it quietly, as with other tools."""
+    try:
+        status = _main(argv)
+        sys.stdout.flush()
+        return status
+    except BrokenPipeError:
+        # the reader is gone: point stdout at /dev/null so the interpreter's final flush is quiet
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
+
+
+def _main(argv) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     out = sys.stdout

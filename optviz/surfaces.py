@@ -166,6 +166,15 @@ def _camel_g(x, y):
     return 8.0 * x - 8.4 * x2 * x + 2.0 * x2 * x2 * x + y, x - 8.0 * y + 16.0 * (y * y * y)
 
 
+def _rastrigin_local_minima(kmax: int = 5) -> tuple[tuple[float, float], ...]:
+    """Rastrigin's other minima: in each coordinate u² − 10cos 2πu has a minimum near every integer
+    k (a little closer to 0), where 2u + 20π sin 2πu = 0; Newton from u = k finds it."""
+    u = np.arange(-kmax, kmax + 1, dtype=float)
+    for _ in range(30):
+        u = u - (2.0 * u + 10.0 * _TAU * np.sin(_TAU * u)) / (2.0 + 10.0 * _TAU**2 * np.cos(_TAU * u))
+    return tuple((float(a), float(b)) for a in u for b in u if (a, b) != (0.0, 0.0))
+
+
 _CAMEL_MIN = (0.08984201368301331, -0.7126564032704135)
 _HIMMEL_MINIMA = (
     (3.0, 2.0),
@@ -186,7 +195,8 @@ _ALL = (
     Surface("himmelblau", r"(x^2+y-11)^2 + (x+y^2-7)^2", _himmel_f, _himmel_g, _HIMMEL_MINIMA,
             ((-5.0, 5.0), (-5.0, 5.0)), (0.0, 0.0), log_levels=True),
     Surface("rastrigin", r"20 + \sum_{u\in\{x,y\}} \left(u^2 - 10\cos 2\pi u\right)", _rastrigin_f,
-            _rastrigin_g, ((0.0, 0.0),), ((-5.12, 5.12), (-5.12, 5.12)), (2.3, 3.1)),
+            _rastrigin_g, ((0.0, 0.0),), ((-5.12, 5.12), (-5.12, 5.12)), (2.3, 3.1),
+            local_minima=_rastrigin_local_minima()),
     Surface("saddle", r"x^2 - y^2", _saddle_f, _saddle_g, (), ((-2.0, 2.0), (-2.0, 2.0)),
             (-1.8, 0.01), hessian=((2.0, 0.0), (0.0, -2.0))),
     Surface("booth", r"(x+2y-7)^2 + (2x+y-5)^2", _booth_f, _booth_g, ((1.0, 3.0),),

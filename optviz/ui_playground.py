@@ -12,7 +12,7 @@ import streamlit as st
 
 from . import optimizers, surfaces
 from . import playground as pg
-from .basins import basin_map
+from .basins import MAX_STEPS as MAX_BASIN_STEPS, basin_map
 from .expr import ExpressionError, custom_surface
 from .plots import playground as plots
 from .ui import UrlState, chart, tr
@@ -278,14 +278,17 @@ def basin_section(surface, key: str, settings: Settings, runs, labels) -> None:
     n = c2.select_slider(tr("playground.basin_grid"), [25, 50, 100, 150, 200], value=100, key="pg_basin_n")
     color_by = c3.radio(tr("playground.basin_color"), ["minimum", "steps", "loss"], horizontal=True,
                         key="pg_basin_color", format_func=lambda c: tr(f"playground.basin_color_{c}"))
-    st.caption(tr("playground.basin_intro", n=n, count=n * n, steps=settings.steps))
+    steps = min(settings.steps, MAX_BASIN_STEPS)
+    st.caption(tr("playground.basin_intro", n=n, count=n * n, steps=steps))
+    if steps < settings.steps:
+        st.caption(tr("playground.basin_capped", steps=settings.steps, cap=steps, count=n * n))
     if not chosen:
         st.info(tr("playground.basin_none"))
         return
     cols = st.columns(len(chosen))
     for col, i in zip(cols, chosen):
         bar = col.progress(0.0, text=tr("playground.basin_progress", count=n * n))
-        bmap = cached_basin(key, pg.format_runs([runs[i]]), settings.steps, n,
+        bmap = cached_basin(key, pg.format_runs([runs[i]]), steps, n,
                             progress=lambda f, bar=bar: bar.progress(f, text=tr("playground.basin_progress",
                                                                              count=n * n)))
         bar.empty()

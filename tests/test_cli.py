@@ -55,3 +55,15 @@ def test_help_and_listings_work():
     assert p.returncode == 0 and "trajectory" in p.stdout
     p = subprocess.run([sys.executable, "-m", "optviz", "optimizers"], capture_output=True, text=True)
     assert "adam\tlr=0.001, beta1=0.9, beta2=0.999, eps=1e-08" in p.stdout
+
+
+def test_a_reader_that_stops_early_ends_the_export_quietly():
+    # `... | head -2`: the pipe closes after two lines of a 100 001-row export
+    p = subprocess.Popen([sys.executable, "-m", "optviz", "trajectory", "--optimizer", "sgd",
+                          "--lr", "1e-4", "--steps", "100000"], stdout=subprocess.PIPE,
+                         stderr=subprocess.PIPE)
+    first = [p.stdout.readline() for _ in range(2)]
+    p.stdout.close()
+    err = p.stderr.read().decode()
+    assert p.wait(timeout=60) == 0, err
+    assert first[0].startswith(b"step,x,y,loss") and "Traceback" not in err

@@ -39,11 +39,27 @@ def test_no_grid_point_in_view_is_below_the_global_minimum(surface):
     assert surface.f(X, Y).min() >= surface.min_value - 1e-9
 
 
-def test_six_hump_camel_local_minima_are_stationary():
-    s = surfaces.get("six_hump_camel")
-    for mx, my in s.local_minima:
-        assert np.hypot(*s.grad(np.float64(mx), np.float64(my))) < 1e-5
-        assert s.f(np.float64(mx), np.float64(my)) > s.min_value
+@pytest.mark.parametrize("surface", [s for s in surfaces.ALL if s.local_minima], ids=lambda s: s.id)
+def test_listed_local_minima_are_stationary_with_a_positive_definite_hessian(surface):
+    m = np.array(surface.local_minima)
+    x, y = m[:, 0], m[:, 1]
+    assert np.hypot(*surface.grad(x, y)).max() < 1e-5
+    assert (surface.f(x, y) > surface.min_value).all()
+    h = 1e-5  # Hessian by central differences of the analytic gradient
+    hxx = (surface.grad(x + h, y)[0] - surface.grad(x - h, y)[0]) / (2 * h)
+    hyy = (surface.grad(x, y + h)[1] - surface.grad(x, y - h)[1]) / (2 * h)
+    hxy = (surface.grad(x, y + h)[0] - surface.grad(x, y - h)[0]) / (2 * h)
+    assert (hxx > 0).all() and (hxx * hyy - hxy * hxy > 0).all()
+    # and no two listed minima are the same point
+    assert len(np.unique(np.round(m, 6), axis=0)) == len(m)
+
+
+def test_rastrigin_lists_a_local_minimum_in_every_unit_cell_of_its_view():
+    s = surfaces.get("rastrigin")
+    assert len(s.local_minima) == 11 * 11 - 1
+    m = np.array(s.local_minima)
+    np.testing.assert_array_equal(np.unique(np.round(m[:, 0])), np.arange(-5, 6))
+    assert (np.abs(m) <= np.abs(np.round(m))).all()  # each lies a little closer to 0 than its integer
 
 
 def test_stability_limit_is_two_over_largest_hessian_eigenvalue():

@@ -204,6 +204,32 @@ def surface_3d(surface, results, labels, *, tr: Translator = english, present=Fa
     return style(fig, present=present, height=560)
 
 
+# Steps and losses of a basin map travel as one byte per start (a 200 × 200 map: 53 kB instead of
+# ≈ 250 kB of float32): code 0 is "none" (grey), 1–255 spread the finite values over Viridis.
+_VIRIDIS = ("#440154", "#482878", "#3e4989", "#31688e", "#26828e", "#1f9e89", "#35b779", "#6ece58",
+            "#b5de2b", "#fde725")
+_NONE_THEN_VIRIDIS = [[0.0, "#BBBBBB"], [0.5 / 255, "#BBBBBB"]] + [
+    [0.5 / 255 + (1 - 0.5 / 255) * i / (len(_VIRIDIS) - 1), c] for i, c in enumerate(_VIRIDIS)]
+
+
+def _quantized(values, none_text: str, integer: bool):
+    """(uint8 codes, tick codes, tick texts) for a colour bar that reads in the original values."""
+    finite = np.isfinite(values)
+    lo, hi = (float(values[finite].min()), float(values[finite].max())) if finite.any() else (0.0, 0.0)
+    span = hi - lo if hi > lo else 1.0
+    z = np.zeros(values.shape, dtype=np.uint8)
+    z[finite] = 1 + np.rint((values[finite] - lo) / span * 254).astype(np.uint8)
+    marks = np.unique(np.rint(np.linspace(lo, hi, 5))) if integer else np.linspace(lo, hi, 5)
+    if not finite.any():
+        marks = np.array([])
+    ticks = [0] + [1 + (m - lo) / span * 254 for m in marks]
+    texts = [none_text] + [f"{m:.0f}" if integer else f"{m:.2g}" for m in marks]
+    return z, ticks, texts
+
+
+MANY_MINIMA = 12  # beyond this many minima the basin colour bar names the local ones together
+
+
 def basin_figure(surface, bmap, title, color_by="minimum", *, tr: Translator = english,
                  present=False) -> go.Figure:
     """Each start of the grid coloured by the minimum it reached (or diverged / did not converge),
@@ -217,27 +243,39 @@ def basin_figure(surface, bmap, title, color_by="minimum", *, tr: Translator = e
         cats = specials + [(i, color(i), tr("playground.basin_minimum", x=m[0], y=m[1]))
                            for i, m in enumerate(bmap.minima)]
         index = {c[0]: j for j, c in enumerate(cats)}
-        z = np.vectorize(index.get)(bmap.label).astype(np.int16)
+        z = np.vectorize(index.get)(bmap.label).astype(np.uint8)  # ≤ 124 categories: one byte each
         n = len(cats)
         scale = [[v, c[1]] for j, c in enumerate(cats) for v in (j / n, (j + 1) / n)]
         shares = bmap.shares()
         text = {j: f"{c[2]} ({100 * shares.get(c[0], 0):.0f}%)" for j, c in enumerate(cats)}
+        ticks = list(range(n))
+        if len(bmap.minima) > MANY_MINIMA:  # Rastrigin's 121: one tick for all the local ones
+            local = range(len(specials) + len(surface.minima), n)
+            ticks = ticks[:local.start] + [(local.start + n - 1) / 2]
+            share = sum(shares.get(cats[j][0], 0) for j in local)
+            text[ticks[-1]] = (tr("playground.basin_local_minima", count=len(local))
+                               + f" ({100 * share:.0f}%)")
         fig = go.Figure(go.Heatmap(x=bmap.xs, y=bmap.ys, z=z, zmin=-0.5, zmax=n - 0.5, colorscale=scale,
-                                   colorbar=dict(tickvals=list(range(n)), ticktext=[text[j] for j in range(n)],
+                                   colorbar=dict(tickvals=ticks, ticktext=[text[j] for j in ticks],
                                                  thickness=12),
                                    hovertemplate="(%{x:.2f}, %{y:.2f})<extra></extra>"))
     else:
         values = bmap.steps_needed if color_by == "steps" else bmap.final_loss
         ctitle = tr("playground.basin_steps") if color_by == "steps" else tr("playground.basin_loss")
         if color_by == "loss":
-            values = np.log10(np.maximum(values - np.nanmin(values), 0) + 1e-12)
-        fig = go.Figure(go.Heatmap(x=bmap.xs, y=bmap.ys, z=values.astype(np.float32), colorscale="Viridis",
-                                   colorbar=dict(title=dict(text=ctitle, side="right"), thickness=12),
-                                   hovertemplate="(%{x:.2f}, %{y:.2f}): %{z:.3g}<extra></extra>"))
+            best = np.nanmin(values) if np.isfinite(values).any() else 0.0  # all diverged: all NaN
+            values = np.log10(np.maximum(values - best, 0) + 1e-12)
+        none = tr("playground.basin_not_converged") if color_by == "steps" else tr("playground.basin_diverged")
+        z, ticks, ticktext = _quantized(values, none, integer=(color_by == "steps"))
+        fig = go.Figure(go.Heatmap(x=bmap.xs, y=bmap.ys, z=z, zmin=0, zmax=255, colorscale=_NONE_THEN_VIRIDIS,
+                                   colorbar=dict(title=dict(text=ctitle, side="right"), thickness=12,
+                                                 tickvals=ticks, ticktext=ticktext),
+                                   hovertemplate="(%{x:.2f}, %{y:.2f})<extra></extra>"))
     if bmap.minima:
         m = np.array(bmap.minima)
         fig.add_trace(go.Scatter(x=m[:, 0], y=m[:, 1], mode="markers", showlegend=False, hoverinfo="skip",
-                                 marker=dict(symbol="star", size=13, color="white",
+                                 marker=dict(symbol="star", size=13 if len(m) <= MANY_MINIMA else 6,
+                                             color="white",
                                              line=dict(color="black", width=1))))
     (x0, x1), (y0, y1) = surface.view
     fig.update_xaxes(range=[x0, x1], title="x", constrain="domain")

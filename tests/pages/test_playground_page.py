@@ -157,3 +157,12 @@ def test_basin_map_colours_every_start_of_the_grid():
     assert z.size == 25 * 25
     ticks = heat[0]["data"][0]["colorbar"]["ticktext"]
     assert any(t.startswith("minimum (3.00, 2.00)") for t in ticks)
+
+
+def test_basin_map_of_a_long_race_stops_at_its_step_cap_and_says_so():
+    at = open_page(PAGE, s="himmelblau", runs="sgd:lr=0.01", steps="3000")
+    at.toggle(key="pg_basin").set_value(True).run()
+    at.select_slider(key="pg_basin_n").set_value(25).run()
+    assert not at.exception
+    captions = " ".join(c.value for c in at.caption)
+    assert "2000 steps each" in captions and "the map stops at 2000 per start" in captions
