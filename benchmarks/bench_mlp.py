@@ -61,8 +61,8 @@ def main(quick: bool = False) -> str:
     rows.append(["2-16-16-2, tanh, 500 points, 500 full-batch epochs (with per-epoch evaluation)",
                  f"{t:.2f} s", "—", "—", "—"])
     print("mlp", rows[-1], flush=True)
-    configs = [([2, 16, 16, 2], "tanh", 32), ([2, 16, 16, 2], "relu", 512), ([2, 64, 64, 64, 2], "tanh", 32),
-               ([2, 64, 64, 64, 2], "relu", 512)]
+    configs = [(sizes, act, batch) for sizes in ([2, 16, 16, 2], [2, 64, 64, 64, 2])
+               for act in ("tanh", "relu") for batch in (32, 512)]
     for sizes, act, batch in configs[:2] if quick else configs:
         ours = ours_steps(sizes, act, batch)
         t1 = torch_steps(sizes, act, batch, 1) if have_torch() else float("nan")

@@ -75,8 +75,26 @@ def main(quick: bool = False) -> str:
                      heavy[0] if heavy[0] == "—" else f"{heavy[0]}: {heavy[1] * 1e3:.0f} ms",
                      f"{heavy[2] / 1e3:.0f}" if heavy[2] else "—"])
         print("pages", rows[-1], flush=True)
+    if not quick:
+        rows.append(basin_view_row())
+        print("pages", rows[-1], flush=True)
     return table(["page", "default rerun ms", "default figures kB", "heaviest preset (rerun)",
                   "its figures kB"], rows)
+
+
+def basin_view_row() -> list[str]:
+    """The playground's heaviest view: two 200 × 200 basin maps side by side, for each colouring."""
+    at = open_page("playground.py")
+    at.toggle(key="pg_basin").set_value(True).run()
+    at.select_slider(key="pg_basin_n").set_value(200).run()
+    at.multiselect(key="pg_basin_runs").set_value([0, 4]).run()
+    sizes = {}
+    for colour in ("minimum", "steps", "loss"):
+        at.radio(key="pg_basin_color").set_value(colour).run()
+        sizes[colour] = (rerun_time(at, 3), payload(at))
+    worst = max(sizes, key=lambda c: sizes[c][1])
+    return ["playground.py, two 200×200 basin maps", "—", "—",
+            f"colour by {worst}: {sizes[worst][0] * 1e3:.0f} ms (cached maps)", f"{sizes[worst][1] / 1e3:.0f}"]
 
 
 if __name__ == "__main__":
