@@ -160,7 +160,10 @@ class UrlState:
             return default
         return raw if raw in set(options) else self._fallback(key, default)
 
-    def choices(self, key: str, default: list[str], options: Iterable[str]) -> list[str]:
+    def choices(self, key: str, default: list[str], options: Iterable[str],
+                max_items: int | None = None) -> list[str]:
+        """A comma-separated selection: each option once (a repeat is dropped), at most
+        ``max_items``; an unknown option, a repeat or too many items is noted as a fallback."""
         raw = self._raw(key)
         if raw is None:
             return list(default)
@@ -168,7 +171,10 @@ class UrlState:
         allowed = set(options)
         if not items or any(s not in allowed for s in items):
             return self._fallback(key, list(default))
-        return items
+        unique = list(dict.fromkeys(items))[:max_items]
+        if unique != items:  # keep what can be kept, and say what was changed
+            self._fallback(key, None)
+        return unique
 
     def flag(self, key: str, default: bool) -> bool:
         raw = self._raw(key)

@@ -71,7 +71,7 @@ def init_state(url: UrlState) -> None:
     ss["vg_init"] = url.choice("i", ss["vg_init"], vg.INIT_IDS)
     ss["vg_bn"] = url.flag("bn", ss["vg_bn"])
     ss["vg_cmp"] = [] if url.text("cmp", "x") == "" else url.choices(
-        "cmp", ss["vg_cmp"], [c.id for c in vg.COMPARISONS])[:MAX_COMPARISONS]
+        "cmp", ss["vg_cmp"], [c.id for c in vg.COMPARISONS], max_items=MAX_COMPARISONS)
     ss["vg_ds"] = url.choice("ds", ss["vg_ds"], vg.DATASETS)
     ss["vg_opt"] = url.choice("opt", ss["vg_opt"], vg.OPTIMIZERS)
     ss["vg_lr"] = url.number("lr", ss["vg_lr"], *LR_RANGE)

@@ -121,6 +121,16 @@ def test_malformed_url_falls_back_with_a_note():
     assert at.slider(key="vg_depth").value == 5 and at.selectbox(key="vg_act").value == "sigmoid"
 
 
+def test_a_repeated_or_overlong_comparison_list_keeps_each_once_and_says_so():
+    at = open_page(PAGE, cmp="relu.he,relu.he,sigmoid.xavier", ep="2")
+    assert not at.exception
+    assert at.multiselect(key="vg_cmp").value == ["relu.he", "sigmoid.xavier"]
+    assert "cmp=relu.he,relu.he,sigmoid.xavier" in " ".join(i.value for i in at.info)
+    ids = [c.id for c in vg.COMPARISONS]
+    at = open_page(PAGE, cmp=",".join(ids[:5]), ep="2")
+    assert at.multiselect(key="vg_cmp").value == ids[:3]
+
+
 def test_no_comparisons_from_an_empty_list_in_the_url():
     at = open_page(PAGE, cmp="", ep="2")
     assert not at.exception
