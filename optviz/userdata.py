@@ -21,7 +21,13 @@ def parse_csv(raw: bytes | str) -> tuple[np.ndarray, np.ndarray, list[str]]:
             raw = raw.decode("utf-8-sig")
         except UnicodeDecodeError:
             raise ValueError("the file is not UTF-8 text") from None
-    rows = [r for r in csv.reader(io.StringIO(raw)) if any(c.strip() for c in r)]
+    if "\x00" in raw:
+        raise ValueError("the file contains a NUL byte: it looks like a binary file, not CSV text")
+    reader = csv.reader(io.StringIO(raw))
+    try:
+        rows = [r for r in reader if any(c.strip() for c in r)]
+    except csv.Error as e:  # e.g. a cell longer than csv's field limit (131,072 characters)
+        raise ValueError(f"line {reader.line_num} cannot be read as CSV: {e}") from None
     if not rows:
         raise ValueError("the file is empty")
     if not _is_number(rows[0][0]) or (len(rows[0]) > 1 and not _is_number(rows[0][1])):
@@ -38,7 +44,10 @@ def parse_csv(raw: bytes | str) -> tuple[np.ndarray, np.ndarray, list[str]]:
             X.append((float(r[0]), float(r[1])))
         except ValueError:
             raise ValueError(f"row {i}: {r[0]!r} or {r[1]!r} is not a number") from None
-        labels.append(r[-1].strip())
+        label = r[-1].strip()
+        if not label:
+            raise ValueError(f"row {i} has an empty label (the last column)")
+        labels.append(label)
     X = np.array(X)
     if not np.isfinite(X).all():
         raise ValueError("the features must be finite numbers")

@@ -21,6 +21,11 @@ def test_numeric_labels_sort_numerically():
     ("0,0,a\n" * 6000, "too many rows"), (b"\xff\xfe\x00", "UTF-8"), (b"1" * 2_000_000, "too large"),
     ("\n".join(f"{i},{i},{i}" for i in range(12)), "too many classes"),
     ("0,inf,a\n1,1,b\n0,1,a\n1,0,b\n", "finite"),
+    (b"a" * 200_000, "cannot be read as CSV: field larger than field limit"),
+    ("x,y,c\n0,0,a\n1,1,b\n0,1,a\n1,0," + "b" * 200_000 + "\n", "line 5 cannot be read as CSV"),
+    ("0,0,a\n1,1,b\n0,1,a\x00\n1,0,b\n", "NUL byte"),
+    ("0,0,a\n1,1,\n0,1,a\n1,0,b\n", "row 2 has an empty label"),
+    ("0,0,a\n1,1, \n0,1,a\n1,0,b\n", "row 2 has an empty label"),
 ])
 def test_bad_files_get_clear_messages(raw, match):
     with pytest.raises(ValueError, match=match):
