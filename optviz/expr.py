@@ -30,8 +30,40 @@ _BINARY = {ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul,
            ast.Div: operator.truediv, ast.Pow: operator.pow}
 
 
+# English messages; the pages show the catalog's ``expr.<code>`` in the chosen language.
+MESSAGES = {
+    "empty": "the expression is empty; try x**2 + 10*y**2",
+    "too_long": "the expression is too long ({length} characters, at most {max})",
+    "syntax": "cannot read the expression: {msg} at character {offset}",
+    "complex": "the expression is too complex (more than {max} parts)",
+    "constant": "only numbers are allowed as constants, not {value}",
+    "name": "unknown name '{name}': use x, y, pi, e and the functions {functions}",
+    "exponent": "an exponent must be a plain number, such as x**2 (or the base a positive number, such as 2**x or e**x)",
+    "exponent_large": "exponent {p:g} is too large (at most {max})",
+    "function": "unknown function '{name}'; allowed: {functions}",
+    "arity": "{name}() takes exactly one argument",
+    "attribute": "attribute access (a.b) is not allowed",
+    "not_allowed": "'{part}' is not allowed in an expression; use numbers, x, y, + - * / ** and functions such as sin(x)",
+    "view": "the view range must have min < max",
+    "not_finite": "the expression is not finite anywhere in the view",
+}
+
+
 class ExpressionError(ValueError):
-    """A user expression that cannot be accepted; the message says why."""
+    """A user expression that cannot be accepted: ``code`` names the reason (a key of MESSAGES),
+    ``params`` fill its message; ``str()`` is the English message."""
+
+    def __init__(self, code: str, **params):
+        self.code, self.params = code, params
+        super().__init__(MESSAGES[code].format(**params))
+
+
+def _functions() -> str:
+    return ", ".join(sorted(FUNCTIONS))
+
+
+def _has_variable(node: ast.AST) -> bool:
+    return any(isinstance(n, ast.Name) and n.id in ("x", "y") for n in ast.walk(node))
 
 
 def _compile(node: ast.AST) -> Callable:
@@ -39,7 +71,7 @@ def _compile(node: ast.AST) -> Callable:
         return _compile(node.body)
     if isinstance(node, ast.Constant):
         if isinstance(node.value, bool) or not isinstance(node.value, (int, float)):
-            raise ExpressionError(f"only numbers are allowed as constants, not {node.value!r}")
+            raise ExpressionError("constant", value=repr(node.value)[:30])
         v = float(node.value)
         return lambda x, y: v
     if isinstance(node, ast.Name):
@@ -50,8 +82,7 @@ def _compile(node: ast.AST) -> Callable:
         if node.id in CONSTANTS:
             c = CONSTANTS[node.id]
             return lambda x, y: c
-        raise ExpressionError(f"unknown name {node.id!r}: use x, y, pi, e and the functions "
-                              f"{', '.join(sorted(FUNCTIONS))}")
+        raise ExpressionError("name", name=node.id[:30], functions=_functions())
     if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
         inner = _compile(node.operand)
         if isinstance(node.op, ast.USub):
@@ -63,25 +94,91 @@ def _compile(node: ast.AST) -> Callable:
         if isinstance(node.op, ast.Pow):
             p = _constant_value(node.right)
             if p is None:
-                raise ExpressionError("an exponent must be a plain number, such as x**2")
+                base = _constant_value(node.left)
+                if base is None and isinstance(node.left, ast.Name) and node.left.id in CONSTANTS:
+                    base = CONSTANTS[node.left.id]
+                if base is not None and base > 0 and _has_variable(node.right):  # 2**x, e**(-x**2)
+                    exponent = _compile(node.right)
+                    return lambda x, y: base ** exponent(x, y)
+                raise ExpressionError("exponent")
             if abs(p) > MAX_EXPONENT:
-                raise ExpressionError(f"exponent {p:g} is too large (at most {MAX_EXPONENT})")
+                raise ExpressionError("exponent_large", p=p, max=MAX_EXPONENT)
             return lambda x, y: left(x, y) ** p
         right = _compile(node.right)
         return lambda x, y: op(left(x, y), right(x, y))
     if isinstance(node, ast.Call):
         if not isinstance(node.func, ast.Name) or node.func.id not in FUNCTIONS:
             name = getattr(node.func, "id", None) or ast.unparse(node.func)
-            raise ExpressionError(f"unknown function {name!r}; allowed: {', '.join(sorted(FUNCTIONS))}")
+            raise ExpressionError("function", name=name[:30], functions=_functions())
         if len(node.args) != 1 or node.keywords:
-            raise ExpressionError(f"{node.func.id}() takes exactly one argument")
+            raise ExpressionError("arity", name=node.func.id)
         fn = FUNCTIONS[node.func.id]
         arg = _compile(node.args[0])
         return lambda x, y: fn(arg(x, y))
     if isinstance(node, ast.Attribute):
-        raise ExpressionError("attribute access (a.b) is not allowed")
-    raise ExpressionError(f"{type(node).__name__} is not allowed in an expression; use numbers, "
-                          "x, y, + - * / ** and functions such as sin(x)")
+        raise ExpressionError("attribute")
+    raise ExpressionError("not_allowed", part=ast.unparse(node)[:40])
+
+
+# --- LaTeX of a parsed expression, for the formula above the plot ------------------------------
+
+_LATEX_FUNCTIONS = {"sin": r"\sin", "cos": r"\cos", "tan": r"\tan", "exp": r"\exp", "log": r"\ln",
+                    "tanh": r"\tanh", "sinh": r"\sinh", "cosh": r"\cosh", "arctan": r"\arctan",
+                    "atan": r"\arctan", "log1p": r"\operatorname{log1p}", "expm1": r"\operatorname{expm1}"}
+_PREC = {ast.Add: 1, ast.Sub: 1, ast.Mult: 2, ast.Div: 2, ast.Pow: 4}
+
+
+def _number(v) -> str:
+    text = f"{float(v):.10g}"
+    if "e" in text:
+        mantissa, exp = text.split("e")
+        return rf"{mantissa} \times 10^{{{int(exp)}}}"
+    return text
+
+
+def _prec(node) -> int:
+    if isinstance(node, ast.BinOp):
+        return _PREC[type(node.op)]
+    if isinstance(node, ast.UnaryOp):
+        return 3
+    return 5
+
+
+def to_latex(node: ast.AST) -> str:
+    """LaTeX for an accepted expression tree: x^{12}, \\frac{a}{b}, \\sin\\left(x\\right)."""
+    if isinstance(node, ast.Expression):
+        return to_latex(node.body)
+    if isinstance(node, ast.Constant):
+        return _number(node.value)
+    if isinstance(node, ast.Name):
+        return {"pi": r"\pi"}.get(node.id, node.id)
+    if isinstance(node, ast.UnaryOp):
+        inner = to_latex(node.operand)
+        inner = rf"\left({inner}\right)" if _prec(node.operand) <= 2 else inner
+        return ("-" if isinstance(node.op, ast.USub) else "+") + inner
+    if isinstance(node, ast.Call):
+        arg = to_latex(node.args[0])
+        name = node.func.id
+        if name == "sqrt":
+            return rf"\sqrt{{{arg}}}"
+        if name == "abs":
+            return rf"\left|{arg}\right|"
+        return rf"{_LATEX_FUNCTIONS[name]}\left({arg}\right)"
+    op, p = type(node.op), _prec(node)
+    left, right = to_latex(node.left), to_latex(node.right)
+    if op is ast.Div:
+        return rf"\frac{{{left}}}{{{right}}}"
+    if op is ast.Pow:
+        base = left if _prec(node.left) == 5 and not isinstance(node.left, ast.Call) else rf"\left({left}\right)"
+        return f"{base}^{{{right}}}"
+    left = rf"\left({left}\right)" if _prec(node.left) < p else left
+    # the right operand of − (and of ·) needs brackets at equal precedence: a − (b + c)
+    right = rf"\left({right}\right)" if _prec(node.right) < p or (op is ast.Sub and _prec(node.right) == p) \
+        else right
+    if op is ast.Mult and isinstance(node.left, ast.Constant) and right[0].isalpha():
+        return f"{left}{right}"  # 10y^{2}, not 10 · y^{2}
+    sign = {ast.Add: "+", ast.Sub: "-"}.get(op, r"\cdot")
+    return f"{left} {sign} {right}"
 
 
 def _constant_value(node: ast.AST) -> float | None:
@@ -96,19 +193,24 @@ def _constant_value(node: ast.AST) -> float | None:
     return None
 
 
-def parse(text: str) -> Callable[[np.ndarray, np.ndarray], np.ndarray]:
-    """Compile ``text`` to a vectorized ``f(x, y)``; raises ExpressionError for anything unsafe."""
-    if not isinstance(text, str) or not text.strip():
-        raise ExpressionError("the expression is empty; try x**2 + 10*y**2")
-    if len(text) > MAX_LENGTH:
-        raise ExpressionError(f"the expression is too long ({len(text)} characters, at most {MAX_LENGTH})")
+def _tree(text: str) -> ast.Expression:
     text = text.replace("^", "**")  # the common math notation
     try:
         tree = ast.parse(text.strip(), mode="eval")
     except SyntaxError as e:
-        raise ExpressionError(f"cannot read the expression: {e.msg} at character {e.offset}") from None
+        raise ExpressionError("syntax", msg=e.msg, offset=e.offset) from None
     if sum(1 for _ in ast.walk(tree)) > MAX_NODES:
-        raise ExpressionError(f"the expression is too complex (more than {MAX_NODES} parts)")
+        raise ExpressionError("complex", max=MAX_NODES)
+    return tree
+
+
+def parse(text: str) -> Callable[[np.ndarray, np.ndarray], np.ndarray]:
+    """Compile ``text`` to a vectorized ``f(x, y)``; raises ExpressionError for anything unsafe."""
+    if not isinstance(text, str) or not text.strip():
+        raise ExpressionError("empty")
+    if len(text) > MAX_LENGTH:
+        raise ExpressionError("too_long", length=len(text), max=MAX_LENGTH)
+    tree = _tree(text)
     compiled = _compile(tree)
 
     def f(x, y):
@@ -126,13 +228,13 @@ def custom_surface(text: str, view=((-5.0, 5.0), (-5.0, 5.0)), start=(3.0, 3.0))
     f = parse(text)
     (x0, x1), (y0, y1) = view
     if not (x0 < x1 and y0 < y1):
-        raise ExpressionError("the view range must have min < max")
+        raise ExpressionError("view")
     X, Y = np.meshgrid(np.linspace(x0, x1, 201), np.linspace(y0, y1, 201))
     Z = f(X, Y)
     if not np.isfinite(Z).any():
-        raise ExpressionError("the expression is not finite anywhere in the view")
+        raise ExpressionError("not_finite")
     i = np.nanargmin(np.where(np.isfinite(Z), Z, np.nan))
     approx_min = (float(X.flat[i]), float(Y.flat[i]))
-    latex = text.replace("**", "^").replace("*", r"\cdot ")
+    latex = to_latex(_tree(text))
     return Surface("custom", latex, f, numeric_gradient(f), (), view, start, numeric_gradient=True,
                    extra={"approx_min": approx_min, "text": text})

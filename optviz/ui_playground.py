@@ -161,8 +161,8 @@ def sidebar_controls() -> tuple[Settings, object]:
         sb.text_input(tr("playground.expr"), key="pg_expr", max_chars=200, help=tr("playground.expr_help"))
         try:
             surface = cached_custom(st.session_state["pg_expr"])
-        except ExpressionError as e:
-            error = str(e)
+        except ExpressionError as e:  # said in the page's language; user text only inside `code`
+            error = tr(f"expr.{e.code}", **e.params)
     else:
         surface = surfaces.get(st.session_state["pg_surface"])
     c1, c2 = sb.columns(2)

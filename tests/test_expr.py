@@ -55,3 +55,33 @@ def test_custom_surface_runs_with_a_numerical_gradient():
 def test_expression_that_is_nowhere_finite_is_refused():
     with pytest.raises(expr.ExpressionError, match="not finite"):
         expr.custom_surface("log(-1 - x**2)")
+
+
+def test_every_refusal_has_a_code_with_a_message_in_both_catalogs():
+    from optviz import i18n
+    for code, english in expr.MESSAGES.items():
+        assert f"expr.{code}" in i18n.catalog("en") and f"expr.{code}" in i18n.catalog("ja")
+    with pytest.raises(expr.ExpressionError) as info:
+        expr.parse("__import__('os')")
+    assert info.value.code == "function" and info.value.params["name"] == "__import__"
+
+
+@pytest.mark.parametrize("text,latex", [
+    ("x**12 + y**0.5", "x^{12} + y^{0.5}"),
+    ("x**2 + 10*y**2", "x^{2} + 10y^{2}"),
+    ("y**-2 - (x-1)/(y+2)", r"y^{-2} - \frac{x - 1}{y + 2}"),
+    ("sin(x)*cos(y)", r"\sin\left(x\right) \cdot \cos\left(y\right)"),
+    ("x - (y - 1)", r"x - \left(y - 1\right)"),
+    ("-(x+y)**2", r"-\left(x + y\right)^{2}"),
+    ("sqrt(abs(x))*pi", r"\sqrt{\left|x\right|} \cdot \pi"),
+    ("2**x + e**(-x**2)", "2^{x} + e^{-x^{2}}"),
+])
+def test_the_formula_is_set_from_the_parsed_expression(text, latex):
+    assert expr.custom_surface(text).latex == latex
+
+
+def test_a_positive_number_may_be_raised_to_a_variable_power():
+    x = np.linspace(-2, 2, 9)
+    np.testing.assert_allclose(expr.parse("2**x + e**(-y**2)")(x, x), 2.0**x + np.exp(-x**2), rtol=1e-13)
+    with pytest.raises(expr.ExpressionError, match="plain number"):
+        expr.parse("(-2)**x")

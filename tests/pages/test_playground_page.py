@@ -76,6 +76,12 @@ def test_bad_custom_expression_shows_a_message_not_a_traceback(text):
     assert not at.get("plotly_chart")
 
 
+def test_an_expression_error_is_said_in_japanese_with_the_users_text_as_code():
+    at = open_page(PAGE, s="custom", expr="__import__('os')", lang="ja")
+    message = at.error[0].value
+    assert "`__import__` という関数は使えません" in message  # in backticks: no markdown bold
+
+
 def test_malformed_url_falls_back_to_defaults_with_a_note():
     at = open_page(PAGE, s="nowhere", steps="-5", x="abc", runs="adm:lr=zz", noise="1e9")
     assert not at.exception
