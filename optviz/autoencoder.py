@@ -15,39 +15,56 @@ SIZE = 8
 CLASSES = ("horizontal", "vertical", "square", "diagonal")
 
 
-def _draw(kind: str, rng) -> np.ndarray:
-    img = np.zeros((SIZE, SIZE))
-    if kind == "horizontal":
-        r, c0 = rng.integers(0, SIZE), rng.integers(0, 3)
-        img[r, c0:c0 + 5 + rng.integers(0, 2)] = 1
-    elif kind == "vertical":
-        c, r0 = rng.integers(0, SIZE), rng.integers(0, 3)
-        img[r0:r0 + 5 + rng.integers(0, 2), c] = 1
+SUB = 4  # each pixel is drawn from 4×4 sub-pixel samples: shapes sit at fractional positions
+
+
+def _grid():
+    """Sub-pixel sample centres (u across, v down), in pixel units on [0, SIZE)."""
+    g = (np.arange(SIZE * SUB) + 0.5) / SUB
+    return np.meshgrid(g, g)  # (32, 32) each
+
+
+def _draw(kind: str, n: int, rng) -> np.ndarray:
+    """n images (n, 8, 8) of one kind. Position, length, stroke thickness and ink are drawn from
+    continuous ranges and rendered with sub-pixel sampling, so no two images are the same."""
+    u, v = _grid()
+    col = lambda a: np.asarray(a, dtype=float)[:, None, None]  # one value per image
+    thick = col(rng.uniform(0.8, 1.5, n))
+    if kind in ("horizontal", "vertical"):
+        across, along = (v, u) if kind == "horizontal" else (u, v)
+        pos, start, length = col(rng.uniform(0.7, SIZE - 0.7, n)), col(rng.uniform(0, 2.5, n)), col(rng.uniform(4.5, 6, n))
+        ink = (np.abs(across - pos) <= thick / 2) & (along >= start) & (along <= start + length)
     elif kind == "square":
-        s = rng.integers(3, 6)
-        r, c = rng.integers(0, SIZE - s + 1), rng.integers(0, SIZE - s + 1)
-        img[r:r + s, c] = img[r:r + s, c + s - 1] = 1
-        img[r, c:c + s] = img[r + s - 1, c:c + s] = 1
-    elif kind == "diagonal":
-        k = rng.integers(-2, 3)
-        img += np.eye(SIZE, k=int(k))
+        s = col(rng.uniform(3.2, 6, n))
+        r, c = col(rng.uniform(0, 1, n)) * (SIZE - s), col(rng.uniform(0, 1, n)) * (SIZE - s)
+        outer = (v >= r) & (v <= r + s) & (u >= c) & (u <= c + s)
+        t = np.minimum(thick, s / 3)
+        inner = (v > r + t) & (v < r + s - t) & (u > c + t) & (u < c + s - t)
+        ink = outer & ~inner
+    elif kind == "diagonal":  # the line v = u + k, at distance ≤ thick/2
+        k = col(rng.uniform(-2.5, 2.5, n))
+        ink = np.abs(v - u - k) / np.sqrt(2) <= thick / 2
     elif kind == "checker":  # an anomaly: nothing like the training shapes
-        img[::2, ::2] = img[1::2, 1::2] = 1
-        img = np.roll(img, rng.integers(0, 2), axis=1)
+        phase = col(rng.integers(0, 2, n))
+        ink = (np.floor(u) + np.floor(v) + phase) % 2 == 0
     elif kind == "blob":  # an anomaly: a filled block
-        s = rng.integers(4, 7)
-        r, c = rng.integers(0, SIZE - s + 1), rng.integers(0, SIZE - s + 1)
-        img[r:r + s, c:c + s] = 1
+        s = col(rng.uniform(3.5, 6.5, n))
+        r, c = col(rng.uniform(0, 1, n)) * (SIZE - s), col(rng.uniform(0, 1, n)) * (SIZE - s)
+        ink = (v >= r) & (v <= r + s) & (u >= c) & (u <= c + s)
     else:
         raise ValueError(f"unknown shape {kind!r}")
-    return np.clip(img, 0, 1)
+    # average the 4×4 samples of each pixel, then scale by the image's ink strength
+    img = ink.reshape(n, SIZE, SUB, SIZE, SUB).mean(axis=(2, 4))
+    return np.clip(img * col(rng.uniform(0.75, 1.0, n)), 0, 1)
 
 
 def shapes(n: int = 600, seed: int = 0, kinds=CLASSES):
-    """n images (n, 64) in [0, 1] and their class index into ``kinds``."""
+    """n images (n, 64) with values in [0, 1] and their class index into ``kinds`` (in turn)."""
     rng = np.random.default_rng(seed)
     labels = np.arange(n) % len(kinds)
-    X = np.array([_draw(kinds[k], rng).ravel() for k in labels])
+    X = np.empty((n, SIZE * SIZE))
+    for k, kind in enumerate(kinds):  # one vectorized draw per class
+        X[labels == k] = _draw(kind, int(np.sum(labels == k)), rng).reshape(-1, SIZE * SIZE)
     return X, labels
 
 

@@ -4,10 +4,34 @@ import pytest
 from optviz import autoencoder as ae
 
 
-def test_shapes_are_binary_images_of_four_classes():
+def test_shapes_are_grey_images_of_four_classes():
     X, y = ae.shapes(40, seed=2)
-    assert X.shape == (40, 64) and set(np.unique(X)) <= {0.0, 1.0} and set(y) == {0, 1, 2, 3}
-    assert np.all(X.sum(axis=1) >= 3)
+    assert X.shape == (40, 64) and X.min() >= 0 and X.max() <= 1 and set(y) == {0, 1, 2, 3}
+    assert np.all(X.sum(axis=1) >= 2.5)  # every picture has a visible stroke
+
+
+def test_shape_classes_keep_their_geometry():
+    X, y = ae.shapes(400, seed=3)
+    imgs = X.reshape(-1, 8, 8)
+    rows, cols = imgs.sum(axis=2), imgs.sum(axis=1)  # ink per row and per column
+    spread = lambda a: (a > 0.5 * a.max(axis=1, keepdims=True)).sum(axis=1)  # rows/columns well inked
+    assert np.all(spread(rows[y == 0]) <= 2) and np.all(spread(cols[y == 0]) >= 4)  # horizontal bars
+    assert np.all(spread(cols[y == 1]) <= 2) and np.all(spread(rows[y == 1]) >= 4)  # vertical bars
+    # diagonals lie along v = u + k: ink off the band |row − col − k| ≤ 2 is absent
+    i, j = np.indices((8, 8))
+    for img in imgs[y == 3]:
+        k = np.round(np.sum(img * (i - j)) / img.sum())
+        assert img[np.abs(i - j - k) > 2].sum() == 0
+
+
+def test_test_images_are_new_not_copies_of_training_images():
+    X, _ = ae.shapes(2000, seed=0)  # the page's largest training set
+    Xt, _ = ae.shapes(200, seed=1000)  # the page's test images
+    train = {row.tobytes() for row in X}
+    assert len(train) == len(X)  # no repeats within the training set either
+    assert not any(row.tobytes() in train for row in Xt)
+    nearest = ((Xt[:, None] - X[None]) ** 2).mean(axis=2).min(axis=1)
+    assert np.median(nearest) > 1e-3  # a typical test image differs from its closest training image
 
 
 def test_pca_reconstruction_is_optimal_among_rank_k_projections():
