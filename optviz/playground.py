@@ -109,6 +109,12 @@ class Diagnosis:
     final_point: tuple[float, float]
     distance: float
 
+    @property
+    def suggested_lr(self) -> float:
+        """A learning rate worth trying after a divergence: a tenth of this one, and at most half
+        the stability limit where one is known (at the limit itself plain GD oscillates for ever)."""
+        return min(self.lr / 10, self.limit / 2) if self.limit else self.lr / 10
+
 
 def diagnose(surface, spec_: RunSpec, result: OptimizeResult) -> Diagnosis:
     lr = spec_.full_params()["lr"]

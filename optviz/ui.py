@@ -139,7 +139,9 @@ class UrlState:
         return st.query_params.get(self.prefix + key)
 
     def _fallback(self, key: str, default: Any) -> Any:
-        self.fallbacks.append(f"{self.prefix}{key}={self._raw(key)!s}")
+        raw = str(self._raw(key))
+        shown = raw if len(raw) <= 40 else raw[:40] + "…"  # a 5000-character value is not repeated whole
+        self.fallbacks.append(f"{self.prefix}{key}={shown}")
         return default
 
     def number(self, key: str, default: float, lo: float, hi: float, integer: bool = False):

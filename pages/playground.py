@@ -1,5 +1,4 @@
 """Optimizer playground: race optimizers on a surface and see why they behave as they do."""
-import numpy as np
 import streamlit as st
 
 from optviz import playground as pg
@@ -52,8 +51,8 @@ with right:  # why it behaves so: stability limits and divergence
     for label, spec, res in zip(labels, runs, results):
         d = pg.diagnose(surface, spec, res)
         if d.regime == "diverged":
-            st.error(tr("playground.diverged", label=label, step=d.diverged_at, last=d.diverged_at - 1,
-                        suggestion=min(d.lr / 10, d.limit or np.inf)))
+            st.error(tr("playground.diverged_limit" if d.limit else "playground.diverged", label=label,
+                        step=d.diverged_at, last=d.diverged_at - 1, suggestion=d.suggested_lr, limit=d.limit))
         elif d.regime == "unstable":
             st.warning(tr("playground.unstable", label=label, limit=d.limit))
         elif d.regime == "edge":

@@ -52,6 +52,9 @@ def test_diagnosis_names_the_regime():
     assert regimes == ["stable", "edge", "unstable", "diverged", "unknown"]
     d = pg.diagnose("quadratic", runs[3], res[3])
     assert d.diverged_at == 12 and np.isfinite(d.final_loss)  # the last finite point
+    assert d.suggested_lr == pytest.approx(0.02)  # lr/10, below half the limit 0.05
+    far = pg.diagnose("quadratic", pg.spec("sgd", lr=100), pg.race("quadratic", [pg.spec("sgd", lr=100)], (-7, 2), 5)[0])
+    assert far.suggested_lr == pytest.approx(0.05)  # never the limit 0.1 itself, where SGD oscillates for ever
 
 
 def test_lr_sweep_equals_separate_runs_and_finds_the_best_lr():

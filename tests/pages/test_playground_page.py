@@ -56,6 +56,7 @@ def test_diverging_lr_is_reported_with_its_step_and_a_smaller_suggestion():
     assert not at.exception
     msg = at.error[0].value
     assert "diverged at step 12" in msg and "up to step 11" in msg and "lr ≤ 0.02" in msg
+    assert "stability limit 2/λmax = 0.1" in msg
     path = path_traces(charts(at)[0])[0]
     xs = values(path["x"])
     assert len(xs) == 12 and np.isfinite(xs).all()  # the finite part: steps 0..11
@@ -172,3 +173,9 @@ def test_basin_map_of_a_long_race_stops_at_its_step_cap_and_says_so():
     assert not at.exception
     captions = " ".join(c.value for c in at.caption)
     assert "2000 steps each" in captions and "the map stops at 2000 per start" in captions
+
+
+def test_a_very_long_bad_value_in_the_url_is_quoted_short():
+    at = open_page(PAGE, expr="x" * 5000, s="custom")
+    note = " ".join(i.value for i in at.info)
+    assert "expr=" + "x" * 40 + "…" in note and "x" * 41 not in note
