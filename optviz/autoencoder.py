@@ -120,14 +120,14 @@ def unusual(name: str, n: int, seed: int = 1):
     return DATASETS[name][1](n, seed)
 
 
-def corrupt(name: str, X, level: float, seed: int = 0):
+def corrupt(name: str, X, level: float, seed=0):
     """Noise for denoising: flipped pixels (share ``level``) for images, Gaussian (σ = ``level``) for points."""
     if name == "cloud":
         return X + level * np.random.default_rng(seed).standard_normal(X.shape)
     return add_noise(X, level, seed)
 
 
-def add_noise(X, level: float, seed: int = 0):
+def add_noise(X, level: float, seed=0):
     """Salt-and-pepper noise: each pixel flipped with probability ``level``."""
     rng = np.random.default_rng(seed)
     flip = rng.random(X.shape) < level
@@ -181,12 +181,33 @@ def build(latent: int, hidden: int = 32, activation: str = "tanh", loss: str = "
                        latent_layer=2 if hidden else 1, loss=loss)
 
 
-def train(ae: Autoencoder, X_in, X_target, epochs: int = 100, lr: float = 0.01, batch_size: int = 32,
-          seed: int = 0, callback=None):
-    """Minimize the reconstruction loss of X_target from X_in (equal for a plain autoencoder;
-    noisy X_in for a denoising one) with Adam."""
+MAX_UPDATES = 3000  # a page's training run: ≈ 1–2 s on one core (an update of the widest net ≈ 0.5 ms)
+
+
+def epochs_within(epochs: int, n: int, batch_size: int = 32, max_updates: int = MAX_UPDATES) -> int:
+    """The epochs of mini-batches of ``batch_size`` over n samples that fit in ``max_updates`` updates
+    (at least 1)."""
+    per_epoch = -(-n // min(batch_size, n))
+    return max(1, min(int(epochs), max_updates // per_epoch))
+
+
+def train(ae: Autoencoder, X, epochs: int = 100, lr: float = 0.01, batch_size: int = 32, seed: int = 0,
+          noise: float = 0.0, data: str = "shapes", callback=None):
+    """Minimize the loss of reconstructing X with Adam. With ``noise`` > 0 (a denoising autoencoder)
+    the inputs are corrupted anew every epoch — ``corrupt(data, X, noise, seed=(seed, epoch))`` —
+    while the targets stay the clean X: the net cannot learn one fixed set of noisy pictures by
+    heart and has to learn to remove noise."""
     trainer = Trainer(ae.model, _optimizers.get("adam", lr=lr), batch_size, seed)
-    return trainer.run(X_in, X_target, epochs, callback=callback)
+    if not noise:
+        return trainer.run(X, X, epochs, callback=callback)
+    h = trainer.history
+    for epoch in range(int(epochs)):
+        trainer.run(corrupt(data, X, noise, seed=(seed, epoch)), X, 1)
+        if h.epochs <= epoch:  # diverged: the history keeps the finite part
+            break
+        if callback is not None and callback(h.epochs, h) is True:
+            break
+    return h
 
 
 def detection_rates(normal_scores, anomaly_scores, threshold: float) -> tuple[float, float]:

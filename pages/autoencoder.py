@@ -1,4 +1,6 @@
 """Autoencoders: reconstruction, latent space, PCA, denoising, anomaly detection."""
+import time
+
 import numpy as np
 import streamlit as st
 
@@ -52,25 +54,28 @@ latent = min(s["latent"], X.shape[1] - 1)  # a code as wide as the input would o
 if latent < s["latent"]:
     st.caption(tr("ae.latent_capped", k=latent, d=X.shape[1]))
 classes = [tr(f"ae.class_{c}") for c in ae.DATASETS[s["data"]][2]]
-noisy = ae.corrupt(s["data"], X, s["noise"], s["seed"]) if s["noise"] else X
+epochs = ae.epochs_within(s["epochs"], len(X))
+if epochs < s["epochs"]:
+    st.info(tr("ae.epochs_capped", epochs=epochs, asked=s["epochs"], max=ae.MAX_UPDATES))
 key = tuple(sorted((k, v) for k, v in s.items() if k != "pct"))
 cache = st.session_state.setdefault("ae_models", {})
 if key not in cache:
     bar = st.progress(0.0, text=tr("ae.training"))
     model = ae.build(latent, s["hidden"], s["act"], s["loss"], s["seed"], d=X.shape[1])
-    hist = ae.train(model, noisy, X, s["epochs"], s["lr"], seed=s["seed"],
-                    callback=lambda e, h: bar.progress(e / s["epochs"], text=tr("ae.training")))
+    started = time.perf_counter()
+    hist = ae.train(model, X, epochs, s["lr"], seed=s["seed"], noise=s["noise"], data=s["data"],
+                    callback=lambda e, h: bar.progress(e / epochs, text=tr("ae.training")))
     bar.empty()
     cache.clear()  # keep one trained model per session
-    cache[key] = (model, hist)
-model, hist = cache[key]
+    cache[key] = (model, hist, time.perf_counter() - started)
+model, hist, seconds = cache[key]
 
 p = ae.pca(X, latent)
 R = model.reconstruct(Xt)
 ours = ae.reconstruction_error(Xt, R).mean()
 theirs = ae.reconstruction_error(Xt, p.reconstruct(Xt)).mean()
 st.success(tr("ae.summary" if images else "ae.summary_cloud", ae=ours, pca=theirs, k=latent,
-              loss=hist.loss[-1], epochs=hist.epochs))
+              loss=hist.loss[-1], epochs=hist.epochs, secs=seconds))
 if not images and s["act"] == "relu" and ours > theirs:
     st.warning(tr("ae.relu_code"))
 show = np.arange(8) * 25 % len(Xt) if images else np.arange(len(Xt))
