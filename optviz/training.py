@@ -40,6 +40,12 @@ def batch_size_for(mode: str, n: int, batch_size: int | None = None) -> int:
     raise ValueError(f"unknown batch mode {mode!r}; choose one of: full, mini, sgd")
 
 
+def _same_but_lr(a, b) -> bool:
+    """The same optimizer with the same hyperparameters, the learning rate aside."""
+    others = lambda o: {k: v for k, v in o.hyperparams.items() if k != "lr"}  # noqa: E731
+    return a.name == b.name and others(a) == others(b)
+
+
 class Trainer:
     """Holds a model, its optimizer state and its history, so training can continue after a change.
 
@@ -55,11 +61,18 @@ class Trainer:
         self.configure(optimizer, batch_size, l2, l1)
 
     def configure(self, optimizer=None, batch_size: int | None = None, l2: float | None = None,
-                  l1: float | None = None) -> None:
-        """Change settings between runs; a new optimizer starts with fresh state."""
+                  l1: float | None = None) -> bool:
+        """Change settings between runs. Returns True when the optimizer's state (step count,
+        velocity, moments) was kept: the same optimizer with at most another learning rate keeps it,
+        as setting ``lr`` on a torch param_group does; another optimizer, or other hyperparameters
+        (β, ε, weight decay), start from fresh state."""
+        kept = True
         if optimizer is not None:
-            self.optimizer = _optimizers.get(optimizer)
-            self.opt_state = _optimizers.init_tree(self.optimizer, self.model.flat())
+            new = _optimizers.get(optimizer)
+            kept = hasattr(self, "opt_state") and _same_but_lr(self.optimizer, new)
+            self.optimizer = new
+            if not kept:
+                self.opt_state = _optimizers.init_tree(new, self.model.flat())
         if batch_size is not None or not hasattr(self, "batch_size"):
             if batch_size is not None and batch_size < 1:
                 raise ValueError("batch size must be ≥ 1")
@@ -69,6 +82,7 @@ class Trainer:
                 if not (math.isfinite(value) and value >= 0):
                     raise ValueError(f"{name} must be zero or positive, got {value!r}")
                 setattr(self, name, float(value))
+        return kept
 
     def _penalty(self) -> float:
         p = 0.0

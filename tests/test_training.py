@@ -1,0 +1,53 @@
+"""The training loop: continuing a run, and what a change of settings does to the optimizer state."""
+import numpy as np
+import pytest
+
+from optviz import datasets, optimizers
+from optviz.mlp import MLP
+from optviz.training import Trainer
+
+
+def moons():
+    X, y = datasets.make("moons", 64, 0.2, 0)
+    return X, y
+
+
+@pytest.mark.parametrize("name", optimizers.NAMES)
+@pytest.mark.parametrize("batch", [None, 16])
+def test_train_then_continue_equals_one_long_run(name, batch):
+    X, y = moons()
+    one = Trainer(MLP([2, 8, 2], activation="tanh", loss="cross_entropy", seed=1), optimizers.get(name, lr=0.01), batch, seed=3)
+    one.run(X, y, 40)
+    two = Trainer(MLP([2, 8, 2], activation="tanh", loss="cross_entropy", seed=1), optimizers.get(name, lr=0.01), batch, seed=3)
+    two.run(X, y, 20)
+    assert two.configure(optimizers.get(name, lr=0.01), batch) is True  # a fresh object, the same settings
+    two.run(X, y, 20)
+    assert two.history.loss == one.history.loss
+    for a, b in zip(two.model.flat(), one.model.flat()):
+        np.testing.assert_array_equal(a, b)
+
+
+def test_a_new_learning_rate_keeps_the_moments():
+    X, y = moons()
+    t = Trainer(MLP([2, 8, 2], loss="cross_entropy", seed=1), optimizers.adam(lr=0.01))
+    t.run(X, y, 10)
+    state = t.opt_state
+    assert t.configure(optimizers.adam(lr=0.001)) is True
+    assert t.opt_state is state and t.optimizer.hyperparams["lr"] == 0.001
+    assert t.opt_state[0].step == 10  # Adam's bias correction goes on from step 10
+
+
+@pytest.mark.parametrize("new", [optimizers.momentum(lr=0.01), optimizers.adam(lr=0.01, beta1=0.8)])
+def test_another_optimizer_or_other_hyperparameters_start_fresh(new):
+    X, y = moons()
+    t = Trainer(MLP([2, 8, 2], loss="cross_entropy", seed=1), optimizers.adam(lr=0.01))
+    t.run(X, y, 10)
+    assert t.configure(new) is False
+    assert t.opt_state[0].step == 0 and t.optimizer is new
+
+
+def test_changing_only_the_batch_or_regularization_keeps_the_state():
+    X, y = moons()
+    t = Trainer(MLP([2, 8, 2], loss="cross_entropy", seed=1), optimizers.momentum(lr=0.01))
+    t.run(X, y, 5)
+    assert t.configure(batch_size=8, l2=0.01) is True and t.opt_state[0].step == 5
