@@ -19,6 +19,7 @@ from .ui import UrlState, chart, tr
 
 CUSTOM = "custom"
 DEFAULT_EXPR = "sin(x)*cos(y) + 0.1*(x**2 + y**2)"
+CUSTOM_START = (3.0, 3.0)  # custom_surface's default start
 # bounds of the number inputs (and of values accepted from a URL)
 BOUNDS = {"lr": (1e-6, 100.0), "beta": (0.0, 0.9999), "beta1": (0.0, 0.9999), "beta2": (0.0, 0.99999),
           "eps": (1e-12, 1.0), "weight_decay": (0.0, 10.0)}
@@ -108,11 +109,20 @@ def _remove_run(i: int) -> None:
 
 
 def _on_chart_select() -> None:
-    """A click on the contour (on the invisible grid) moves the start point there."""
+    """A click on the contour (on the invisible grid, or on a path) moves the start point there,
+    rounded to what a person would type (a path point is not −1.8883999999999999)."""
     event = st.session_state.get("pg_chart")
     points = (event or {}).get("selection", {}).get("points", [])
     if points:
-        st.session_state.update(pg_x0=float(points[0]["x"]), pg_y0=float(points[0]["y"]), pg_step=0)
+        st.session_state.update(pg_x0=round(float(points[0]["x"]), 2), pg_y0=round(float(points[0]["y"]), 2),
+                                pg_step=0)
+
+
+def _on_surface_change() -> None:
+    """A new surface starts from its own start point: the old one may lie far outside its view."""
+    sid = st.session_state.get("pg_surface")
+    start = surfaces.get(sid).start if sid in surfaces.IDS else CUSTOM_START
+    st.session_state.update(pg_x0=float(start[0]), pg_y0=float(start[1]), pg_step=0)
 
 
 def init_state(url: UrlState) -> None:
@@ -142,8 +152,8 @@ def init_state(url: UrlState) -> None:
         except ValueError:
             url.fallbacks.append(f"runs={raw}")
     st.session_state["pg_step"] = url.number("k", 0, 0, pg.MAX_STEPS, integer=True)
-    if any(k in st.query_params for k in ("s", "runs", "x", "y", "steps", "expr")):
-        st.session_state["pg_preset"] = ""
+    # a link names no preset: show the one its settings are (the course's figure), or none
+    st.session_state["pg_preset"] = next((pid for pid, p in pg.PRESETS.items() if _matches_preset(p)), "")
 
 
 def sidebar_controls() -> tuple[Settings, object]:
@@ -155,7 +165,7 @@ def sidebar_controls() -> tuple[Settings, object]:
     sb.selectbox(tr("playground.preset"), ["", *pg.PRESETS], key="pg_preset", on_change=_on_preset,
                  format_func=lambda p: tr(f"playground.preset_{p}") if p else tr("playground.preset_none"))
     sb.selectbox(tr("playground.surface"), [*surfaces.IDS, CUSTOM], key="pg_surface",
-                 format_func=lambda s: tr(f"playground.surface_{s}"))
+                 on_change=_on_surface_change, format_func=lambda s: tr(f"playground.surface_{s}"))
     surface, error = None, None
     if st.session_state["pg_surface"] == CUSTOM:
         sb.text_input(tr("playground.expr"), key="pg_expr", max_chars=200, help=tr("playground.expr_help"))
@@ -241,9 +251,28 @@ def inspector_table(results, labels, k: int) -> dict[str, list[str]]:
     shown = [key for key in keys if any(key in info for info in infos)]
     table = {tr("playground.quantity"): [tr(f"playground.state_{key}") for key in shown]}
     for label, info in zip(labels, infos):
-        table[label] = ["—" if key not in info else "(" + ", ".join(f"{v:.4g}" for v in
-                        np.asarray(info[key], dtype=float).ravel()[:2]) + ")" for key in shown]
+        table[label] = [_pair(info.get(key)) for key in shown]
     return table
+
+
+def summary_table(diagnoses, labels) -> dict[str, list[str]]:
+    """Final loss, distance to the minimum and the divergence step of each run, as people read them."""
+    def num(v):
+        return f"{v:.4g}" if np.isfinite(v) else "—"
+    return {tr("playground.col_run"): labels,
+            tr("playground.col_final_loss"): [num(d.final_loss) for d in diagnoses],
+            tr("playground.col_distance"): [num(d.distance) for d in diagnoses],
+            tr("playground.col_diverged"): [str(d.diverged_at) if d.diverged_at >= 0 else "—"
+                                            for d in diagnoses]}
+
+
+def _pair(value) -> str:
+    """(x, y) to 4 significant digits; "—" where there is nothing (no state, or no next update
+    after the last step or a divergence)."""
+    if value is None:
+        return "—"
+    v = np.asarray(value, dtype=float).ravel()[:2]
+    return "—" if not np.isfinite(v).all() else "(" + ", ".join(f"{a:.4g}" for a in v) + ")"
 
 
 _BASINS: OrderedDict = OrderedDict()  # shared by all sessions, like st.cache_resource

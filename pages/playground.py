@@ -68,11 +68,7 @@ with tab_loss:
     chart(plots.loss_curves(surface, results, labels, tr=tr))
     chart(plots.distance_curves(surface, results, labels, tr=tr))
     summary = [pg.diagnose(surface, s, r) for s, r in zip(runs, results)]
-    st.dataframe({tr("playground.col_run"): labels,
-                  tr("playground.col_final_loss"): [d.final_loss for d in summary],
-                  tr("playground.col_distance"): [d.distance for d in summary],
-                  tr("playground.col_diverged"): [d.diverged_at if d.diverged_at >= 0 else None
-                                                  for d in summary]}, hide_index=True)
+    st.dataframe(ui.summary_table(summary, labels), hide_index=True)
 with tab_3d:
     if st.toggle(tr("playground.show_3d"), key="pg_3d"):
         chart(plots.surface_3d(surface, results, labels, tr=tr))

@@ -119,6 +119,23 @@ def finite_or_none(a: np.ndarray) -> list:
     return [None if not np.isfinite(v) else float(v) for v in a.ravel()]
 
 
+def path_index(points: np.ndarray, scale: float, max_points: int = 2000, dense: int = 400) -> np.ndarray:
+    """Indices of a 2-D path (n, 2) thinned by distance travelled, not by step count: a point is
+    kept once the path has moved ``scale`` since the last kept one, so every turn of a zig-zag
+    stays while a slow crawl is drawn sparsely. Paths of at most ``dense`` points are kept whole;
+    first and last always."""
+    n = len(points)
+    if n <= dense:
+        return np.arange(n)
+    travelled = np.concatenate([[0.0], np.cumsum(np.hypot(*np.diff(points, axis=0).T))])
+    bucket = np.floor(travelled / scale)
+    keep = np.ones(n, dtype=bool)
+    keep[1:] = bucket[1:] != bucket[:-1]
+    keep[-1] = True
+    idx = np.flatnonzero(keep)
+    return idx if len(idx) <= max_points else idx[downsample_index(len(idx), max_points)]
+
+
 def downsample_index(n: int, max_points: int = 400) -> np.ndarray:
     """Indices 0..n-1 thinned to at most ``max_points``, always keeping the first and last."""
     if n <= max_points:

@@ -5,12 +5,13 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
-from .common import Translator, color, downsample_index, english, style
+from .common import Translator, color, downsample_index, english, path_index, style
 
 GRID = 90  # contour resolution: enough for smooth levels, small payload
 CLICK_GRID = 31  # invisible points that turn a click on the plot into a start point
-MAX_PATH_POINTS = 400
-MAX_FRAMES = 60
+MAX_PATH_POINTS = 400  # curves against step
+PATH_RESOLUTION = 500  # a drawn path keeps a point per 1/500 of the view's diagonal travelled
+MAX_FRAMES = 250  # playback: every step of the first 100, then evenly spaced
 
 
 def _grid(surface, n=GRID):
@@ -55,9 +56,11 @@ def contour_with_paths(surface, results, labels, *, step=None, tr: Translator = 
         data.append(dict(type="scatter", x=cx.ravel().round(4), y=cy.ravel().round(4), mode="markers",
                          name="click", marker=dict(size=14, opacity=0), showlegend=False,
                          hovertemplate=tr("playground.click_hover") + "<extra></extra>"))
+    (x0, x1), (y0, y1) = surface.view
+    scale = np.hypot(x1 - x0, y1 - y0) / PATH_RESOLUTION
     for i, (res, label) in enumerate(zip(results, labels)):
         path, last = _finite_path(res)
-        idx = downsample_index(len(path), MAX_PATH_POINTS)
+        idx = path_index(path, scale)
         data.append(dict(type="scatter", x=path[idx, 0], y=path[idx, 1], mode="lines+markers", name=label,
                          legendgroup=str(i), line=dict(color=color(i), width=2.5), marker=dict(size=4),
                          customdata=idx,
@@ -72,7 +75,6 @@ def contour_with_paths(surface, results, labels, *, step=None, tr: Translator = 
         m = np.array(minima)
         data.append(dict(type="scatter", x=m[:, 0], y=m[:, 1], mode="markers", name=tr("playground.minimum"),
                          marker=dict(symbol="star", size=16, color="#D62728", line=dict(color="white", width=1))))
-    (x0, x1), (y0, y1) = surface.view
     layout = dict(xaxis=dict(range=[x0, x1], title=dict(text="x"), constrain="domain"),
                   yaxis=dict(range=[y0, y1], title=dict(text="y"), scaleanchor="x", scaleratio=1,
                              constrain="domain"),
@@ -81,7 +83,7 @@ def contour_with_paths(surface, results, labels, *, step=None, tr: Translator = 
     if step is not None and results:
         data.append(_position_trace(results, step, present))
         if animate:
-            frames = _add_playback(layout, len(data) - 1, results, tr)
+            frames = _add_playback(layout, len(data) - 1, results, tr, step)
     fig = go.Figure(dict(data=data, layout=layout, frames=frames or []), _validate=False)
     style(fig, present=present, height=540)
     fig.update_layout(legend=dict(orientation="h", yanchor="top", y=-0.12, x=0))
@@ -104,10 +106,20 @@ def _position_trace(results, k, present):
                             line=dict(color="black", width=2)))
 
 
-def _add_playback(layout, trace_index, results, tr) -> list:
-    """Client-side animation of the current positions: instant, no server round trip."""
+def playback_steps(steps: int, max_frames: int = MAX_FRAMES, dense: int = 100) -> np.ndarray:
+    """The steps the playback shows: all of them when few, else every one of the first ``dense``
+    (where the optimizers differ most) and then evenly spaced to the last."""
+    if steps + 1 <= max_frames:
+        return np.arange(steps + 1)
+    rest = np.linspace(dense, steps, max_frames - dense).round().astype(int)
+    return np.unique(np.concatenate([np.arange(dense), rest]))
+
+
+def _add_playback(layout, trace_index, results, tr, step: int = 0) -> list:
+    """Client-side animation of the current positions: instant, no server round trip. The
+    slider starts at the frame of ``step``, the step the page shows."""
     steps = max(r.steps for r in results)
-    ks = downsample_index(steps + 1, MAX_FRAMES)
+    ks = playback_steps(steps)
     frames = []
     for k in ks:
         xs, ys = _positions(results, int(k))
@@ -120,7 +132,7 @@ def _add_playback(layout, trace_index, results, tr) -> list:
                  dict(label=tr("playground.pause"), method="animate",
                       args=[[None], dict(frame=dict(duration=0, redraw=False), mode="immediate")])])]
     layout["sliders"] = [dict(
-        active=0, x=0.34, y=1.0, yanchor="bottom", len=0.66, pad=dict(t=0, b=0),
+        active=int(np.abs(ks - step).argmin()), x=0.34, y=1.0, yanchor="bottom", len=0.66, pad=dict(t=0, b=0),
         currentvalue=dict(prefix=tr("playground.step") + " "),
         steps=[dict(label=str(int(k)), method="animate",
                     args=[[str(int(k))], dict(mode="immediate", frame=dict(duration=0, redraw=False))])

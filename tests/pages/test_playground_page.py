@@ -179,3 +179,28 @@ def test_a_very_long_bad_value_in_the_url_is_quoted_short():
     at = open_page(PAGE, expr="x" * 5000, s="custom")
     note = " ".join(i.value for i in at.info)
     assert "expr=" + "x" * 40 + "…" in note and "x" * 41 not in note
+
+
+def test_choosing_another_surface_starts_from_that_surfaces_start():
+    at = open_page(PAGE)  # x²+10y² from (−7, 2): far outside Rosenbrock's view
+    at.selectbox(key="pg_surface").set_value("rosenbrock").run()
+    assert (at.number_input(key="pg_x0").value, at.number_input(key="pg_y0").value) == (-1.5, 2.0)
+    assert values(path_traces(charts(at)[0])[0]["x"])[0] == -1.5
+    at.selectbox(key="pg_surface").set_value("custom").run()
+    assert (at.number_input(key="pg_x0").value, at.number_input(key="pg_y0").value) == (3.0, 3.0)
+
+
+def test_a_link_with_a_presets_settings_shows_that_preset():
+    at = open_page(PAGE)
+    at.selectbox(key="pg_preset").set_value("book_ellipse").run()
+    link = {k: at.query_params[k] for k in at.query_params}
+    again = open_page(PAGE, **{k: (v[0] if isinstance(v, list) else v) for k, v in link.items()})
+    assert again.selectbox(key="pg_preset").value == "book_ellipse"
+
+
+def test_the_summary_and_the_inspector_read_as_numbers_not_nan():
+    at = open_page(PAGE, runs="sgd:lr=0.2|adam:lr=0.1", steps="30", k="30")
+    table = at.dataframe[0].value  # the step inspector at the last step: no next update
+    assert "nan" not in table.to_string() and "—" in table.iloc[2].tolist()
+    summary = at.dataframe[1].value
+    assert summary.iloc[:, 3].tolist() == ["12", "—"]  # diverged at step 12; adam did not

@@ -1,0 +1,46 @@
+"""The playground's figures draw what the core computed: long paths keep their zig-zag, the
+playback shows every early step, the slider starts at the page's step."""
+import numpy as np
+
+from optviz import playground as pg
+from optviz import surfaces
+from optviz.plots.common import path_index
+from optviz.plots.playground import contour_with_paths, playback_steps
+
+
+def test_a_long_zigzag_keeps_every_turn_while_a_slow_crawl_is_thinned():
+    # momentum on x²+10y² zig-zags in y for the first few hundred steps, then creeps to the minimum
+    res = pg.race("quadratic", [pg.spec("momentum", lr=0.1)], (-7, 2), 3000)[0]
+    idx = path_index(res.points, np.hypot(16, 8) / 500)
+    assert len(idx) < 400  # thinned
+    y = res.points[:, 1]
+    turns = np.flatnonzero(np.sign(np.diff(y[:-1])) != np.sign(np.diff(y[1:]))) + 1  # local extremes of y
+    big = turns[np.abs(y[turns]) > 0.05]  # the turns a person can see at this scale
+    assert len(big) > 10 and set(big) <= set(idx)
+    assert idx[0] == 0 and idx[-1] == 3000
+
+
+def test_uniform_thinning_would_have_lost_the_zigzag():
+    # the reason for thinning by distance: every 8th step of SGD at lr 0.095 lands on the same side
+    res = pg.race("quadratic", [pg.spec("sgd", lr=0.095)], (-7, 2), 3000)[0]
+    y = res.points[:, 1]
+    kept = path_index(res.points, np.hypot(16, 8) / 500)
+    assert (np.sign(y[kept][1:30]) != np.sign(y[kept][:29])).mean() > 0.9  # still alternates
+    assert (np.sign(y[::8][1:30]) != np.sign(y[::8][:29])).mean() == 0  # every 8th: one side only
+
+
+def test_playback_shows_every_early_step_and_then_reaches_the_end():
+    assert list(playback_steps(30)) == list(range(31))
+    ks = playback_steps(3000)
+    assert list(ks[:100]) == list(range(100)) and ks[-1] == 3000 and len(ks) <= 250
+    assert (np.diff(ks) > 0).all()
+
+
+def test_the_playback_slider_starts_at_the_step_the_page_shows():
+    runs = [pg.spec("sgd", lr=0.1), pg.spec("adam", lr=0.1)]
+    res = pg.race("quadratic", runs, (-7, 2), 30)
+    fig = contour_with_paths(surfaces.get("quadratic"), res, ["a", "b"], step=20)
+    slider = fig.layout.sliders[0]
+    assert slider.steps[slider.active].label == "20"
+    marker = fig.data[-1]
+    np.testing.assert_array_equal(marker.x, [res[0].points[20, 0], res[1].points[20, 0]])
