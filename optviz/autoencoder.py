@@ -153,6 +153,18 @@ def pca(X, k: int) -> PCA:
     return PCA(mean, Vt[:k])
 
 
+def code_view(Z):
+    """The code Z (n, k) in at most two dimensions for a scatter plot: Z itself for k ≤ 2, else its
+    projection onto its two directions of largest variance (PCA of the code), with the share of the
+    code's variance along each. Returns (coordinates, shares or None)."""
+    if Z.shape[1] <= 2:
+        return Z, None
+    p = pca(Z, 2)
+    total = np.sum((Z - p.mean) ** 2)
+    coords = p.encode(Z)
+    return coords, np.sum(coords ** 2, axis=0) / total if total > 0 else np.zeros(2)
+
+
 def reconstruction_error(X, R) -> np.ndarray:
     """Mean squared error per sample."""
     return np.mean((X - R) ** 2, axis=1)

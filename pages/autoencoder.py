@@ -91,9 +91,11 @@ if s["noise"]:
                   after=ae.reconstruction_error(Xt, model.reconstruct(Nt)).mean()))
 
 st.subheader(tr("ae.latent_header"))
-chart(plots.latent_scatter(model.encode(Xt), yt, classes,
-                           title=tr("ae.latent_title" if images else "ae.latent_title_cloud"), tr=tr))
-if latent > 2:
+view, shares = ae.code_view(model.encode(Xt))
+axes = [tr("ae.pc_axis", i=i + 1, share=100 * v) for i, v in enumerate(shares)] if shares is not None else ["z₁", "z₂"]
+chart(plots.latent_scatter(view, yt, classes, axes=axes, tr=tr,
+                           title=tr(("ae.latent_title" if images else "ae.latent_title_cloud") + ("_pca" if shares is not None else ""))))
+if shares is not None:
     st.caption(tr("ae.latent_more", k=latent))
 
 st.subheader(tr("ae.anomaly"))

@@ -149,3 +149,25 @@ def test_data_sets_by_name_and_their_noise():
     assert abs(noisy.std() - 0.1) < 0.005  # Gaussian with σ = level
     flipped = ae.corrupt("shapes", np.zeros((100, 64)), 0.1, seed=0)
     assert set(np.unique(flipped)) == {0.0, 1.0} and abs(flipped.mean() - 0.1) < 0.01
+
+
+def test_code_view_projects_a_wide_code_onto_its_two_largest_variance_directions():
+    rng = np.random.default_rng(0)
+    Z = rng.standard_normal((300, 5)) @ np.diag([3.0, 0.2, 2.0, 0.1, 0.05]) + 7.0
+    view, shares = ae.code_view(Z)
+    # reference: eigenvectors of the covariance matrix, largest eigenvalues first
+    values, vectors = np.linalg.eigh(np.cov(Z.T, bias=True))
+    top = vectors[:, ::-1][:, :2]
+    expected = (Z - Z.mean(axis=0)) @ top
+    for j in range(2):  # each direction is defined up to its sign
+        sign = np.sign(view[:, j] @ expected[:, j])
+        np.testing.assert_allclose(sign * view[:, j], expected[:, j], atol=1e-9)
+    np.testing.assert_allclose(shares, values[::-1][:2] / values.sum(), rtol=1e-9)
+    assert abs(view[:, 0]).max() > abs(view[:, 1]).max()  # the direction of dimension 1 (σ = 3) comes first
+
+
+def test_code_view_keeps_a_narrow_code_as_it_is():
+    Z = np.arange(12.0).reshape(6, 2)
+    view, shares = ae.code_view(Z)
+    assert view is Z and shares is None
+    assert ae.code_view(Z[:, :1])[0].shape == (6, 1)

@@ -102,15 +102,16 @@ def cloud(rows: dict, title: str, *, tr: Translator = english, present=False) ->
     return fig
 
 
-def latent_scatter(Z, labels, names, *, title: str | None = None, tr: Translator = english,
+def latent_scatter(Z, labels, names, *, title: str | None = None, axes=("z₁", "z₂"), tr: Translator = english,
                    present=False) -> go.Figure:
+    """Each test input's code (its first two coordinates) coloured by class; ``axes``: the axis titles."""
     fig = go.Figure()
     for k, name in enumerate(names):
         pts = Z[labels == k]
         fig.add_trace(go.Scatter(x=pts[:, 0], y=pts[:, 1] if Z.shape[1] > 1 else np.zeros(len(pts)), mode="markers",
                                  name=name, marker=dict(color=color(k), size=6, opacity=0.8)))
-    fig.update_xaxes(title="z₁")
-    fig.update_yaxes(title="z₂")
+    fig.update_xaxes(title=axes[0])
+    fig.update_yaxes(title=axes[1])
     return style(fig, present=present, height=380, title=title or tr("ae.latent_title"))
 
 

@@ -1,4 +1,5 @@
 """AppTest runs of the autoencoder page."""
+import json
 import re
 
 import pytest
@@ -81,3 +82,29 @@ def test_point_cloud_denoising_in_japanese():
     assert not at.exception
     assert any("ノイズのある点の誤差" in c.value for c in at.caption)
     assert len(at.get("plotly_chart")) == 4
+
+
+def axis_titles(at):
+    """(x, y) axis titles of every chart on the page."""
+    titles = []
+    for f in at.get("plotly_chart"):
+        layout = json.loads(f.proto.spec)["layout"]
+        titles.append(tuple(layout.get(a, {}).get("title", {}).get("text") for a in ("xaxis", "yaxis")))
+    return titles
+
+
+def test_a_wide_code_is_plotted_along_its_principal_directions():
+    at = open_page("autoencoder.py", latent="16", hidden="64", epochs="20")
+    assert not at.exception
+    latent = [t for t in axis_titles(at) if t[0] and t[0].startswith("principal direction")]
+    assert len(latent) == 1 and latent[0][1].startswith("principal direction 2 of the code")
+    shares = [float(re.search(r"\((\d+)% of its variance", t).group(1)) for t in latent[0]]
+    assert 100 >= shares[0] >= shares[1] > 0
+    assert any("two directions of largest variance" in c.value for c in at.caption)
+
+
+def test_a_2d_code_is_plotted_as_it_is():
+    at = open_page("autoencoder.py", epochs="10", lang="ja")
+    assert not at.exception
+    assert ("z₁", "z₂") in axis_titles(at)
+    assert not any("主成分" in (t[0] or "") for t in axis_titles(at))
