@@ -8,9 +8,11 @@ import numpy as np
 import streamlit as st
 
 from . import datasets, features, optimizers, userdata
+from . import evaluation as ev
 from .mlp import INITS, MLP
+from .plots import mlp as plots
 from .training import Trainer, batch_size_for
-from .ui import UrlState, tr
+from .ui import UrlState, chart, tr
 
 ACTIVATIONS = ("tanh", "relu", "sigmoid", "leaky_relu", "elu", "swish", "gelu", "identity")
 DATASETS = (*datasets.CLASSIFICATION, "regression", "upload")
@@ -35,6 +37,22 @@ NUMBERS = dict(n=(4, 2000, True), noise=(0.0, 2.0, False), classes=(2, 6, True),
                seed=(0, 10_000, True), rate=(0.0, 1.0, False), lr=(1e-5, 10.0, False), epochs=(1, 3000, True),
                batch=(1, 2000, True), stop=(0.0, 10.0, False))
 MAX_HIDDEN, MAX_WIDTH = 6, 256
+# bounds of the optimizers' own hyperparameters (the learning rate has its own widget)
+HP_BOUNDS = dict(beta=(0.0, 0.9999), beta1=(0.0, 0.9999), beta2=(0.0, 0.9999), eps=(1e-12, 1.0),
+                 weight_decay=(0.0, 1.0))
+REDRAW_SECONDS = 0.3  # live charts during training: about three redraws a second
+
+
+def hyperparameters(name: str) -> dict:
+    """Optimizer ``name``'s hyperparameters other than lr, with the core's defaults."""
+    return {k: v for k, v in optimizers.hyperparameters(name).items() if k != "lr"}
+
+
+def _hp_key(opt: str, name: str) -> str:
+    return f"mlp_hp_{opt}_{name}"
+
+
+HP_KEYS = [_hp_key(o, h) for o in optimizers.NAMES for h in hyperparameters(o)]
 
 
 def parse_hidden(text: str) -> list[int]:
@@ -58,6 +76,9 @@ def _k(name):
 def apply_preset(pid: str) -> None:
     for k, v in {**DEFAULTS, **PRESETS[pid]}.items():
         st.session_state[_k(k)] = v
+    for o in optimizers.NAMES:
+        for h, v in hyperparameters(o).items():
+            st.session_state[_hp_key(o, h)] = v
     st.session_state.pop("mlp_trainer", None)
     st.session_state.pop("mlp_compare_result", None)
 
@@ -86,9 +107,25 @@ def init_state(url: UrlState) -> None:
     ss[_k("opt")] = url.choice("opt", ss[_k("opt")], optimizers.NAMES)
     ss[_k("mode")] = url.choice("mode", ss[_k("mode")], ["full", "mini", "sgd"])
     ss[_k("compare")] = url.choices("compare", [], optimizers.NAMES) if url._raw("compare") else []
+    for o in optimizers.NAMES:  # the URL carries the chosen optimizer's hyperparameters only
+        for h, v in hyperparameters(o).items():
+            ss[_hp_key(o, h)] = url.number(h, v, *HP_BOUNDS[h]) if o == ss[_k("opt")] else v
+
+
+def _keep_hidden_values() -> None:
+    """A widget that is not drawn in a run (the batch size in full-batch mode, β1 while SGD is
+    chosen, everything below an error) loses its value in Streamlit; put the last value back."""
+    ss = st.session_state
+    kept = ss.setdefault("mlp_kept", {})
+    for key in [_k(k) for k in DEFAULTS] + HP_KEYS:
+        if key in ss:
+            kept[key] = ss[key]
+        elif key in kept:
+            ss[key] = kept[key]
 
 
 def controls() -> dict:
+    _keep_hidden_values()
     sb = st.sidebar
     sb.selectbox(tr("mlp.preset"), ["", *PRESETS], key="mlp_preset", on_change=_on_preset,
                  format_func=lambda p: tr(f"mlp.preset_{p}") if p else tr("mlp.preset_none"))
@@ -113,11 +150,24 @@ def controls() -> dict:
     c1, c2 = sb.columns(2)
     c1.selectbox(tr("mlp.reg"), ["none", "l2", "l1"], key=_k("reg"), format_func=lambda r: tr(f"mlp.reg_{r}"))
     c2.number_input(tr("mlp.rate"), 0.0, 1.0, key=_k("rate"), format="%g", step=0.001)
-    return {k: st.session_state.get(_k(k), v) for k, v in DEFAULTS.items()}
+    s = {k: st.session_state.get(_k(k), v) for k, v in DEFAULTS.items()}
+    s["hp"] = hp_of(s["opt"])
+    return s
+
+
+def hp_of(opt: str) -> dict:
+    """The hyperparameters chosen for optimizer ``opt`` (its defaults where none were chosen)."""
+    return {h: st.session_state.get(_hp_key(opt, h), v) for h, v in hyperparameters(opt).items()}
+
+
+def url_values(s: dict) -> dict:
+    """The settings as they go into the URL: the upload is not a link, the hyperparameters are flat."""
+    out = {k: v for k, v in s.items() if k != "hp" and (k != "data" or v != "upload")}
+    return {**out, **s["hp"]}
 
 
 def training_controls() -> None:
-    c = st.columns([2, 2, 2, 2, 2])
+    c = st.columns(6)
     c[0].selectbox(tr("mlp.optimizer"), optimizers.NAMES, key=_k("opt"))
     c[1].number_input(tr("mlp.lr"), 1e-5, 10.0, key=_k("lr"), format="%g", step=0.01)
     c[2].number_input(tr("mlp.epochs"), 1, 3000, key=_k("epochs"), step=10)
@@ -125,9 +175,16 @@ def training_controls() -> None:
                    format_func=lambda m: tr(f"mlp.mode_{m}"))
     if st.session_state[_k("mode")] == "mini":
         c[4].number_input(tr("mlp.batch"), 1, 2000, key=_k("batch"))
-    else:
-        c[4].number_input(tr("mlp.stop"), 0.0, 10.0, key=_k("stop"), format="%g", step=0.01,
-                          help=tr("mlp.stop_help"))
+    c[5].number_input(tr("mlp.stop"), 0.0, 10.0, key=_k("stop"), format="%g", step=0.01,
+                      help=tr("mlp.stop_help"))
+    opt = st.session_state[_k("opt")]
+    if hyperparameters(opt):
+        with st.expander(tr("mlp.opt_settings", opt=opt)):
+            cols = st.columns(4)
+            for col, (h, default) in zip(cols, hyperparameters(opt).items()):
+                col.number_input(tr(f"mlp.hp_{h}"), *HP_BOUNDS[h], key=_hp_key(opt, h), format="%g",
+                                 step=default / 10 if h == "eps" else 0.001 if h == "weight_decay" else 0.01,
+                                 help=tr("mlp.hp_default", value=default))
 
 
 @dataclass
@@ -170,54 +227,139 @@ def new_model(s: dict, data: Data, hidden: list[int]) -> MLP:
 
 
 def optimizer_of(s: dict, name: str | None = None):
-    return optimizers.get(name or s["opt"], lr=s["lr"])
+    name = name or s["opt"]
+    return optimizers.get(name, lr=s["lr"], **(s["hp"] if name == s["opt"] else hp_of(name)))
 
 
 def batch_of(s: dict, n: int) -> int:
     return batch_size_for(s["mode"], n, s["batch"])
 
 
-def train(trainer: Trainer, s: dict, data: Data, extra, epochs: int, on_update) -> float:
-    """Run ``epochs`` epochs with a progress bar, calling ``on_update(history)`` every few epochs.
-    Stops early at the test-loss target. Returns the seconds taken."""
+def settings_label(s: dict, b: int) -> str:
+    """What the weights are trained with, as marked on the curves when it changes."""
+    hp = ", ".join(f"{tr(f'mlp.hp_{h}')} {v:g}" for h, v in s["hp"].items() if v != hyperparameters(s["opt"])[h])
+    opt = f"{s['opt']} ({hp})" if hp else s["opt"]
+    reg = tr("mlp.change_reg", reg=tr(f"mlp.reg_{s['reg']}"), rate=s["rate"]) if s["reg"] != "none" \
+        else tr("mlp.change_reg_none")
+    return tr("mlp.change", opt=opt, lr=s["lr"], reg=reg, mode=mode_label(s, b))
+
+
+def mode_label(s: dict, b: int) -> str:
+    return tr("mlp.change_mini", b=b) if s["mode"] == "mini" else tr(f"mlp.mode_{s['mode']}")
+
+
+def start_run(s: dict, data: Data, hidden: list[int], b: int, reg: dict, fresh: bool) -> Trainer:
+    """A new trainer (Train) or the current one with the settings now chosen (Continue). What it is
+    trained with and when the run started are kept in the session first, so that a run cut short by
+    Stop (which reruns the page mid-run) still reports them."""
+    ss = st.session_state
+    label = settings_label(s, b)
+    if fresh:
+        trainer = Trainer(new_model(s, data, hidden), optimizer_of(s), b, s["seed"], **reg)
+    else:
+        trainer = ss["mlp_trainer"]
+        kept = trainer.configure(optimizer_of(s), b, **reg)
+        if label != ss.get("mlp_trained_with"):
+            state = tr("mlp.state_kept") if kept else tr("mlp.state_fresh")
+            trainer.history.changes.append((trainer.history.epochs, f"{label}; {state}"))
+    ss.update(mlp_trainer=trainer, mlp_trained_with=label,
+              mlp_run={"start": time.perf_counter(), "seconds": 0.0})
+    return trainer
+
+
+def train(trainer: Trainer, s: dict, data: Data, extra, epochs: int, on_update) -> None:
+    """Run ``epochs`` epochs with a progress bar, calling ``on_update(history)`` about every
+    REDRAW_SECONDS. Stops early at the test-loss target. The seconds taken so far are kept in
+    ``st.session_state["mlp_run"]`` after every epoch."""
     X = features.expand(data.X, extra)
     Xte = features.expand(data.Xte, extra) if len(data.Xte) else None
     bar = st.progress(0.0, text=tr("mlp.training", done=0, total=epochs))
     # a click interrupts this run (Streamlit reruns the page); the weights learned so far are kept
     stop = st.empty()
     stop.button(tr("mlp.stop_button"), key="mlp_stop_run")
-    start_epoch, every, t0 = trainer.history.epochs, max(1, epochs // 12), time.perf_counter()
+    run = st.session_state["mlp_run"]
+    start_epoch, last = trainer.history.epochs, time.perf_counter()
 
     def callback(epoch, h):
-        done = epoch - start_epoch
-        if done % every == 0 or done == epochs:
+        nonlocal last
+        now = time.perf_counter()
+        run["seconds"] = now - run["start"]
+        if now - last >= REDRAW_SECONDS:
+            done = epoch - start_epoch
             bar.progress(done / epochs, text=tr("mlp.training", done=done, total=epochs))
             on_update(h)
+            last = time.perf_counter()
         return bool(s["stop"] and h.test_loss and h.test_loss[-1] <= s["stop"])
 
     trainer.run(X, data.y, epochs, Xte, data.yte if Xte is not None else None, callback=callback)
+    run["seconds"] = time.perf_counter() - run["start"]
     bar.empty()
     stop.empty()  # the run is over: nothing left to stop
-    return time.perf_counter() - t0
 
 
-def compare(s: dict, data: Data, hidden, extra, reg) -> list:
-    """Train the same network from the same initial weights with each chosen optimizer."""
+def compare(s: dict, data: Data, hidden, extra, reg, b: int) -> dict:
+    """Train the same network from the same initial weights with each chosen optimizer. The result
+    keeps the settings it was run with, for its caption."""
     X = features.expand(data.X, extra)
-    out = []
+    runs = []
     base = new_model(s, data, hidden)
     bar = st.progress(0.0)
     for i, name in enumerate(s["compare"]):
         model = base.copy()
-        trainer = Trainer(model, optimizer_of(s, name), batch_of(s, len(X)), s["seed"], **reg)
+        trainer = Trainer(model, optimizer_of(s, name), b, s["seed"], **reg)
+        initial, _ = trainer.evaluate(X, data.y)  # epoch 0: the same for every optimizer
         trainer.run(X, data.y, s["epochs"])
         grid = _boundary(model, data, extra) if data.task == "classification" else None
-        out.append((f"{name} (lr={s['lr']:g})", trainer.history, grid))
+        runs.append((f"{name} (lr={s['lr']:g})", trainer.history, grid, initial))
         bar.progress((i + 1) / len(s["compare"]))
     bar.empty()
-    return out
+    return dict(runs=runs, epochs=s["epochs"], lr=s["lr"], mode=mode_label(s, b))
 
 
 def _boundary(model, data, extra):
-    from .evaluation import boundary_grid
-    return boundary_grid(model, data.X, extra, n=50)
+    return ev.boundary_grid(model, data.X, extra, n=50)
+
+
+class Board:
+    """The data with the network's boundary (or curve), and the training curves beside it, drawn
+    in place: once before a run (so the data stays in view), live during it, and after it."""
+
+    def __init__(self, data: Data, extra):
+        left, right = st.columns([3, 2])
+        self.board, self.curves = left.empty(), right.empty()
+        self.data, self.extra, self.draws = data, extra, 0
+
+    def draw(self, trainer: Trainer | None) -> None:
+        d, n = self.data, self.draws
+        self.draws += 1  # each redraw of a placeholder needs its own element key
+        with self.board.container():
+            if d.task == "regression":
+                curve = ev.regression_curve(trainer.model, d.X) if trainer else None
+                chart(plots.regression(d.X, d.y, curve, title=tr("mlp.fit_title"), tr=tr), key=f"mlp_b{n}")
+            else:
+                grid = ev.boundary_grid(trainer.model, d.X, self.extra) if trainer else None
+                title = tr("mlp.boundary_title") if trainer else tr("mlp.data_title")
+                chart(plots.boundary(d.X, d.y, d.names, grid, d.Xte, d.yte, title=title, tr=tr), key=f"mlp_b{n}")
+        if trainer is not None and trainer.history.epochs:
+            with self.curves.container():
+                chart(plots.history(trainer.history, tr=tr), key=f"mlp_h{n}")
+
+
+def summary(trainer: Trainer, classify: bool) -> str:
+    h = trainer.history
+    fmt = lambda v: "—" if not v or v[-1] is None else f"{v[-1]:.4g}"  # noqa: E731
+    run = st.session_state.get("mlp_run") or {}
+    values = dict(epochs=h.epochs, loss=fmt(h.loss), test_loss=fmt(h.test_loss), params=trainer.model.n_params,
+                  updates=h.updates, seconds=run.get("seconds", 0.0))
+    if not classify:  # no accuracy for a regression
+        return tr("mlp.summary_regression", **values)
+    return tr("mlp.summary", acc=fmt(h.accuracy), test_acc=fmt(h.test_accuracy), **values)
+
+
+def confusion(trainer: Trainer, data: Data, extra):
+    """The confusion matrix on the test points, or on the training points when there are none."""
+    on_test = len(data.Xte) > 0
+    X, y = (data.Xte, data.yte) if on_test else (data.X, data.y)
+    pred = trainer.model.predict(features.expand(X, extra)).argmax(axis=1)
+    return plots.confusion(ev.confusion_matrix(y, pred, len(data.names)), data.names,
+                           points="test" if on_test else "train", tr=tr)

@@ -16,9 +16,10 @@ def moons():
 @pytest.mark.parametrize("batch", [None, 16])
 def test_train_then_continue_equals_one_long_run(name, batch):
     X, y = moons()
-    one = Trainer(MLP([2, 8, 2], activation="tanh", loss="cross_entropy", seed=1), optimizers.get(name, lr=0.01), batch, seed=3)
+    net = lambda: MLP([2, 8, 2], activation="tanh", loss="cross_entropy", seed=1)  # noqa: E731
+    one = Trainer(net(), optimizers.get(name, lr=0.01), batch, seed=3)
     one.run(X, y, 40)
-    two = Trainer(MLP([2, 8, 2], activation="tanh", loss="cross_entropy", seed=1), optimizers.get(name, lr=0.01), batch, seed=3)
+    two = Trainer(net(), optimizers.get(name, lr=0.01), batch, seed=3)
     two.run(X, y, 20)
     assert two.configure(optimizers.get(name, lr=0.01), batch) is True  # a fresh object, the same settings
     two.run(X, y, 20)

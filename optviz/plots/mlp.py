@@ -95,20 +95,25 @@ def grad_norms(h, *, tr: Translator = english, present=False) -> go.Figure:
     return style(fig, present=present, height=320, title=tr("mlp.grad_title"))
 
 
-def confusion(m, names, *, tr: Translator = english, present=False) -> go.Figure:
+def confusion(m, names, *, points: str = "test", tr: Translator = english, present=False) -> go.Figure:
+    """Confusion matrix counted on ``points``: "test" or "train" (when there are no test points)."""
     labels = [str(n) for n in names]
     fig = go.Figure(go.Heatmap(z=m, x=labels, y=labels, colorscale="Blues", showscale=False,
                                text=m, texttemplate="%{text}", hovertemplate="%{y} → %{x}: %{z}<extra></extra>"))
     fig.update_xaxes(title=tr("mlp.predicted"), type="category")
     fig.update_yaxes(title=tr("mlp.actual"), type="category", autorange="reversed")
-    return style(fig, present=present, height=300, title=tr("mlp.confusion"))
+    return style(fig, present=present, height=300, title=tr(f"mlp.confusion_{points}"))
 
 
-def compare_losses(histories, labels, *, tr: Translator = english, present=False) -> go.Figure:
+def compare_losses(histories, labels, initial=None, *, tr: Translator = english, present=False) -> go.Figure:
+    """Training loss per epoch of each run; with ``initial`` (each run's loss before its first
+    update), the curves start at epoch 0, where runs from the same weights meet."""
     fig = go.Figure()
     for i, (h, label) in enumerate(zip(histories, labels)):
-        fig.add_trace(go.Scatter(x=np.arange(1, h.epochs + 1), y=h.loss, mode="lines", name=label,
-                                 line=dict(color=color(i))))
+        x, y = np.arange(1, h.epochs + 1), list(h.loss)
+        if initial is not None:
+            x, y = np.arange(0, h.epochs + 1), [initial[i], *y]
+        fig.add_trace(go.Scatter(x=x, y=y, mode="lines", name=label, line=dict(color=color(i))))
     fig.update_xaxes(title=tr("mlp.epoch"))
     fig.update_yaxes(title=tr("mlp.train_loss"), type="log", exponentformat="power")
     return style(fig, present=present, height=340, title=tr("mlp.compare_title"))

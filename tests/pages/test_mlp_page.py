@@ -1,7 +1,9 @@
 """AppTest runs of the MLP trainer, asserting on what it shows."""
+import base64
 import json
 import re
 
+import numpy as np
 import pytest
 
 from conftest import open_page
@@ -93,3 +95,188 @@ def test_diverging_lr_is_reported():
     assert not at.exception
     assert "learning rate is too large" in at.error[0].value
     assert "inf" in summary(at) or "nan" in summary(at)  # the history keeps the finite part
+
+
+def arr(v):
+    """A trace's data array, from plotly's base64 encoding of numpy arrays where it is used."""
+    if isinstance(v, dict) and "bdata" in v:
+        a = np.frombuffer(base64.b64decode(v["bdata"]), dtype=v["dtype"])
+        return a.reshape([int(n) for n in str(v["shape"]).split(",")]) if "shape" in v else a
+    return np.asarray(v)
+
+
+def charts(at):
+    return [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+
+
+def title(fig):
+    t = fig["layout"].get("title", {})
+    return t.get("text", "") if isinstance(t, dict) else str(t)
+
+
+def change_marks(at):
+    spec = [f for f in charts(at) if title(f) == "" and any(d.get("name") == "train" for d in f["data"])]
+    return [a.get("text", "") for f in spec for a in f["layout"].get("annotations", [])
+            if a.get("text", "") not in ("Loss", "Accuracy")]
+
+
+@pytest.mark.parametrize("bad", ["hidden", "upload"])
+def test_a_bad_input_keeps_the_training_settings(bad):
+    at = open_page(PAGE, opt="momentum", lr="0.05", epochs="77", mode="mini", batch="16", beta="0.8",
+                   compare="sgd,adam")
+    if bad == "hidden":
+        at.text_input(key="mlp_hidden").set_value("a,b").run()
+    else:
+        at.selectbox(key="mlp_data").set_value("upload").run()
+    assert at.error and at.error[0].value.startswith("Cannot use these settings")
+    assert at.selectbox(key="mlp_opt").value == "momentum"  # still shown while the input is bad
+    if bad == "hidden":
+        at.text_input(key="mlp_hidden").set_value("8, 8").run()
+    else:
+        at.selectbox(key="mlp_data").set_value("moons").run()
+    assert not at.error
+    assert at.selectbox(key="mlp_opt").value == "momentum" and at.number_input(key="mlp_lr").value == 0.05
+    assert at.number_input(key="mlp_epochs").value == 77 and at.number_input(key="mlp_batch").value == 16
+    assert at.multiselect(key="mlp_compare").value == ["sgd", "adam"]
+    assert at.number_input(key="mlp_hp_momentum_beta").value == 0.8
+    q = {k: at.query_params[k] for k in ("opt", "lr", "epochs", "compare", "beta")}
+    q = {k: v[0] if isinstance(v, list) else v for k, v in q.items()}
+    assert q == dict(opt="momentum", lr="0.05", epochs="77", compare="sgd,adam", beta="0.8")
+
+
+def test_a_hidden_widget_keeps_its_value():
+    at = open_page(PAGE, mode="mini", batch="16")
+    at.selectbox(key="mlp_mode").set_value("full").run()
+    assert "mlp_batch" not in {n.key for n in at.number_input}
+    at.selectbox(key="mlp_mode").set_value("mini").run()
+    assert at.number_input(key="mlp_batch").value == 16
+
+
+def test_continue_with_nothing_changed_equals_one_longer_run():
+    one = open_page(PAGE, data="moons", n="80", epochs="40", mode="mini", batch="16")
+    one.button(key="mlp_train").click().run()
+    two = open_page(PAGE, data="moons", n="80", epochs="20", mode="mini", batch="16")
+    two.button(key="mlp_train").click().run()
+    assert not two.button(key="mlp_continue").disabled  # usable right after the first run
+    two.button(key="mlp_continue").click().run()
+    assert two.session_state["mlp_trainer"].history.loss == one.session_state["mlp_trainer"].history.loss
+    assert not change_marks(two) and "After 40 epochs (160 updates" in summary(two)
+
+
+def test_a_new_learning_rate_keeps_adams_state_and_the_history_says_so():
+    at = open_page(PAGE, data="moons", n="80", epochs="20")
+    at.button(key="mlp_train").click().run()
+    at.number_input(key="mlp_lr").set_value(0.005).run()
+    at.button(key="mlp_continue").click().run()
+    assert at.session_state["mlp_trainer"].opt_state[0].step == 40
+    assert change_marks(at) == ["adam, lr 0.005, no regularization, full batch; optimizer state kept"]
+    at.selectbox(key="mlp_opt").set_value("momentum").run()
+    at.button(key="mlp_continue").click().run()
+    assert at.session_state["mlp_trainer"].opt_state[0].step == 20
+    assert change_marks(at)[-1] == "momentum, lr 0.005, no regularization, full batch; optimizer state reset"
+
+
+def test_a_change_of_batch_size_or_regularization_is_marked():
+    at = open_page(PAGE, data="moons", n="80", epochs="10", mode="mini", batch="16")
+    at.button(key="mlp_train").click().run()
+    at.number_input(key="mlp_batch").set_value(8).run()
+    at.button(key="mlp_continue").click().run()
+    at.selectbox(key="mlp_reg").set_value("l2").run()
+    at.button(key="mlp_continue").click().run()
+    assert change_marks(at) == ["adam, lr 0.02, no regularization, mini-batch B=8; optimizer state kept",
+                                "adam, lr 0.02, L2 (weight decay) 0.001, mini-batch B=8; optimizer state kept"]
+
+
+def test_optimizer_hyperparameters_are_shown_used_and_kept_in_the_url():
+    at = open_page(PAGE, data="moons", n="80", epochs="10", opt="adamw")
+    keys = {n.key for n in at.number_input if n.key.startswith("mlp_hp_")}
+    assert keys == {f"mlp_hp_adamw_{h}" for h in ("beta1", "beta2", "eps", "weight_decay")}
+    assert at.number_input(key="mlp_hp_adamw_weight_decay").value == 0.01  # the core's default
+    at.number_input(key="mlp_hp_adamw_beta1").set_value(0.5).run()
+    assert at.query_params["beta1"] in ("0.5", ["0.5"])
+    at.button(key="mlp_train").click().run()
+    opt = at.session_state["mlp_trainer"].optimizer
+    assert opt.name == "adamw" and opt.hyperparams["beta1"] == 0.5 and opt.hyperparams["weight_decay"] == 0.01
+    at.number_input(key="mlp_hp_adamw_beta1").set_value(0.9).run()
+    at.button(key="mlp_continue").click().run()
+    assert at.session_state["mlp_trainer"].opt_state[0].step == 10  # another β₁: fresh moments
+    assert change_marks(at) == ["adamw, lr 0.02, no regularization, full batch; optimizer state reset"]
+
+
+def test_hyperparameters_from_the_url_are_checked():
+    at = open_page(PAGE, opt="rmsprop", beta="1.5", eps="1e-6")
+    assert "beta=1.5" in at.info[0].value
+    assert at.number_input(key="mlp_hp_rmsprop_beta").value == 0.99
+    assert at.number_input(key="mlp_hp_rmsprop_eps").value == 1e-6
+    at = open_page(PAGE, opt="sgd")
+    assert not [n for n in at.number_input if n.key.startswith("mlp_hp_")]
+    assert not [e for e in at.expander if "Optimizer settings" in e.label]
+
+
+def test_stop_at_test_loss_is_offered_in_every_batch_mode():
+    for mode in ("full", "mini", "sgd"):
+        at = open_page(PAGE, mode=mode, stop="0.3")
+        assert at.number_input(key="mlp_stop").value == 0.3
+
+
+def interrupt_after(monkeypatch, epochs):
+    """What a Stop click does: the page reruns in the middle of Trainer.run (once)."""
+    import time
+
+    import streamlit as st
+
+    from optviz.training import Trainer
+
+    real, calls = Trainer.run, []
+
+    def run(self, X, y, n, *args, callback=None, **kw):
+        def cb(epoch, h):
+            time.sleep(0.01)
+            if h.epochs >= epochs and not calls:
+                calls.append(epoch)
+                st.stop()
+            return callback(epoch, h) if callback else None
+        return real(self, X, y, n, *args, callback=cb, **kw)
+
+    monkeypatch.setattr(Trainer, "run", run)
+
+
+def test_a_stopped_run_reports_its_time_and_the_settings_it_used(monkeypatch):
+    interrupt_after(monkeypatch, 15)
+    at = open_page(PAGE, data="moons", n="80", epochs="100")
+    at.button(key="mlp_train").click().run()
+    assert charts(at), "the data is drawn before training starts, not only at the first live update"
+    at.run()
+    text = summary(at)
+    assert text.startswith("After 15 epochs"), text
+    assert float(re.search(r"([\d.]+) s\)", text).group(1)) >= 0.1, text
+    at.button(key="mlp_continue").click().run()
+    assert "After 115 epochs" in summary(at) and not change_marks(at)  # the same settings: no mark
+
+
+def test_regression_summary_has_no_accuracy():
+    at = open_page(PAGE, data="regression", n="80", epochs="10")
+    at.button(key="mlp_train").click().run()
+    assert "accuracy" not in summary(at) and "training loss" in summary(at)
+
+
+@pytest.mark.parametrize("test,expected", [("0.25", "(test points)"), ("0", "(training points")])
+def test_confusion_matrix_is_titled_by_the_points_it_counts(test, expected):
+    at = open_page(PAGE, data="moons", n="80", epochs="5", test=test)
+    at.button(key="mlp_train").click().run()
+    titles = [title(f) for f in charts(at) if title(f).startswith("Confusion matrix")]
+    assert len(titles) == 1 and expected in titles[0]
+    counts = arr([f for f in charts(at) if title(f).startswith("Confusion")][0]["data"][0]["z"])
+    assert counts.sum() == (20 if test == "0.25" else 80)
+
+
+def test_comparison_starts_at_epoch_0_and_its_caption_keeps_its_settings():
+    at = open_page(PAGE, data="moons", n="80", epochs="20", compare="sgd,adam", mode="mini", batch="16")
+    at.button(key="mlp_compare_run").click().run()
+    loss = [f for f in charts(at) if "Training loss of each" in title(f)][0]
+    assert [arr(d["x"])[0] for d in loss["data"]] == [0, 0] and len(arr(loss["data"][0]["x"])) == 21
+    assert arr(loss["data"][0]["y"])[0] == arr(loss["data"][1]["y"])[0]  # the same initial weights
+    at.number_input(key="mlp_epochs").set_value(50).run()
+    at.number_input(key="mlp_lr").set_value(0.1).run()
+    note = [c.value for c in at.caption if c.value.startswith("Each optimizer")][0]
+    assert "for 20 epochs with lr 0.02, mini-batch B=16" in note
