@@ -178,10 +178,19 @@ def summary(chosen: vg.Probe, all_probes: list, learning: list) -> list[str]:
     if len(all_probes) > 1:
         items = "; ".join(f"{config_label(p.config, tr)}: {vg.power_of_ten(p.gradient_ratio)}" for p in all_probes)
         lines.append(tr("vanishing.sum_compare", items=items))
-    for run in learning:
-        v = vg.training_verdict(run)
-        acc = run.accuracy[-1] if run.accuracy and run.accuracy[-1] is not None else math.nan
-        lines.append(tr(f"vanishing.sum_train_{v}", label=config_label(run.config, tr), epochs=len(run.loss),
-                        loss=f"{run.loss[-1]:.3f}" if run.loss else "—", chance=f"{run.chance_loss:.3f}",
-                        acc=_pct(acc) if math.isfinite(acc) else "—"))
+    by_id = {p.config.id: p for p in all_probes}
+    lines += [_training_line(run, by_id.get(run.config.id)) for run in learning]
     return lines
+
+
+def _training_line(run: vg.LearningRun, probe: vg.Probe | None) -> str:
+    """The verdict of one training run; when it did worse than guessing, the likely cause, read off
+    the same network's probe (large weights saturate or blow up the signal) or else the steps."""
+    v = vg.training_verdict(run)
+    acc = run.accuracy[-1] if run.accuracy and run.accuracy[-1] is not None else math.nan
+    large = probe is not None and vg.weights_too_large(probe)
+    return tr(f"vanishing.sum_train_{v}", label=config_label(run.config, tr), epochs=len(run.loss),
+              loss=f"{run.loss[-1]:.3f}" if run.loss else "—", chance=f"{run.chance_loss:.3f}",
+              acc=_pct(acc) if math.isfinite(acc) else "—",
+              times=f"{run.loss[-1] / run.chance_loss:.2g}" if run.loss else "—",
+              hint=tr("vanishing.hint_large_weights" if large else "vanishing.hint_lr"))

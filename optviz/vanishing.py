@@ -36,6 +36,7 @@ TRAIN_POINTS, TRAIN_BATCH = 128, 32
 NEAR = 0.05  # "near" a value: within 0.05, the classic saturation test for sigmoid outputs
 # a layer's gradient this far below (above) the output layer's counts as vanished (exploded)
 VANISHED, EXPLODED = 1e-3, 1e3
+STUCK_TOL = 0.03  # a final loss this close to ln K (relative) has learned nothing
 
 
 @dataclass(frozen=True)
@@ -269,12 +270,23 @@ def activation_verdict(p: Probe) -> str:
     return "healthy"
 
 
+def weights_too_large(p: Probe) -> bool:
+    """The initial weights alone push the signal out of range: the last hidden layer is saturated
+    or its spread explodes. Such a network is confidently wrong before it learns anything."""
+    return activation_verdict(p) in ("saturated", "exploding")
+
+
 def training_verdict(run: LearningRun) -> str:
-    """'diverged', 'stuck' (final loss within 3 % of chance), 'learned' (≥ 90 % accuracy) or 'slow'."""
+    """'diverged'; 'stuck' (final loss within STUCK_TOL = 3 % of chance, either side);
+    'above_chance' (higher still: worse than guessing, the network is confidently wrong, as
+    saturated units with large weights or too large steps make it); 'learned' (≥ 90 % accuracy);
+    else 'slow'."""
     if run.diverged:
         return "diverged"
-    if run.loss[-1] >= 0.97 * run.chance_loss:
+    if abs(run.loss[-1] - run.chance_loss) <= STUCK_TOL * run.chance_loss:
         return "stuck"
+    if run.loss[-1] > run.chance_loss:
+        return "above_chance"
     if run.accuracy[-1] is not None and run.accuracy[-1] >= 0.9:
         return "learned"
     return "slow"

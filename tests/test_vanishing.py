@@ -200,3 +200,10 @@ def test_profile_and_loss_figures_have_a_trace_per_configuration():
     runs = [vg.learning_run(vg.NetConfig.parse(c), depth=2, width=10, epochs=5) for c in ("sigmoid.n1", "relu.he")]
     fig = plots.loss_curves(runs)
     assert len(fig.data) == 3 and fig.data[2].y[0] == pytest.approx(math.log(2))
+
+
+@pytest.mark.parametrize("final_loss, verdict", [(0.70, "stuck"), (0.68, "stuck"), (0.80, "above_chance"),
+                                                 (7.05, "above_chance"), (0.5, "slow")])
+def test_stuck_means_close_to_chance_and_far_above_is_its_own_verdict(final_loss, verdict):
+    run = vg.LearningRun(vg.NetConfig(), [1.0, final_loss], [0.5, 0.6], math.log(2), [])
+    assert vg.training_verdict(run) == verdict

@@ -142,3 +142,14 @@ def test_japanese_summary():
     assert not at.exception
     assert "勾配" in summary(at) and "飽和" in summary(at)
     assert at.title[0].value == "勾配消失"
+
+
+def test_a_loss_far_above_chance_is_not_called_stuck():
+    # tanh · N(0, 1) at depth 30: loss ≈ 7 after 3 epochs, ten times ln 2
+    at = open_page(PAGE, a="tanh", i="n1", d="30", cmp="", ep="3")
+    text = summary(at)
+    assert "stuck at the chance level" not in text
+    assert "does worse than guessing: loss 7.053 is 10× the chance level ln K = 0.693" in text
+    assert "Start from smaller weights" in text  # saturated by its large weights, not a learning-rate issue
+    ja = summary(open_page(PAGE, lang="ja", a="tanh", i="n1", d="30", cmp="", ep="3"))
+    assert "偶然のレベルにとどまっています" not in ja and "当てずっぽうより悪い" in ja
