@@ -89,3 +89,51 @@ def step(p: Params, grads: Params, lr: float, update_biases: bool = True) -> Par
     """One gradient-descent update (Mazur's example leaves the biases fixed)."""
     return Params(p.W1 - lr * grads.W1, p.b1 - lr * grads.b1 if update_biases else p.b1.copy(),
                   p.W2 - lr * grads.W2, p.b2 - lr * grads.b2 if update_biases else p.b2.copy())
+
+
+# Params.flat() order: W1 row-major (i1→h1, i1→h2, i2→h1, i2→h2), b1, W2 row-major, b2, named as in the
+# worked example: w1, w2 feed h1 and w3, w4 feed h2 (w5, w6 feed o1 and w7, w8 feed o2)
+NAMES = ("w1", "w3", "w2", "w4", "b(h1)", "b(h2)", "w5", "w7", "w6", "w8", "b(o1)", "b(o2)")
+ORDER = tuple(NAMES.index(n) for n in ("w1", "w2", "w3", "w4", "b(h1)", "b(h2)",
+                                       "w5", "w6", "w7", "w8", "b(o1)", "b(o2)"))  # flat indices, by name
+
+
+def weight_name(layer: int, src: int, dst: int) -> str:
+    """The name of the weight from node ``src`` to node ``dst`` of layer 1 (input → hidden) or 2."""
+    return f"w{4 * (layer - 1) + 2 * dst + src + 1}"
+
+
+@dataclass
+class Row:
+    """One parameter: its value, ∂E/∂θ as the chain-rule factors whose product it is, the numerical
+    gradient and the value after one update."""
+    name: str
+    value: float
+    factors: tuple  # floats; their product is ``analytic``
+    chain: str  # the factors as text, (o − t) written out
+    analytic: float
+    numeric: float
+    new_value: float
+
+
+def table(p: Params, x, t, lr: float, update_biases: bool = True) -> list[Row]:
+    """Every parameter in the order w1 … w4, b(h1), b(h2), w5 … w8, b(o1), b(o2)."""
+    tr = forward_backward(p, x, t)
+    x, t = np.asarray(x, dtype=float), np.asarray(t, dtype=float)
+    value, analytic = p.flat(), tr.grads.flat()
+    numeric = numeric_grads(p, x, t).flat()
+    new = step(p, tr.grads, lr, update_biases).flat()
+    rows = []
+    for i in ORDER:
+        layer2, j = i >= 6, i % 6
+        src, dst = divmod(j, 2) if j < 4 else (None, j - 4)  # biases: input 1
+        if layer2:  # δ_o = (o − t) · o(1 − o)
+            factors = (tr.out_o[dst] - t[dst], tr.dout_dnet_o[dst], 1.0 if src is None else tr.out_h[src])
+            first = f"({tr.out_o[dst]:.4f} − {t[dst]:g})"
+        else:  # δ_h = Σ_k δ_o,k · w_jk · h(1 − h)
+            factors = (tr.dE_dout_h[dst], tr.dout_dnet_h[dst], 1.0 if src is None else x[src])
+            first = f"{tr.dE_dout_h[dst]:.4f}"
+        chain = " · ".join([first, f"{factors[1]:.4f}", "1" if src is None else f"{factors[2]:.4f}"])
+        rows.append(Row(NAMES[i], float(value[i]), tuple(float(f) for f in factors), chain, float(analytic[i]),
+                        float(numeric[i]), float(new[i])))
+    return rows

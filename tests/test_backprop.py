@@ -73,3 +73,34 @@ def test_xor_is_not_separable_by_one_line_but_two_layers_build_it():
     out = pc.xor_two_layers(pc.INPUTS)
     assert tuple(out["y"]) == pc.TARGETS["XOR"]
     assert tuple(out["s1"]) == pc.TARGETS["NAND"] and tuple(out["s2"]) == pc.TARGETS["OR"]
+
+
+def test_table_rows_follow_the_names_and_multiply_out_to_the_gradients(rng):
+    p = bp.Params.from_flat(rng.normal(size=12))
+    x, t, lr = rng.uniform(-1, 1, 2), rng.uniform(0, 1, 2), 0.7
+    rows = bp.table(p, x, t, lr, update_biases=False)
+    assert [r.name for r in rows] == ["w1", "w2", "w3", "w4", "b(h1)", "b(h2)", "w5", "w6", "w7", "w8",
+                                      "b(o1)", "b(o2)"]
+    numeric = bp.numeric_grads(p, x, t)  # independent reference: central differences of E
+    by_name = {r.name: r for r in rows}
+    for (i, j), name in {(0, 0): "w1", (1, 0): "w2", (0, 1): "w3", (1, 1): "w4"}.items():
+        assert by_name[name].value == p.W1[i, j]  # w1, w2 feed h1 (from i1, i2)
+        assert by_name[name].analytic == pytest.approx(numeric.W1[i, j], rel=1e-6, abs=1e-10)
+    for (j, k), name in {(0, 0): "w5", (1, 0): "w6", (0, 1): "w7", (1, 1): "w8"}.items():
+        assert by_name[name].value == p.W2[j, k]
+        assert by_name[name].analytic == pytest.approx(numeric.W2[j, k], rel=1e-6, abs=1e-10)
+    for r in rows:
+        assert np.prod(r.factors) == pytest.approx(r.analytic, rel=1e-12, abs=1e-15)
+        assert r.numeric == pytest.approx(r.analytic, rel=1e-6, abs=1e-10)
+        fixed = r.name.startswith("b")  # biases stay when update_biases is off
+        assert r.new_value == (r.value if fixed else pytest.approx(r.value - lr * r.analytic, rel=1e-12))
+    assert by_name["w5"].chain.startswith("(")  # (o − t) written out
+
+
+def test_weight_names_on_the_edges_match_the_table():
+    assert [bp.weight_name(1, i, j) for j in range(2) for i in range(2)] == ["w1", "w2", "w3", "w4"]
+    assert [bp.weight_name(2, j, k) for k in range(2) for j in range(2)] == ["w5", "w6", "w7", "w8"]
+    for layer, offset in ((1, 0), (2, 6)):
+        for src in range(2):
+            for dst in range(2):
+                assert bp.NAMES[offset + 2 * src + dst] == bp.weight_name(layer, src, dst)

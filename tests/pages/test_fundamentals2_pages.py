@@ -1,5 +1,10 @@
 """AppTest runs of the perceptron and backprop pages."""
+import json
+
+import numpy as np
 import pytest
+
+from optviz import backprop as bp
 
 from conftest import open_page
 
@@ -51,3 +56,55 @@ def test_backprop_names_follow_the_worked_example():
     value = dict(zip(grads["parameter"], grads["value"]))
     assert [value[f"w{i}"] for i in range(1, 9)] == ["0.150000", "0.200000", "0.250000", "0.300000",
                                                      "0.400000", "0.450000", "0.500000", "0.550000"]
+
+
+def test_backprop_rows_are_in_name_order_and_show_the_update_before_it_is_applied():
+    at = open_page("backprop.py")
+    grads = at.dataframe[1].value
+    assert list(grads["parameter"]) == ["w1", "w2", "w3", "w4", "b(h1)", "b(h2)", "w5", "w6", "w7", "w8",
+                                        "b(o1)", "b(o2)"]
+    new = dict(zip(grads["parameter"], grads["after the update: w − η·∂E/∂w"]))
+    # Mazur (2015), η = 0.5: w5⁺ = 0.35891648, w1⁺ = 0.149780716; biases fixed
+    assert new["w5"] == "0.358916" and new["w1"] == "0.149781" and new["b(h1)"] == "0.350000"
+    at.button(key="bp_next").click().run()
+    after = dict(zip(at.dataframe[1].value["parameter"], at.dataframe[1].value["value"]))
+    assert after == new  # Next step applied exactly what the table announced
+    assert at.number_input(key="bp_w_w5").value == pytest.approx(0.35891648, abs=1e-8)
+
+
+def test_backprop_weights_can_be_typed_in():
+    at = open_page("backprop.py")
+    at.number_input(key="bp_w_w1").set_value(1.0).run()
+    at.number_input(key="bp_w_bo2").set_value(-0.25).run()
+    assert not at.exception
+    grads = at.dataframe[1].value
+    value = dict(zip(grads["parameter"], grads["value"]))
+    assert value["w1"] == "1.000000" and value["b(o2)"] == "-0.250000"
+    # E from an independent forward pass with the edited weights
+    p = bp.Params.example()
+    p.W1[0, 0], p.b2[1] = 1.0, -0.25
+    x, t = (0.05, 0.10), (0.01, 0.99)
+    out_o = bp.sigmoid(bp.sigmoid(np.array(x) @ p.W1 + p.b1) @ p.W2 + p.b2)
+    assert f"{0.5 * np.sum((np.array(t) - out_o) ** 2):.9f}" in at.latex[0].value
+    assert at.query_params["p"][0].split(",")[0] == "1"  # the URL keeps the edited weights
+    at.button(key="bp_next").click().run()
+    assert at.number_input(key="bp_w_w1").value < 1.0
+
+
+def test_backprop_weights_from_the_url_fill_the_inputs():
+    flat = ",".join(str(v) for v in range(1, 13))
+    at = open_page("backprop.py", p=flat)
+    assert [at.number_input(key=f"bp_w_{k}").value for k in ("w1", "w3", "w2", "w4")] == [1, 2, 3, 4]
+
+
+def test_backprop_drawing_names_the_weights_and_the_loss_chart_counts_whole_steps():
+    at = open_page("backprop.py")
+    net = json.loads(at.get("plotly_chart")[0].proto.spec)
+    assert {"w1 = 0.1500", "w2 = 0.2000", "w3 = 0.2500", "w6 = 0.4500", "w7 = 0.5000"} <= {
+        a["text"] for a in net["layout"]["annotations"]}  # Mazur's w1 … w8
+    for _ in range(3):
+        at.button(key="bp_next").click().run()
+    net, loss = (json.loads(f.proto.spec) for f in at.get("plotly_chart"))
+    labels = {a["text"] for a in net["layout"]["annotations"]}
+    assert labels == {f"w{i} = {at.number_input(key=f'bp_w_w{i}').value:.4f}" for i in range(1, 9)}
+    assert loss["layout"]["xaxis"]["dtick"] == 1 and loss["layout"]["xaxis"]["tick0"] == 0
