@@ -42,14 +42,27 @@ def app_run():
         _RUN.in_app = False
 
 
+_LEGACY_SEEN = False  # this server started in Streamlit's legacy pages/ mode
+
+
 def _ensure_navigation() -> None:
     """Run every page through app.py's navigation, even for a deep link that is a fresh server's
     very first request: Streamlit then still uses its legacy ``pages/`` mode, which runs the page
     file alone (no language selector, file names as nav). Switch that mode off and rerun."""
     from streamlit.runtime.pages_manager import PagesManager
 
-    if not getattr(_RUN, "in_app", False) and PagesManager.uses_pages_directory:
+    global _LEGACY_SEEN
+    if getattr(_RUN, "in_app", False):
+        return
+    if PagesManager.uses_pages_directory:
         PagesManager.uses_pages_directory = False
+        _LEGACY_SEEN = True
+        st.rerun()
+    # Sessions that started with the first one (a room opening the link at once) began in legacy
+    # mode too, before the switch: each reruns once, now through app.py. Once per session, so a
+    # page run on its own (no app.py at all) cannot loop.
+    if _LEGACY_SEEN and not st.session_state.get("_optviz_nav_rerun"):
+        st.session_state["_optviz_nav_rerun"] = True
         st.rerun()
 
 
