@@ -158,9 +158,13 @@ def summary(chosen: vg.Probe, all_probes: list, learning: list) -> list[str]:
     """Markdown lines that say in words what the charts show, for the chosen network first."""
     lines = []
     verdict = vg.gradient_verdict(chosen.gradient_ratio)
-    largest = float(max(chosen.grad_norms)) if len(chosen.grad_norms) else 0.0
-    if verdict != "none" and largest < 1e-6:
-        lines.append(tr("vanishing.sum_grad_tiny", largest=vg.power_of_ten(largest)))
+    size = vg.gradient_size_verdict(chosen)
+    g = chosen.grad_norms
+    if verdict != "none" and size == "tiny":
+        lines.append(tr("vanishing.sum_grad_tiny", largest=vg.power_of_ten(float(max(g)))))
+    elif size == "huge":
+        lines.append(tr("vanishing.sum_grad_huge", smallest=vg.power_of_ten(float(min(g))),
+                        largest=vg.power_of_ten(float(max(g)))))
     else:
         lines.append(tr(f"vanishing.sum_grad_{verdict}", ratio=vg.power_of_ten(chosen.gradient_ratio)))
     act = vg.activation_verdict(chosen)
@@ -188,9 +192,10 @@ def _training_line(run: vg.LearningRun, probe: vg.Probe | None) -> str:
     the same network's probe (large weights saturate or blow up the signal) or else the steps."""
     v = vg.training_verdict(run)
     acc = run.accuracy[-1] if run.accuracy and run.accuracy[-1] is not None else math.nan
-    large = probe is not None and vg.weights_too_large(probe)
+    cause = vg.weights_too_large(probe) if probe is not None else None
     return tr(f"vanishing.sum_train_{v}", label=config_label(run.config, tr), epochs=len(run.loss),
               loss=f"{run.loss[-1]:.3f}" if run.loss else "—", chance=f"{run.chance_loss:.3f}",
               acc=_pct(acc) if math.isfinite(acc) else "—",
               times=f"{run.loss[-1] / run.chance_loss:.2g}" if run.loss else "—",
-              hint=tr("vanishing.hint_large_weights" if large else "vanishing.hint_lr"))
+              hint=tr(f"vanishing.hint_{cause}" if cause else "vanishing.hint_lr",
+                      std=vg.power_of_ten(float(probe.std[-1])) if probe is not None else "—"))

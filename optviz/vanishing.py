@@ -36,6 +36,11 @@ TRAIN_POINTS, TRAIN_BATCH = 128, 32
 NEAR = 0.05  # "near" a value: within 0.05, the classic saturation test for sigmoid outputs
 # a layer's gradient this far below (above) the output layer's counts as vanished (exploded)
 VANISHED, EXPLODED = 1e-3, 1e3
+# Absolute sizes of ‖∂L/∂Wₗ‖ for the probe's softmax cross-entropy: a network whose activations
+# are of order 1 has ‖∂L/∂W‖ of order 1 (every well-initialized net here: 0.04–12 from 5 to 30
+# layers of 100). Above 1e3 the signal itself has blown up (ReLU · N(0, 1): 10⁴ at 5 layers,
+# 10²⁶ at 30), and one step of even lr = 0.001 moves a weight matrix by more than 1.
+TINY_GRAD, HUGE_GRAD = 1e-6, 1e3
 STUCK_TOL = 0.03  # a final loss this close to ln K (relative) has learned nothing
 
 
@@ -254,6 +259,18 @@ def gradient_verdict(ratio: float) -> str:
     return "healthy"
 
 
+def gradient_size_verdict(p: Probe) -> str:
+    """'tiny' when every layer's ‖∂L/∂W‖ is below TINY_GRAD, 'huge' when every one is above
+    HUGE_GRAD (or not finite), else 'normal'. The ratio layer 1 / output (``gradient_verdict``)
+    cannot see either: it is ordinary when all layers are tiny or all are huge together."""
+    g = np.asarray(p.grad_norms, dtype=float)
+    if g.size and (not np.all(np.isfinite(g)) or g.min() > HUGE_GRAD):
+        return "huge"
+    if g.size and g.max() < TINY_GRAD:
+        return "tiny"
+    return "normal"
+
+
 def activation_verdict(p: Probe) -> str:
     """How the last hidden layer's activations look: 'saturated' (≥ 50 % near the ends of a bounded
     range), 'collapsed' (≥ 90 % within 0.05 of f(0), or spread < 1e-3), 'dead' (≥ 90 % exact
@@ -270,10 +287,14 @@ def activation_verdict(p: Probe) -> str:
     return "healthy"
 
 
-def weights_too_large(p: Probe) -> bool:
-    """The initial weights alone push the signal out of range: the last hidden layer is saturated
-    or its spread explodes. Such a network is confidently wrong before it learns anything."""
-    return activation_verdict(p) in ("saturated", "exploding")
+def weights_too_large(p: Probe) -> str | None:
+    """Whether the initial weights alone push the signal out of range, and how: 'exploding' (the
+    last hidden layer's spread or some layer's gradient explodes), 'saturated' (its units sit at
+    the flat ends of a bounded activation), else None. Such a network is confidently wrong, or
+    diverges, before it learns anything; a smaller learning rate does not cure it."""
+    if activation_verdict(p) == "exploding" or gradient_size_verdict(p) == "huge":
+        return "exploding"
+    return "saturated" if activation_verdict(p) == "saturated" else None
 
 
 def training_verdict(run: LearningRun) -> str:

@@ -207,3 +207,14 @@ def test_profile_and_loss_figures_have_a_trace_per_configuration():
 def test_stuck_means_close_to_chance_and_far_above_is_its_own_verdict(final_loss, verdict):
     run = vg.LearningRun(vg.NetConfig(), [1.0, final_loss], [0.5, 0.6], math.log(2), [])
     assert vg.training_verdict(run) == verdict
+
+
+def test_gradient_size_sees_what_the_ratio_cannot():
+    exploding = vg.probe(vg.NetConfig("relu", "n1"), depth=10, width=50, n_samples=200)
+    assert vg.gradient_verdict(exploding.gradient_ratio) == "healthy"  # all layers blow up together
+    assert vg.gradient_size_verdict(exploding) == "huge" and vg.weights_too_large(exploding) == "exploding"
+    tiny = vg.probe(vg.NetConfig("relu", "n001"), depth=10, width=50, n_samples=200)
+    assert vg.gradient_size_verdict(tiny) == "tiny"
+    for c in ("relu.he", "sigmoid.xavier", "tanh.xavier", "sigmoid.n1.bn"):
+        p = vg.probe(vg.NetConfig.parse(c), depth=30, width=100, n_samples=200)
+        assert vg.gradient_size_verdict(p) == "normal" and p.grad_norms.max() < vg.HUGE_GRAD / 50, c

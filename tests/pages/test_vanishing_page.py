@@ -150,6 +150,23 @@ def test_a_loss_far_above_chance_is_not_called_stuck():
     text = summary(at)
     assert "stuck at the chance level" not in text
     assert "does worse than guessing: loss 7.053 is 10× the chance level ln K = 0.693" in text
-    assert "Start from smaller weights" in text  # saturated by its large weights, not a learning-rate issue
+    assert "start from smaller weights" in text  # saturated by its large weights, not a learning-rate issue
     ja = summary(open_page(PAGE, lang="ja", a="tanh", i="n1", d="30", cmp="", ep="3"))
     assert "偶然のレベルにとどまっています" not in ja and "当てずっぽうより悪い" in ja
+
+
+def test_exploding_gradients_are_not_reported_as_healthy():
+    # ReLU · N(0, 1) at depth 30: every ‖∂L/∂W‖ is 10²⁵–10²⁷, although layer 1 / output is only 0.03
+    at = open_page(PAGE, a="relu", i="n1", d="30", cmp="", ep="3")
+    text = summary(at)
+    assert "reaches every layer" not in text
+    assert "every layer's gradient is huge (from 2.0×10²⁵ to 7.0×10²⁶)" in text and "gradient explosion" in text
+    assert "diverged" in text and "no learning rate can help" in text and "smaller learning rate" not in text
+    ja = summary(open_page(PAGE, lang="ja", a="relu", i="n1", d="30", cmp="", ep="3"))
+    assert "勾配爆発" in ja and "学習率を小さく" not in ja
+
+
+def test_a_diverged_run_with_sane_weights_still_points_to_the_learning_rate():
+    at = open_page(PAGE, a="relu", i="he", d="5", cmp="", opt="sgd", lr="1", ep="20")
+    text = summary(at)
+    assert "diverged" in text and "try a smaller learning rate" in text
