@@ -1,10 +1,12 @@
 """AppTest runs of the perceptron and backprop pages."""
+import base64
 import json
 
 import numpy as np
 import pytest
 
 from optviz import backprop as bp
+from optviz import perceptron as pc
 
 from conftest import open_page
 
@@ -108,3 +110,28 @@ def test_backprop_drawing_names_the_weights_and_the_loss_chart_counts_whole_step
     labels = {a["text"] for a in net["layout"]["annotations"]}
     assert labels == {f"w{i} = {at.number_input(key=f'bp_w_w{i}').value:.4f}" for i in range(1, 9)}
     assert loss["layout"]["xaxis"]["dtick"] == 1 and loss["layout"]["xaxis"]["tick0"] == 0
+
+
+def array(v):
+    """A trace's data array, whether plain JSON or plotly's typed-array form {dtype, bdata, shape}."""
+    if isinstance(v, dict) and "bdata" in v:
+        a = np.frombuffer(base64.b64decode(v["bdata"]), dtype=v["dtype"])
+        return a.reshape([int(n) for n in str(v["shape"]).split(",")]) if "shape" in v else a
+    return np.asarray(v)
+
+
+def test_perceptron_xor_section_draws_the_nand_and_or_lines():
+    at = open_page("perceptron.py")
+    assert not at.exception
+    figs = [json.loads(f.proto.spec) for f in at.get("plotly_chart")]
+    assert len(figs) == 2
+    lines = {d["name"]: d for d in figs[1]["data"] if d.get("mode") == "lines"}
+    assert set(lines) == {"NAND line", "OR line"}
+    for gate in ("NAND", "OR"):  # every drawn point lies on w1·x1 + w2·x2 + b = 0
+        w1, w2, b = pc.WEIGHTS[gate]
+        x, y = array(lines[f"{gate} line"]["x"]), array(lines[f"{gate} line"]["y"])
+        np.testing.assert_allclose(w1 * x + w2 * y + b, 0, atol=1e-9)
+    # the shaded strip is 1 exactly where XOR is 1 at the four inputs
+    heat = figs[1]["data"][0]
+    g, z = array(heat["x"]), array(heat["z"])
+    assert [z[np.argmin(abs(g - x2)), np.argmin(abs(g - x1))] for x1, x2 in pc.INPUTS] == list(pc.TARGETS["XOR"])
