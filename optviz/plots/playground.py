@@ -85,9 +85,20 @@ def contour_with_paths(surface, results, labels, *, step=None, tr: Translator = 
         if animate:
             frames = _add_playback(layout, len(data) - 1, results, tr, step)
     fig = go.Figure(dict(data=data, layout=layout, frames=frames or []), _validate=False)
-    style(fig, present=present, height=540)
-    fig.update_layout(legend=dict(orientation="h", yanchor="top", y=-0.12, x=0))
+    style(fig, present=present, height=contour_height(surface))
+    # the legend sits at the figure's foot, below the x-axis title whatever the plot's aspect
+    rows = 1 + len(results) // 3
+    fig.update_layout(legend=dict(orientation="h", yref="container", yanchor="bottom", y=0, x=0),
+                      margin=dict(b=60 + (30 if present else 22) * rows))
     return fig
+
+
+def contour_height(surface, plot_width: int = 520) -> int:
+    """Figure height that fits the equal-aspect plot of the surface's view in a column about
+    ``plot_width`` pixels wide, plus the playback above and the legend below: a wide view
+    (x²+10y², 2 : 1) gets no empty bands above and below, a square one a taller plot."""
+    (x0, x1), (y0, y1) = surface.view
+    return int(np.clip(200 + plot_width * (y1 - y0) / (x1 - x0), 420, 680))
 
 
 def _positions(results, k):
