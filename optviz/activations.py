@@ -318,8 +318,8 @@ SOFTMAX_STABLE_LATEX = r"= \frac{e^{(z_i - \max_k z_k)/T}}{\sum_j e^{(z_j - \max
 
 class SoftmaxStages(NamedTuple):
     scaled: Array  # z / T
-    naive_exp: Array  # e^(z/T): overflows to inf for large scores
-    naive: Array  # naive_exp / sum: NaN once a term is inf
+    naive_exp: Array  # e^(z/T): overflows to inf for large scores, underflows to 0 for very negative ones
+    naive: Array  # naive_exp / sum: NaN once a term is inf (∞/∞) or every term is 0 (0/0)
     shifted: Array  # z/T − max(z/T): every exponent ≤ 0
     shifted_exp: Array  # e^(shifted), in (0, 1]
     probs: Array  # the probabilities
@@ -335,6 +335,18 @@ def softmax_stages(x, temperature: float = 1.0) -> SoftmaxStages:
         naive = naive_exp / naive_exp.sum()
     shifted_exp = np.exp(shifted)
     return SoftmaxStages(scaled, naive_exp, naive, shifted, shifted_exp, probs)
+
+
+def naive_failure(stages: SoftmaxStages) -> str | None:
+    """Why the textbook formula e^(z/T) / Σ e^(z/T) fails on these scores, if it does:
+    'overflow' when some e^(z/T) = ∞ (z/T > ln(max float) ≈ 709.8: ∞/∞ = NaN), 'underflow' when
+    every e^(z/T) = 0 (all z/T < ≈ −745: 0/0 = NaN). After subtracting the maximum neither can
+    happen: the largest exponent is 0, so the sum is at least e^0 = 1."""
+    if np.isinf(stages.naive_exp).any():
+        return "overflow"
+    if not np.any(stages.naive_exp > 0):
+        return "underflow"
+    return None
 
 
 # --- why a step cannot learn: one neuron, one weight ------------------------------------------------

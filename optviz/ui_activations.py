@@ -260,11 +260,18 @@ def scores_error(e: A.ScoresError) -> str:
               max=num(A.MAX_ABS_SCORE))
 
 
+def naive_failure_text(stages: A.SoftmaxStages, failure: str) -> str:
+    """The warning for a textbook softmax that overflows or underflows (see ``A.naive_failure``)."""
+    return tr(f"activations.{failure}", z=num(float(stages.scaled.max()), 6))
+
+
 def softmax_table(stages: A.SoftmaxStages) -> dict[str, list]:
-    def col(values, digits=6):
-        return [tr("activations.overflow_cell") if np.isinf(v) else "NaN" if np.isnan(v) else num(v, digits)
+    def col(values, digits=6, underflow=False):
+        return [tr("activations.overflow_cell") if np.isinf(v) else "NaN" if np.isnan(v)
+                else tr("activations.underflow_cell") if underflow and v == 0 else num(v, digits)
                 for v in values]
-    return {"z / T": col(stages.scaled), "e^(z/T)": col(stages.naive_exp),
+    # e^(z/T) is never 0 in exact arithmetic: a 0 in that column is an underflow
+    return {"z / T": col(stages.scaled), "e^(z/T)": col(stages.naive_exp, underflow=True),
             tr("activations.col_naive"): col(stages.naive),
             "z/T − max": col(stages.shifted), "e^(z/T − max)": col(stages.shifted_exp),
             tr("activations.col_probs"): col(stages.probs)}

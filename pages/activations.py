@@ -1,6 +1,5 @@
 """Activation functions side by side: each function and its derivative, their properties, what they
 do to a gradient through many layers, why the step cannot learn, and softmax."""
-import numpy as np
 import streamlit as st
 
 from optviz import activations as A
@@ -64,10 +63,10 @@ else:
     chart(ui.softmax_figure(tuple(scores), tuple(stages.probs), lang))
     st.latex(A.SOFTMAX_LATEX + A.SOFTMAX_STABLE_LATEX)
     st.caption(tr("activations.softmax_formula_caption"))
-    overflow = not np.all(np.isfinite(stages.naive))
-    if overflow:
-        st.warning(tr("activations.overflow"))
-    with st.expander(tr("activations.stability"), expanded=overflow):
+    failure = A.naive_failure(stages)
+    if failure:
+        st.warning(ui.naive_failure_text(stages, failure))
+    with st.expander(tr("activations.stability"), expanded=failure is not None):
         st.dataframe(ui.softmax_table(stages), hide_index=True, width="stretch")
         st.caption(tr("activations.stable_note"))
 

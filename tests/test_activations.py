@@ -229,3 +229,13 @@ def test_derivative_from_the_output_equals_the_derivative_bit_for_bit(name):
     act = activations.get(name)
     x = np.concatenate([np.linspace(-30, 30, 2001), [0.0, -0.0, 1e-300, -1e-300, np.nan]])
     np.testing.assert_array_equal(act.derivative_from_output(act.forward(x)), act.derivative(x))
+
+
+def test_naive_softmax_failure_is_named_by_its_cause():
+    assert activations.naive_failure(activations.softmax_stages(np.array([1000.0, 1001.0]))) == "overflow"
+    assert activations.naive_failure(activations.softmax_stages(np.array([1000.0, -1000.0]))) == "overflow"
+    under = activations.softmax_stages(np.array([-1000.0, -1001.0, -1002.0]))
+    assert (under.naive_exp == 0).all() and np.isnan(under.naive).all()
+    assert activations.naive_failure(under) == "underflow"
+    assert activations.naive_failure(activations.softmax_stages(np.array([-1000.0, 0.0]))) is None  # e^0 = 1 saves it
+    assert activations.naive_failure(activations.softmax_stages(np.array([2.0, 1.0]))) is None

@@ -270,6 +270,18 @@ def test_softmax_probabilities_temperature_and_overflow():
     assert qp(at, "scores") == "1000, 1001, 1002" and qp(at, "temperature") == "0.5"
 
 
+def test_very_negative_scores_are_an_underflow_not_an_overflow():
+    at = open_page(PAGE, scores="-1000, -1001, -1002")
+    warning = at.warning[0].value
+    assert not at.exception and "underflows" in warning and "0/0 = NaN" in warning
+    assert "overflows" not in warning and "∞" not in warning
+    steps = table(at, 1)
+    assert list(steps["e^(z/T)"]) == ["0 (underflow)"] * 3 and list(steps["naive softmax"]) == ["NaN"] * 3
+    bars = [c for c in charts(at) if c["data"][0]["type"] == "bar"][0]
+    assert bars["data"][0]["text"] == ["0.665", "0.245", "0.090"]  # softmax(0, −1, −2)
+    assert "アンダーフロー" in open_page(PAGE, lang="ja", scores="-1000, -1001, -1002").warning[0].value
+
+
 @pytest.mark.parametrize("text,code", [("a, b", "not_number"), ("", "count"), ("1, inf", "not_finite"),
                                        (",".join(["1"] * 13), "count"), ("1" * 301, "too_long"),
                                        ("1e7, 2", "too_large")])
