@@ -173,7 +173,8 @@ def summary(chosen: vg.Probe, all_probes: list, learning: list) -> list[str]:
                     share=_pct({"saturated": chosen.saturated[-1], "collapsed": chosen.centred[-1],
                                 "dead": chosen.zero_share[-1]}.get(act, 0.0))))
     if act == "saturated" and verdict == "healthy":
-        lines.append(tr("vanishing.sum_saturated_flowing"))
+        lines.append(tr("vanishing.sum_saturated_flowing", ratio=vg.power_of_ten(chosen.gradient_ratio),
+                        width=chosen.width))
     if chosen.config.activation == "sigmoid":
         k = chosen.depth
         lines.append(tr("vanishing.sum_bound", k=k, bound=vg.power_of_ten(0.25 ** k)))

@@ -43,9 +43,24 @@ def test_default_page_shows_the_classic_experiment():
     assert "saturation" in text and "0.25^5" in text and "Gradient reaching layer 1" in text
     assert "Saturated, yet the gradient flows" in text  # std 1: big weights make up for σ′ ≈ 0
     assert "outermost bars" not in all_text(at)  # the sigmoid's range is the axis
-    assert "sigmoid · Xavier** is stuck at the chance level" in text
     assert at.query_params["d"] == "5" and at.query_params["a"] == "sigmoid" and at.query_params["i"] == "n1"
-    assert at.query_params["cmp"] == "sigmoid.xavier,tanh.xavier,relu.he"
+    assert at.query_params["cmp"] == "sigmoid.n001,relu.he,sigmoid.xavier.bn"
+
+
+def test_default_training_tells_the_course_story():
+    """Tiny weights do not learn, ReLU · He and batch norm do; the saturated std-1 net learns too,
+    and the page says why instead of contradicting itself."""
+    at = open_page(PAGE)
+    text = summary(at)
+    assert "sigmoid · N(0, 0.01²)** is stuck at the chance level: loss 0.695" in text
+    assert "**ReLU · He** learned: accuracy 100 %" in text
+    assert "**sigmoid · Xavier + BN** learned: accuracy 98 %" in text
+    assert "**sigmoid · N(0, 1)** learned" in text
+    assert "so this network can still learn" in text and "make up for σ′ ≈ 0" in text
+    assert "stuck" not in text.split("sigmoid · N(0, 0.01²)** is stuck")[1]  # nothing else is stuck
+    profiles = figures(at)[1]
+    assert profiles["data"][-1]["name"] == "0.25ᵏ × output layer: best case from σ′ alone"
+    assert "not a bound on the whole gradient" in all_text(at)
 
 
 @pytest.mark.parametrize("depth", [1, 5, 30])
