@@ -41,7 +41,7 @@ with right:
 st.subheader(tr("pc.xor_title"))
 st.write(tr("pc.xor_text"))
 out = pc.xor_two_layers(pc.INPUTS)
-left, right = st.columns([2, 3])
+left, right = st.columns([1, 1])  # the table has six columns
 left.dataframe({"x₁": [int(v) for v in pc.INPUTS[:, 0]], "x₂": [int(v) for v in pc.INPUTS[:, 1]],
                 "s₁ = NAND": list(out["s1"]), "s₂ = OR": list(out["s2"]), "y = AND(s₁, s₂)": list(out["y"]),
                 "XOR": list(pc.TARGETS["XOR"])}, hide_index=True)
