@@ -149,6 +149,11 @@ class Sweep:
     diverged: np.ndarray
     best_lr: float | None  # lowest final loss among the runs that did not diverge
 
+    @property
+    def best_at_edge(self) -> bool:
+        """The best lr is the smallest or largest one swept: a better one may lie beyond."""
+        return self.best_lr is not None and self.best_lr in (self.lrs[0], self.lrs[-1])
+
 
 def lr_sweep(surface, spec_: RunSpec, start, steps: int, lrs: np.ndarray | None = None) -> Sweep:
     """Final loss after ``steps`` for each lr, all lrs in one vectorized run (one column each)."""

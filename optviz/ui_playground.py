@@ -241,7 +241,9 @@ def surface_key(s: Settings) -> str:
 
 
 def with_lr(spec_: pg.RunSpec, lr: float) -> pg.RunSpec:
-    return pg.spec(spec_.name, **{**spec_.params, "lr": lr})
+    """The run with another lr, rounded to 3 significant digits (lr=0.075, not 0.0749894): the
+    race then runs, and its label shows, exactly that lr."""
+    return pg.spec(spec_.name, **{**spec_.params, "lr": float(f"{lr:.3g}")})
 
 
 def inspector_table(results, labels, k: int) -> dict[str, list[str]]:

@@ -45,6 +45,9 @@ with left:  # the contour with trajectories, the playback step and the click-to-
 with right:  # why it behaves so: stability limits and divergence
     if settings.fair:
         st.info(tr("playground.fair_note", lrs=", ".join(r.label() for r in runs)))
+        for label, sw in zip(labels, sweeps):
+            if sw.best_at_edge:
+                st.warning(tr("playground.fair_edge", label=label, lo=sw.lrs[0], hi=sw.lrs[-1]))
     if surface.stability_limit is not None:
         st.info(tr("playground.limit_info", limit=surface.stability_limit,
                    eig=2 / surface.stability_limit))
@@ -66,7 +69,8 @@ with tab_inspect:
     st.dataframe(ui.inspector_table(results, labels, k))
 with tab_loss:
     chart(plots.loss_curves(surface, results, labels, tr=tr))
-    chart(plots.distance_curves(surface, results, labels, tr=tr))
+    if surface.minima:  # a saddle or a custom surface has no known minimum to measure from
+        chart(plots.distance_curves(surface, results, labels, tr=tr))
     summary = [pg.diagnose(surface, s, r) for s, r in zip(runs, results)]
     st.dataframe(ui.summary_table(summary, labels), hide_index=True)
 with tab_3d:

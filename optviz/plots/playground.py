@@ -202,8 +202,14 @@ def lr_sweep_figure(surface, sweeps, labels, limits, *, tr: Translator = english
                                      marker=dict(symbol="star", size=14, color=color(i)),
                                      hovertemplate=tr("playground.best_lr") + " %{x:.3g}<extra></extra>"))
         if limit is not None:
-            fig.add_vline(x=limit, line=dict(color=color(i), dash="dash"),
-                          annotation_text=tr("playground.limit_short", limit=limit))
+            fig.add_vline(x=limit, line=dict(color=color(i), dash="dash"))
+    # one label per distinct limit, alternately above the plot and inside its foot: 0.1 and 0.19
+    # sit close on a log axis and their labels ran into each other
+    distinct = sorted({round(v, 12) for v in limits if v is not None})
+    for j, limit in enumerate(distinct):
+        fig.add_annotation(x=np.log10(limit), xref="x", yref="paper", y=1 if j % 2 == 0 else 0,
+                           yanchor="bottom", showarrow=False, xanchor="left",
+                           text=tr("playground.limit_short", limit=limit), font=dict(size=11))
     gap = surface.min_value is not None
     fig.update_xaxes(title=tr("playground.lr"), type="log", exponentformat="power")
     fig.update_yaxes(title=tr("playground.final_loss_gap") if gap else tr("playground.final_loss"),

@@ -122,8 +122,21 @@ def test_fair_comparison_tunes_each_lr_from_its_sweep():
     assert not at.exception
     note = [i.value for i in at.info if i.value.startswith("Fair comparison")][0]
     best = pg.lr_sweep("quadratic", pg.spec("sgd"), (-7.0, 2.0), 50).best_lr
-    assert f"sgd (lr={best:g})" in note
+    assert f"sgd (lr={float(f'{best:.3g}'):g})" in note  # the sweep's best, to 3 digits
     assert len(charts(at)) >= 4  # contour, loss, distance, sweep
+
+
+def test_fair_comparison_says_when_a_best_lr_is_at_the_edge_of_the_sweep():
+    # RMSprop on x²+10y² from (−7, 2): the largest lr swept (10) ends lowest
+    at = open_page(PAGE, s="quadratic", runs="rmsprop:lr=0.01", steps="30", fair="1")
+    sweep = pg.lr_sweep("quadratic", pg.spec("rmsprop"), (-7.0, 2.0), 30)
+    assert sweep.best_at_edge and any("edge of the swept range" in w.value for w in at.warning)
+
+
+def test_a_surface_without_a_minimum_draws_no_empty_distance_chart():
+    at = open_page(PAGE, s="saddle", runs="sgd:lr=0.1", steps="20", x="-1.8", y="0.01")
+    titles = [json.dumps(c["layout"].get("title", {})) for c in charts(at)]
+    assert not any("istance" in t for t in titles) and not at.exception
 
 
 def test_step_inspector_and_sweep_tab():
