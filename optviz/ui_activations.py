@@ -210,6 +210,8 @@ def saturates_text(edges: tuple) -> str:
         return tr("activations.sat_left", a=num(left))
     if left is None:
         return tr("activations.sat_right", b=num(right))
+    if math.isclose(-left, right, rel_tol=1e-6):
+        return tr("activations.sat_symmetric", b=num(right))
     return tr("activations.sat_both", a=num(left), b=num(right))
 
 

@@ -27,7 +27,8 @@ else:
         ui.formulas(acts)
 
     st.subheader(tr("activations.properties"))
-    st.dataframe(ui.properties_table(acts, ui.saturation(key)), hide_index=True, width="stretch")
+    # a static table wraps its cells: every column stays readable at any window width
+    st.table(ui.properties_table(acts, ui.saturation(key)), hide_index=True)
     st.caption(tr("activations.properties_caption", tol=A.SATURATION_TOL))
 
     # --- the best case for a gradient crossing L layers ----------------------------------------------

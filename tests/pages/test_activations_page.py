@@ -37,8 +37,14 @@ def trace_xy(trace):
     return x, y
 
 
-def table(at, i=0):
-    return at.dataframe[i].value
+def table(at):
+    """The properties table (a static st.table, so its cells wrap instead of being clipped)."""
+    return at.table[0].value
+
+
+def steps_table(at):
+    """The softmax step-by-step table."""
+    return at.dataframe[0].value
 
 
 def row(at, label):
@@ -83,13 +89,26 @@ def test_defaults_show_sigmoid_tanh_relu_with_closed_form_properties():
     assert list(t["zero-centred"]) == ["no", "yes", "no"]
     sat = list(t["saturates (|f′| < 0.01)"])
     # σ' = 0.01 at |x| = 4.585, 1 − tanh² = 0.01 at |x| = 2.993, ReLU' = 0 for x ≤ 0
-    assert sat == ["both sides: x < −4.58 and x > 4.58", "both sides: x < −2.99 and x > 2.99", "x < 0"]
+    assert sat == ["|x| > 4.58", "|x| > 2.99", "x < 0"]
     assert "dead" in row(at, "relu")["where f′ = 0"] and row(at, "sigmoid")["where f′ = 0"] == "nowhere"
     assert [d["name"] for d in curves_chart(at)["data"]] == ["sigmoid", "sigmoid", "tanh", "tanh", "relu", "relu"]
     text = all_text(at)
     assert "after 10 layers to 9.54e-07" in text  # 0.25^10
     assert len(at.latex) >= 3 and r"\sigma(x)(1-\sigma(x))" in at.latex[0].value
     assert qp(at, "acts") == "sigmoid,tanh,relu" and qp(at, "layout") == "overlay"
+
+
+def test_properties_table_wraps_its_cells_instead_of_clipping_them():
+    # a st.dataframe clipped 'relative cost' and cut 'both sides: x < −4.58 a…' at a 1400 px window
+    at = open_page(PAGE)
+    at.multiselect(key="act_acts").set_value(list(A.NAMES)).run()
+    assert not at.dataframe or "activation" not in at.dataframe[0].value.columns
+    t = table(at)
+    assert list(t.columns)[-1] == "relative cost" and len(t) == len(A.NAMES)
+    longest = max(len(str(v)) for col in t.columns for v in t[col])
+    assert longest <= 40, longest  # short enough to read in a narrow column
+    assert row(at, "swish β=1")["saturates (|f′| < 0.01)"] == "x < −6.26"
+    assert row(at, "relu")["where f′ = 0"] == 'x ≤ 0: "dead" units (dying ReLU)'
 
 
 @pytest.mark.parametrize("name", A.NAMES)
@@ -264,7 +283,7 @@ def test_softmax_probabilities_temperature_and_overflow():
     assert not at.exception and "overflows" in at.warning[0].value
     bars = [c for c in charts(at) if c["data"][0]["type"] == "bar"][0]
     assert bars["data"][0]["text"] == ["0.016", "0.117", "0.867"]  # softmax(0, 2, 4) at T = 0.5
-    steps = table(at, 1)
+    steps = steps_table(at)
     assert list(steps["e^(z/T)"]) == ["∞ (overflow)"] * 3 and list(steps["naive softmax"]) == ["NaN"] * 3
     assert list(steps["z/T − max"]) == ["−4", "−2", "0"]
     assert qp(at, "scores") == "1000, 1001, 1002" and qp(at, "temperature") == "0.5"
@@ -275,7 +294,7 @@ def test_very_negative_scores_are_an_underflow_not_an_overflow():
     warning = at.warning[0].value
     assert not at.exception and "underflows" in warning and "0/0 = NaN" in warning
     assert "overflows" not in warning and "∞" not in warning
-    steps = table(at, 1)
+    steps = steps_table(at)
     assert list(steps["e^(z/T)"]) == ["0 (underflow)"] * 3 and list(steps["naive softmax"]) == ["NaN"] * 3
     bars = [c for c in charts(at) if c["data"][0]["type"] == "bar"][0]
     assert bars["data"][0]["text"] == ["0.665", "0.245", "0.090"]  # softmax(0, −1, −2)
