@@ -6,6 +6,7 @@ import streamlit as st
 from optviz import system, ui
 
 system.keep_freed_memory()  # numpy temporaries of a few hundred kB reuse freed memory (idempotent)
+system.single_threaded_blas()  # one script thread per session: BLAS threads would only compete
 
 with ui.app_run():
     st.set_page_config(page_title="optviz", page_icon="📉", layout="wide",

@@ -27,9 +27,10 @@ def main() -> None:
     ap.add_argument("--quick", action="store_true")
     ap.add_argument("--only", default=",".join(SECTIONS))
     args = ap.parse_args()
-    from optviz.system import keep_freed_memory
+    from optviz.system import keep_freed_memory, single_threaded_blas
 
     keep_freed_memory()  # as app.py does: measure what the app runs
+    single_threaded_blas()
     previous = _sections(OUT.read_text(encoding="utf-8")) if OUT.exists() else {}
     parts = [f"# Benchmark results\n\nMeasured {datetime.date.today()} on {platform.machine()}, "
              f"{os.cpu_count()} cores, Python {platform.python_version()} by `make bench`"

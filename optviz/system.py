@@ -25,3 +25,53 @@ def keep_freed_memory(mmap_threshold: int = 32 << 20, trim_threshold: int = 256 
         return bool(mallopt(M_MMAP_THRESHOLD, mmap_threshold) and mallopt(M_TRIM_THRESHOLD, trim_threshold))
     except (OSError, AttributeError):  # no glibc
         return False
+
+
+_BLAS_SETTERS = ("scipy_openblas_set_num_threads64_", "scipy_openblas_set_num_threads",
+                 "openblas_set_num_threads64_", "openblas_set_num_threads")
+
+
+def _openblas_libs() -> list:
+    try:
+        with open("/proc/self/maps") as maps:
+            paths = {line.split()[-1] for line in maps if "openblas" in line.lower() and ".so" in line}
+    except OSError:
+        return []
+    libs = []
+    for path in sorted(paths):
+        try:
+            libs.append(ctypes.CDLL(path))
+        except OSError:
+            pass
+    return libs
+
+
+def blas_threads() -> int | None:
+    """The thread count of the loaded OpenBLAS, or None when there is none."""
+    for lib in _openblas_libs():
+        for name in _BLAS_SETTERS:
+            getter = getattr(lib, name.replace("_set_", "_get_"), None)
+            if getter is not None:
+                getter.argtypes, getter.restype = [], ctypes.c_int
+                return int(getter())
+    return None
+
+
+def single_threaded_blas() -> bool:
+    """Run numpy's OpenBLAS on one thread (what OPENBLAS_NUM_THREADS=1 does, after import).
+
+    The app's matrices are small (a 600 × 64 layer) and the server runs one script thread per
+    session: OpenBLAS's own threads then only compete with them for the two cores and spin while
+    they wait. Measured with the cores busy: a 600×64 · 64×32 product took ≈ 1 050 µs with its
+    default threads and ≈ 110 µs with one. Returns False when no OpenBLAS is loaded (another BLAS,
+    or not Linux): nothing changes there."""
+    done = False
+    for lib in _openblas_libs():
+        for name in _BLAS_SETTERS:
+            setter = getattr(lib, name, None)
+            if setter is not None:
+                setter.argtypes, setter.restype = [ctypes.c_int], None
+                setter(1)
+                done = True
+                break
+    return done

@@ -24,3 +24,14 @@ def test_out_of_range_thresholds_are_refused_not_raised():
     assert keep_freed_memory(mmap_threshold=1 << 40) is False  # past a C int: refused, not wrapped
     assert keep_freed_memory(mmap_threshold=64 << 20) is False  # glibc caps the threshold at 32 MB
     assert keep_freed_memory() is True
+
+
+def test_numpys_openblas_can_be_set_to_one_thread():
+    import subprocess
+    import sys
+    # in a fresh process, so this test leaves the suite's own BLAS as it was
+    code = ("import numpy; from optviz.system import single_threaded_blas, blas_threads; "
+            "ok = single_threaded_blas(); print(ok, blas_threads())")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                         env={"PATH": "/usr/bin", "OPENBLAS_NUM_THREADS": "2"}).stdout.split()
+    assert out == ["True", "1"]
