@@ -218,18 +218,33 @@ def lr_sweep_figure(surface, sweeps, labels, limits, *, tr: Translator = english
 
 
 def surface_3d(surface, results, labels, *, tr: Translator = english, present=False) -> go.Figure:
+    """The surface seen from above at an angle, half transparent, with each path lying on it
+    (lifted a hair so the surface does not hide it) and its start ● and end ◆."""
     xs, ys, Z = _grid(surface, 60)
     zplot, ztitle = _levels(surface, Z)
-    fig = go.Figure(go.Surface(x=xs, y=ys, z=zplot.astype(np.float32), colorscale="Blues",
-                               reversescale=True, opacity=0.85, showscale=False, hoverinfo="skip"))
+    lift = 0.01 * float(np.nanmax(zplot) - np.nanmin(zplot))
+    data = [dict(type="surface", x=xs, y=ys, z=zplot.astype(np.float32), colorscale="Blues",
+                 reversescale=True, opacity=0.6, showscale=False, hoverinfo="skip")]
+    (x0, x1), (y0, y1) = surface.view
+    scale = np.hypot(x1 - x0, y1 - y0) / PATH_RESOLUTION
     for i, (res, label) in enumerate(zip(results, labels)):
         path, _ = _finite_path(res)
-        idx = downsample_index(len(path), 200)
+        idx = path_index(path, scale, max_points=600)
         with np.errstate(all="ignore"):
             zp, _ = _levels(surface, np.concatenate([Z.ravel(), surface.f(path[idx, 0], path[idx, 1])]))
-        fig.add_trace(go.Scatter3d(x=path[idx, 0], y=path[idx, 1], z=zp[Z.size:], mode="lines+markers",
-                                   name=label, line=dict(color=color(i), width=5), marker=dict(size=2)))
-    fig.update_layout(scene=dict(xaxis_title="x", yaxis_title="y", zaxis_title=ztitle))
+        z = zp[Z.size:] + lift
+        data.append(dict(type="scatter3d", x=path[idx, 0], y=path[idx, 1], z=z, mode="lines", name=label,
+                         legendgroup=str(i), line=dict(color=color(i), width=6)))
+        data.append(dict(type="scatter3d", x=path[idx[[0, -1]], 0], y=path[idx[[0, -1]], 1], z=z[[0, -1]],
+                         mode="markers", legendgroup=str(i), showlegend=False, hoverinfo="skip",
+                         marker=dict(color=color(i), size=[5, 6], symbol=["circle", "diamond"],
+                                     line=dict(color="white", width=1))))
+    layout = dict(scene=dict(xaxis=dict(title=dict(text="x"), nticks=6), yaxis=dict(title=dict(text="y"), nticks=5),
+                             zaxis=dict(title=dict(text=ztitle), nticks=5),
+                             camera=dict(eye=dict(x=0.95, y=-1.4, z=1.0)),
+                             aspectmode="manual", aspectratio=dict(x=1, y=max(0.5, (y1 - y0) / (x1 - x0)), z=0.7)),
+                  margin=dict(l=0, r=0, t=10, b=10))
+    fig = go.Figure(dict(data=data, layout=layout), _validate=False)
     return style(fig, present=present, height=560)
 
 
