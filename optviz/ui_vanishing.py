@@ -148,6 +148,16 @@ def runs(s: Settings) -> list:
     return out
 
 
+def capped_note(runs: list) -> str | None:
+    """Says so when the training runs were cut short to stay within ``vg.MAX_TRAIN_WORK``."""
+    capped = [r for r in runs if r.capped]
+    if not capped:
+        return None
+    r = capped[0]
+    return tr("vanishing.train_capped", epochs=r.epochs_allowed, asked=r.epochs_asked,
+              work=vg.power_of_ten(vg.MAX_TRAIN_WORK))
+
+
 # --- the plain-language summary ------------------------------------------------------------------
 
 def _pct(x: float) -> str:

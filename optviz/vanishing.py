@@ -33,6 +33,10 @@ OPTIMIZERS = ("sgd", "momentum", "adam")
 N_CLASSES = 10
 MAX_DEPTH, MAX_WIDTH, MAX_SAMPLES, MAX_EPOCHS = 30, 200, 5000, 200
 TRAIN_POINTS, TRAIN_BATCH = 128, 32
+# A run's cost is about epochs × TRAIN_POINTS × weights multiply-adds per pass (forward, and twice
+# that backward). 2·10⁹ is ≈ 0.7 s on one core: 5 × 100 nets never reach it (386 epochs), a
+# 30 × 100 one stops at 53 epochs, 30 × 200 at 13 (200 epochs of four of those took 40–80 s).
+MAX_TRAIN_WORK = 2e9
 NEAR = 0.05  # "near" a value: within 0.05, the classic saturation test for sigmoid outputs
 # a layer's gradient this far below (above) the output layer's counts as vanished (exploded)
 VANISHED, EXPLODED = 1e-3, 1e3
@@ -172,16 +176,21 @@ def histogram_range(hidden: list, activation: str) -> tuple[float, float]:
 
 
 def layer_histograms(hidden: list, lo: float, hi: float, bins: int = 40):
-    """(edges, counts, zero_share) for a list of per-layer activation arrays, all with one binning."""
-    H = np.stack([h.ravel() for h in hidden])  # (depth, n·width)
+    """(edges, counts, zero_share) for a list of per-layer activation arrays, all with one binning.
+    One layer at a time: stacking 30 layers of 5000 × 200 values first cost a 240 MB copy."""
     edges = np.linspace(lo, hi, bins + 1)
-    with np.errstate(invalid="ignore"):
-        idx = np.clip(np.floor((H - lo) / (hi - lo) * bins), 0, bins - 1)
-    keep = (H != 0) & np.isfinite(H)
-    rows = np.broadcast_to(np.arange(len(hidden))[:, None], H.shape)
-    flat = (rows[keep] * bins + idx[keep].astype(int))
-    counts = np.bincount(flat, minlength=len(hidden) * bins).reshape(len(hidden), bins) / H.shape[1]
-    return edges, counts, (H == 0).mean(axis=1)
+    counts = np.zeros((len(hidden), bins))
+    zeros = np.zeros(len(hidden))
+    scale = bins / (hi - lo)
+    for layer, h in enumerate(hidden):
+        v = h.ravel()
+        is_zero = v == 0
+        zeros[layer] = is_zero.mean()
+        v = v[~is_zero & np.isfinite(v)]
+        # clip in floating point before the cast: a value of 10²⁶ has no integer bin
+        idx = np.clip(np.floor((v - lo) * scale), 0, bins - 1).astype(np.intp)
+        counts[layer] = np.bincount(idx, minlength=bins) / h.size
+    return edges, counts, zeros
 
 
 def probe(config: NetConfig, depth: int = 5, width: int = 100, n_samples: int = 1000,
@@ -221,17 +230,35 @@ class LearningRun:
     accuracy: list
     chance_loss: float  # ln K: the cross-entropy of a network that guesses uniformly
     grad_norms: list    # per epoch, per layer (mean over the epoch's updates)
+    epochs_asked: int = 0  # the epochs asked for
+    epochs_allowed: int = 0  # fewer than asked when the run would exceed MAX_TRAIN_WORK
+
+    @property
+    def capped(self) -> bool:
+        return self.epochs_allowed < self.epochs_asked
 
     @property
     def diverged(self) -> bool:
         return not self.loss or not math.isfinite(self.loss[-1])
 
 
+def train_weights(depth: int, width: int, classes: int = 2, inputs: int = 2) -> int:
+    """Number of weights of the training net: inputs → depth × width → classes."""
+    return inputs * width + (depth - 1) * width * width + width * classes
+
+
+def epoch_cap(depth: int, width: int, epochs: int, classes: int = 2) -> int:
+    """``epochs``, or fewer (at least 1) so that epochs × TRAIN_POINTS × weights ≤ MAX_TRAIN_WORK."""
+    per_epoch = TRAIN_POINTS * train_weights(depth, width, classes)
+    return max(1, min(int(epochs), int(MAX_TRAIN_WORK // per_epoch)))
+
+
 def learning_run(config: NetConfig, depth: int = 5, width: int = 100, dataset: str = "moons",
                  optimizer: str = "momentum", lr: float = 0.01, epochs: int = 40,
                  seed: int = 0) -> LearningRun:
     """Train the deep net (input 2, ``depth`` hidden layers of ``width``) on a 2-D toy data set of
-    TRAIN_POINTS points with mini-batches of TRAIN_BATCH."""
+    TRAIN_POINTS points with mini-batches of TRAIN_BATCH, for ``epochs`` epochs or as many as
+    MAX_TRAIN_WORK allows (``epoch_cap``; the run says so in ``capped``)."""
     check_sizes(depth, width, TRAIN_POINTS)
     if dataset not in DATASETS:
         raise ValueError(f"unknown data set {dataset!r}; choose one of: {', '.join(DATASETS)}")
@@ -242,9 +269,10 @@ def learning_run(config: NetConfig, depth: int = 5, width: int = 100, dataset: s
     X, y = _datasets.make(dataset, TRAIN_POINTS, noise=0.2 if dataset == "xor" else 0.1, seed=seed)
     k = int(y.max()) + 1
     model = config.mlp([2] + [width] * depth + [k], seed=seed)
+    allowed = epoch_cap(depth, width, epochs, k)
     with np.errstate(over="ignore", invalid="ignore", under="ignore"):
-        h = train(model, X, y, _optimizers.get(optimizer, lr=lr), epochs, batch_size=TRAIN_BATCH, seed=seed)
-    return LearningRun(config, h.loss, h.accuracy, math.log(k), h.grad_norms)
+        h = train(model, X, y, _optimizers.get(optimizer, lr=lr), allowed, batch_size=TRAIN_BATCH, seed=seed)
+    return LearningRun(config, h.loss, h.accuracy, math.log(k), h.grad_norms, int(epochs), allowed)
 
 
 # --- verdicts for the plain-language summary ------------------------------------------------------

@@ -50,6 +50,8 @@ except ValueError as e:
     runs = []
 if runs:
     chart(plots.loss_curves(runs, tr=tr))
+    if note := ui.capped_note(runs):
+        st.caption(note)
 
 st.subheader(tr("vanishing.summary_header"))
 st.markdown("\n".join(f"- {line}" for line in ui.summary(chosen, probes, runs)))

@@ -218,3 +218,15 @@ def test_gradient_size_sees_what_the_ratio_cannot():
     for c in ("relu.he", "sigmoid.xavier", "tanh.xavier", "sigmoid.n1.bn"):
         p = vg.probe(vg.NetConfig.parse(c), depth=30, width=100, n_samples=200)
         assert vg.gradient_size_verdict(p) == "normal" and p.grad_norms.max() < vg.HUGE_GRAD / 50, c
+
+
+def test_training_work_is_capped_and_the_run_says_so():
+    assert vg.train_weights(5, 100) == 2 * 100 + 4 * 100 * 100 + 100 * 2
+    assert vg.epoch_cap(5, 100, 200) == 200  # the default net is never cut short
+    cap = vg.epoch_cap(30, 200, 200)
+    assert cap * vg.TRAIN_POINTS * vg.train_weights(30, 200) <= vg.MAX_TRAIN_WORK
+    assert (cap + 1) * vg.TRAIN_POINTS * vg.train_weights(30, 200) > vg.MAX_TRAIN_WORK
+    run = vg.learning_run(vg.NetConfig("relu", "he"), depth=30, width=200, epochs=200)
+    assert run.capped and run.epochs_asked == 200 and len(run.loss) == run.epochs_allowed == cap
+    short = vg.learning_run(vg.NetConfig("relu", "he"), depth=30, width=200, epochs=cap)
+    assert short.loss == run.loss and not short.capped  # the same run, only stopped earlier

@@ -185,3 +185,14 @@ def test_a_diverged_run_with_sane_weights_still_points_to_the_learning_rate():
     at = open_page(PAGE, a="relu", i="he", d="5", cmp="", opt="sgd", lr="1", ep="20")
     text = summary(at)
     assert "diverged" in text and "try a smaller learning rate" in text
+
+
+def test_deep_wide_long_training_is_capped_and_says_so():
+    at = open_page(PAGE, d="30", w="200", a="relu", i="he", cmp="", ep="200", n="200")
+    assert not at.exception
+    losses = figures(at)[2]
+    assert len(losses["data"][0]["x"]) == vg.epoch_cap(30, 200, 200) == 13
+    assert "Trained for 13 of the 200 epochs asked for" in all_text(at)
+    assert "after 13 epochs" in summary(at) or "diverged" in summary(at)
+    at = open_page(PAGE, ep="200", cmp="")  # 5 × 100: far below the cap
+    assert len(figures(at)[2]["data"][0]["x"]) == 200 and "Trained for" not in all_text(at)
