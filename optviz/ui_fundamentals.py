@@ -26,9 +26,23 @@ SPECS: dict[str, Spec] = {}  # every page's Spec by its prefix, as its page firs
 
 
 def setup(spec: Spec) -> UrlState:
-    """First run of a session: every setting from the URL (bad values → defaults, noted)."""
+    """First run of a session: every setting from the URL (bad values → defaults, noted).
+
+    Later runs restore what Streamlit dropped: it forgets a widget's value when a run does not
+    draw it, so a visit to another page would bring this one back with every slider at its
+    minimum (or a KeyError). ``write`` keeps the values under a key no widget owns."""
     SPECS[spec.page] = spec
     url = UrlState()
+    ss = st.session_state
+    if ss.get(spec.key("init")):
+        saved = ss.get(spec.key("saved"), {})
+        for name, default in {**spec.defaults, "preset": ""}.items():
+            if spec.key(name) not in ss:
+                ss[spec.key(name)] = saved.get(name, default)
+        chosen = ss.get(spec.key("preset"))
+        if chosen in spec.presets and any(ss.get(spec.key(k)) != v for k, v in
+                                          {**spec.defaults, **spec.presets[chosen]}.items()):
+            ss[spec.key("preset")] = ""  # changed by hand: the menu no longer names a preset
     if not st.session_state.get(spec.key("init")):
         st.session_state[spec.key("init")] = True
         for name, default in spec.defaults.items():
@@ -43,6 +57,7 @@ def setup(spec: Spec) -> UrlState:
                 value = url.text(name, default, max_len=200)
             st.session_state[spec.key(name)] = value
         st.session_state[spec.key("preset")] = ""
+        url.show_fallbacks()  # at the top of the page, where it is seen
     if spec.presets:
         def apply():
             chosen = st.session_state.get(spec.key("preset"))
@@ -60,8 +75,9 @@ def values(spec: Spec) -> dict:
 
 
 def write(spec: Spec, url: UrlState) -> None:
-    url.show_fallbacks()
-    url.write(values(spec))
+    current = values(spec)
+    st.session_state[spec.key("saved")] = {**current, "preset": st.session_state.get(spec.key("preset"), "")}
+    url.write(current)
 
 
 PAGE_MAX_UPDATES = 20_000  # one run's updates on a page: a cold run stays well under a second

@@ -125,9 +125,27 @@ def _on_surface_change() -> None:
     st.session_state.update(pg_x0=float(start[0]), pg_y0=float(start[1]), pg_step=0)
 
 
+# Widgets whose values Streamlit drops when a run does not draw them (another page was open, or
+# the expression box while the surface is not custom): ``save_state`` keeps them, ``init_state``
+# puts back what is missing. The racers' rows are re-seeded from ``pg_runs`` instead, because
+# the page deletes their widgets on purpose to reset them.
+PERSISTED = ("pg_surface", "pg_expr", "pg_x0", "pg_y0", "pg_steps", "pg_noise", "pg_fair", "pg_preset",
+             "pg_step", "pg_3d", "pg_sweep", "pg_basin", "pg_basin_n", "pg_basin_runs", "pg_basin_color")
+
+
+def save_state(runs: list[pg.RunSpec]) -> None:
+    ss = st.session_state
+    ss["pg_runs"] = list(runs)
+    ss["pg_saved"] = {k: ss[k] for k in PERSISTED if k in ss}
+
+
 def init_state(url: UrlState) -> None:
-    """First run of a session: seed every widget from the URL, or from the default preset."""
+    """First run of a session: seed every widget from the URL, or from the default preset; later
+    runs restore the widgets Streamlit dropped."""
     if st.session_state.get("pg_init"):
+        for k, v in st.session_state.get("pg_saved", {}).items():
+            if k not in st.session_state:
+                st.session_state[k] = v
         return
     st.session_state["pg_init"] = True
     apply_preset(pg.DEFAULT_PRESET)

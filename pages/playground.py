@@ -91,6 +91,7 @@ with tab_export:
                        file_name="optviz-trajectories.csv", mime="text/csv")
     st.caption(tr("sidebar.share_help"))
 
+ui.save_state(user_runs)
 url.write({"s": settings.surface_id, "x": settings.start[0], "y": settings.start[1],
            "steps": settings.steps, "runs": pg.format_runs(user_runs),
            "noise": settings.noise, "k": k, "fair": settings.fair,

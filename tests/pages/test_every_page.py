@@ -91,3 +91,22 @@ def test_japanese_pages_show_no_untranslated_text(page_file):
         if len(words) >= 2:
             untranslated.append(text)
     assert not untranslated, f"English text on the Japanese page (add it to the catalog): {untranslated}"
+
+
+def _settings(at) -> dict:
+    return {k: at.query_params[k] for k in at.query_params if k not in ("lang", "present")}
+
+
+@pytest.mark.parametrize("page_file", [p for p in PAGE_FILES if p != "home.py"])
+def test_a_visit_to_another_page_keeps_this_pages_settings(page_file):
+    """Regression: Streamlit drops the values of widgets a run does not draw, so home and back
+    brought pages back with every slider at its minimum, or a KeyError (loss functions,
+    autoencoders)."""
+    at = open_page(page_file)
+    before = _settings(at)
+    at.switch_page("pages/home.py")
+    at.run()
+    at.switch_page(f"pages/{page_file}")
+    at.run()
+    assert not at.exception, at.exception
+    assert _settings(at) == before

@@ -236,3 +236,14 @@ def test_batch_modes_without_noise_all_reach_the_exact_line():
     final = list(at.dataframe[0].value.iloc[:, 5])
     assert final[1] < 1e-10 and final[2] < 1e-10  # noise-free data: every example agrees on the line
     assert 1e-10 < final[0] < 1e-6  # batch: the same 200 epochs are only 200 updates, still on its way
+
+
+def test_a_preset_changed_by_hand_leaves_the_menu_and_can_be_chosen_again():
+    at = open_page("learning_rate.py")
+    at.selectbox(key="lr1d_preset").set_value("oscillating").run()
+    assert at.slider(key="lr1d_lr").value == 0.8
+    at.slider(key="lr1d_lr").set_value(0.801).run()
+    assert at.selectbox(key="lr1d_preset").value == ""  # no longer the preset's setting
+    at.selectbox(key="lr1d_preset").set_value("oscillating").run()
+    assert at.slider(key="lr1d_lr").value == 0.8 and not at.exception
+

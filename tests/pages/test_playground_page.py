@@ -217,3 +217,21 @@ def test_the_summary_and_the_inspector_read_as_numbers_not_nan():
     assert "nan" not in table.to_string() and "—" in table.iloc[2].tolist()
     summary = at.dataframe[1].value
     assert summary.iloc[:, 3].tolist() == ["12", "—"]  # diverged at step 12; adam did not
+
+
+def test_leaving_the_custom_surface_and_coming_back_keeps_the_expression():
+    at = open_page(PAGE, s="custom", expr="x**2 + y**4")
+    at.selectbox(key="pg_surface").set_value("quadratic").run()  # the expression box is not drawn
+    assert not at.exception
+    at.selectbox(key="pg_surface").set_value("custom").run()
+    assert not at.exception and at.text_input(key="pg_expr").value == "x**2 + y**4"
+
+
+def test_edited_racers_survive_a_visit_to_another_page():
+    at = open_page(PAGE)
+    at.number_input(key="pg_r0_lr").set_value(0.05).run()
+    at.switch_page("pages/home.py")
+    at.run()
+    at.switch_page("pages/playground.py")
+    at.run()
+    assert at.number_input(key="pg_r0_lr").value == 0.05 and at.query_params["runs"].startswith("sgd:lr=0.05")
