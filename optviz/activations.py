@@ -119,7 +119,7 @@ def elu(alpha: float = 1.0) -> Activation:
 
     return Activation("elu", f, d, rf"\begin{{cases}}x & x>0\\{_coef(alpha)}(e^x-1) & x\le 0\end{{cases}}",
                       rf"\begin{{cases}}1 & x>0\\{_coef(alpha)}e^x & x\le 0\end{{cases}}",
-                      (-alpha, math.inf), False, True, max(1.0, alpha), 2, {"alpha": alpha},
+                      (-alpha if alpha else 0.0, math.inf), False, True, max(1.0, alpha), 2, {"alpha": alpha},
                       tex_name=r"\mathrm{ELU}", range_attained=(alpha == 0, False),
                       dead_region="none" if alpha > 0 else "left")
 
@@ -267,12 +267,15 @@ SATURATION_TOL = 0.01  # |f'| below this passes on less than 1 % of the gradient
 
 
 def saturation_edges(act: Activation, tol: float = SATURATION_TOL, span: float = 50.0,
-                     n: int = 100_001) -> tuple[float | None, float | None]:
-    """Where f' has (almost) vanished, found from f' itself on a grid over [−span, span]:
-    ``(a, b)`` with |f'(x)| < tol for every x < a and every x > b. A side that does not saturate
-    gives None; a derivative below ``tol`` everywhere (step) gives ``(inf, -inf)``.
+                     n: int = 100_001, reach: float = 1e4) -> tuple[float | None, float | None]:
+    """Where f' has (almost) vanished, found from f' itself on a grid: even over [−span, span],
+    then geometrically spaced out to ±``reach``, so that a stretched function (Swish with β = 0.1
+    saturates only below −62.6) is seen as well as a kink at 0. ``(a, b)`` with |f'(x)| < tol for
+    every grid x < a and every x > b. A side that does not saturate within ``reach`` gives None;
+    a derivative below ``tol`` everywhere (step) gives ``(inf, -inf)``.
     Sigmoid: |x| > 4.59 for tol 0.01 (σ' = tol at σ = (1 ± √(1 − 4·tol))/2)."""
-    x = np.linspace(-span, span, n)
+    outer = np.geomspace(span, reach, 2001)[1:]
+    x = np.concatenate([-outer[::-1], np.linspace(-span, span, n), outer])
     small = np.abs(act.derivative(x)) < tol
     if small.all():
         return math.inf, -math.inf

@@ -188,7 +188,7 @@ def num(v: float, digits: int = 3) -> str:
     """A number for a reader: ∞ and a real minus sign."""
     if math.isinf(v):
         return "∞" if v > 0 else "−∞"
-    return f"{v:.{digits}g}".replace("-", "−")
+    return f"{v + 0.0:.{digits}g}".replace("-", "−")  # + 0.0 turns −0 into 0
 
 
 def output_range(a: A.Activation) -> str:
@@ -244,17 +244,26 @@ def depth_notes(acts, depth: int) -> list[str]:
     """Plain-language reading of the depth chart for the chosen activations."""
     notes = []
     by_name = {a.name: a for a in acts}
+    layers = counted("activations.count_layers", depth)
     if "sigmoid" in by_name:
-        L = min(depth, 10)
-        notes.append(tr("activations.sigmoid_depth", L=L, g=float(A.gradient_bound(by_name["sigmoid"], L))))
+        notes.append(tr("activations.sigmoid_depth", layers=layers,
+                        g=float(A.gradient_bound(by_name["sigmoid"], depth))))
     if "step" in by_name:
         notes.append(tr("activations.step_depth"))
     grow = [plots.label(a) for a in acts if a.max_derivative > 1]
     if grow:
-        notes.append(tr("activations.grow_depth", names=", ".join(grow), L=depth,
+        notes.append(tr("activations.grow_depth", names=", ".join(grow), layers=layers,
                         g=num(max(float(A.gradient_bound(a, depth)) for a in acts if a.max_derivative > 1))))
+    for group in plots.coinciding(acts):
+        notes.append(tr("activations.same_line", names=", ".join(plots.label(a) for a in group),
+                        m=num(float(group[0].max_derivative), 4)))
     notes.append(tr("activations.depth_caveat"))
     return notes
+
+
+def counted(key: str, n: int) -> str:
+    """'1 layer' / '30 layers': the catalog's ``key_one`` for 1, ``key`` otherwise."""
+    return tr(f"{key}_one" if n == 1 else key, n=n)
 
 
 def scores_error(e: A.ScoresError) -> str:

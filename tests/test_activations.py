@@ -239,3 +239,10 @@ def test_naive_softmax_failure_is_named_by_its_cause():
     assert activations.naive_failure(under) == "underflow"
     assert activations.naive_failure(activations.softmax_stages(np.array([-1000.0, 0.0]))) is None  # e^0 = 1 saves it
     assert activations.naive_failure(activations.softmax_stages(np.array([2.0, 1.0]))) is None
+
+
+@pytest.mark.parametrize("beta", [0.1, 0.5, 1.0, 4.0])
+def test_swish_saturation_edge_scales_with_one_over_beta(beta):
+    left, right = activations.saturation_edges(activations.get("swish", beta=beta))
+    assert right is None and left == pytest.approx(-6.2593 / beta, rel=1e-3)
+    assert abs(activations.get("swish", beta=beta).derivative(np.array([left]))[0]) == pytest.approx(0.01, rel=1e-6)

@@ -58,18 +58,38 @@ def curves(acts, grid, *, side_by_side: bool = False, tr: Translator = english,
     return fig
 
 
+_DASHES = ("solid", "dash", "dot", "dashdot", "longdash", "longdashdot")
+
+
+def coinciding(acts) -> list[list]:
+    """Groups (two or more) of activations with the same max f′, whose (max f′)ᴸ lines coincide."""
+    groups: dict[float, list] = {}
+    for a in acts:
+        if a.max_derivative > 0:
+            groups.setdefault(round(float(a.max_derivative), 12), []).append(a)
+    return [g for g in groups.values() if len(g) > 1]
+
+
 def depth_bound(acts, depths, bounds, *, tr: Translator = english, present: bool = False) -> go.Figure:
-    """``bounds[i]`` = (max f′)ᴸ of ``acts[i]`` against L on a log axis (0 cannot be drawn there)."""
+    """``bounds[i]`` = (max f′)ᴸ of ``acts[i]`` against L on a log axis (0 cannot be drawn there).
+    Lines that coincide (same max f′: tanh, ReLU, identity, …) get different dashes and
+    narrowing widths, so each one stays visible on top of the others."""
     fig = go.Figure()
+    seen: dict[float, int] = {}
     for i, (a, b) in enumerate(zip(acts, bounds)):
         if a.max_derivative <= 0:
             continue  # the step: zero for every L, said in the text
+        key = round(float(a.max_derivative), 12)
+        k = seen[key] = seen.get(key, -1) + 1  # k-th line at this height
         fig.add_trace(go.Scatter(x=depths, y=b, mode="lines+markers", name=f"{label(a)}: ({a.max_derivative:.4g})ᴸ",
-                                 line=dict(color=color(i)), marker=dict(size=4),
+                                 line=dict(color=color(i), dash=_DASHES[k % len(_DASHES)], width=max(1.5, 4 - k)),
+                                 marker=dict(size=max(3, 7 - 2 * k)),
                                  hovertemplate=f"{label(a)}<br>L = %{{x}}<br>(max f′)ᴸ = %{{y:.4~e}}"
                                                "<extra></extra>"))
     fig.add_hline(y=1.0, line=dict(color="#888", dash="dot", width=1))
-    fig.update_xaxes(title=tr("activations.depth_axis"))
+    last = int(np.max(depths)) if len(depths) else 1
+    step = next((d for d in (1, 2, 5, 10, 20, 50) if last / d <= 10), 100)  # whole layers, ≤ ~10 ticks
+    fig.update_xaxes(title=tr("activations.depth_axis"), tick0=0, dtick=step)
     fig.update_yaxes(title=tr("activations.bound_axis"), type="log", exponentformat="power")
     return style(fig, present=present, height=400, title=tr("activations.depth_title"))
 

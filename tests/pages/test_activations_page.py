@@ -93,7 +93,7 @@ def test_defaults_show_sigmoid_tanh_relu_with_closed_form_properties():
     assert "dead" in row(at, "relu")["where f′ = 0"] and row(at, "sigmoid")["where f′ = 0"] == "nowhere"
     assert [d["name"] for d in curves_chart(at)["data"]] == ["sigmoid", "sigmoid", "tanh", "tanh", "relu", "relu"]
     text = all_text(at)
-    assert "after 10 layers to 9.54e-07" in text  # 0.25^10
+    assert "after 30 layers to 8.67e-19" in text  # 0.25^30, at the slider's depth
     assert len(at.latex) >= 3 and r"\sigma(x)(1-\sigma(x))" in at.latex[0].value
     assert qp(at, "acts") == "sigmoid,tanh,relu" and qp(at, "layout") == "overlay"
 
@@ -253,6 +253,33 @@ def test_depth_chart_is_the_product_of_max_derivatives():
     np.testing.assert_allclose(y, 0.25 ** np.arange(1, 51), rtol=1e-12)
     text = all_text(at)
     assert "**Step**: f′ = 0" in text and "up to 431 after 50 layers" in text  # 1.12899^50 = 431.1
+
+
+def test_depth_notes_follow_the_slider_and_say_one_layer():
+    at = open_page(PAGE, acts="sigmoid,gelu", depth="1")
+    text = all_text(at)
+    assert "after 1 layer to 2.50e-01" in text and "after 1 layer)" in text and "1 layers" not in text
+    at.slider(key="act_depth").set_value(20).run()
+    assert "after 20 layers to 9.09e-13" in all_text(at)  # 0.25^20: not capped at 10
+
+
+def test_coinciding_depth_lines_stay_distinguishable():
+    at = open_page(PAGE, acts="tanh,relu,identity,softplus,sigmoid")
+    depth = charts(at)[1]
+    dashes = [t["line"].get("dash", "solid") for t in depth["data"]]
+    assert len(set(dashes[:4])) == 4  # the four lines at 1ᴸ = 1, one dash each
+    assert "**tanh, relu, identity, softplus** share max f′ = 1, so their lines coincide" in all_text(at)
+    assert depth["layout"]["xaxis"]["dtick"] == 5 and float(depth["layout"]["xaxis"]["dtick"]).is_integer()
+
+
+def test_elu_with_alpha_zero_starts_at_zero_not_minus_zero():
+    at = open_page(PAGE, acts="elu", elu_alpha="0")
+    assert row(at, "elu α=0")["output range"] == "[0, ∞)"
+
+
+def test_swish_with_a_small_beta_saturates_far_out():
+    at = open_page(PAGE, acts="swish", swish_beta="0.1")
+    assert row(at, "swish β=0.1")["saturates (|f′| < 0.01)"] == "x < −62.6"  # not 'never'
 
 
 def test_step_neuron_cannot_learn_but_the_sigmoid_neuron_can():
