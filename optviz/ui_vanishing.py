@@ -160,6 +160,11 @@ def capped_note(runs: list) -> str | None:
 
 # --- the plain-language summary ------------------------------------------------------------------
 
+def counted(key: str, n: int) -> str:
+    """'1 layer' / '30 layers': the catalog's ``key_one`` for 1, ``key`` otherwise."""
+    return tr(f"{key}_one" if n == 1 else key, n=n)
+
+
 def _pct(x: float) -> str:
     return f"{100 * x:.0f}"
 
@@ -176,7 +181,9 @@ def summary(chosen: vg.Probe, all_probes: list, learning: list) -> list[str]:
         lines.append(tr("vanishing.sum_grad_huge", smallest=vg.power_of_ten(float(min(g))),
                         largest=vg.power_of_ten(float(max(g)))))
     else:
-        lines.append(tr(f"vanishing.sum_grad_{verdict}", ratio=vg.power_of_ten(chosen.gradient_ratio)))
+        grows = verdict == "healthy" and chosen.gradient_ratio > 1  # "38.7 of the output's" misreads
+        lines.append(tr("vanishing.sum_grad_growing" if grows else f"vanishing.sum_grad_{verdict}",
+                        ratio=vg.power_of_ten(chosen.gradient_ratio)))
     act = vg.activation_verdict(chosen)
     centre = {"sigmoid": "0.5"}.get(chosen.config.activation, "0")
     lines.append(tr(f"vanishing.sum_act_{act}", std=vg.power_of_ten(float(chosen.std[-1])), centre=centre,
@@ -187,7 +194,8 @@ def summary(chosen: vg.Probe, all_probes: list, learning: list) -> list[str]:
                         width=chosen.width))
     if chosen.config.activation == "sigmoid":
         k = chosen.depth
-        lines.append(tr("vanishing.sum_bound", k=k, bound=vg.power_of_ten(0.25 ** k)))
+        lines.append(tr("vanishing.sum_bound", k=k, layers=counted("vanishing.count_layers", k),
+                        bound=vg.power_of_ten(0.25 ** k)))
     if chosen.config.batch_norm:
         lines.append(tr("vanishing.sum_bn"))
     if len(all_probes) > 1:
@@ -204,7 +212,8 @@ def _training_line(run: vg.LearningRun, probe: vg.Probe | None) -> str:
     v = vg.training_verdict(run)
     acc = run.accuracy[-1] if run.accuracy and run.accuracy[-1] is not None else math.nan
     cause = vg.weights_too_large(probe) if probe is not None else None
-    return tr(f"vanishing.sum_train_{v}", label=config_label(run.config, tr), epochs=len(run.loss),
+    return tr(f"vanishing.sum_train_{v}", label=config_label(run.config, tr),
+              epoch_count=counted("vanishing.count_epochs", len(run.loss)),
               loss=f"{run.loss[-1]:.3f}" if run.loss else "—", chance=f"{run.chance_loss:.3f}",
               acc=_pct(acc) if math.isfinite(acc) else "—",
               times=f"{run.loss[-1] / run.chance_loss:.2g}" if run.loss else "—",

@@ -20,7 +20,8 @@ except ValueError as e:
 chosen = probes[0]
 
 st.subheader(tr("vanishing.hist_header"))
-st.caption(tr("vanishing.hist_caption", n=s.n_samples, depth=s.depth, width=s.width))
+st.caption(tr("vanishing.hist_caption", n=s.n_samples, width=s.width,
+              hidden_layers=ui.counted("vanishing.count_hidden_layers", s.depth)))
 chart(plots.activation_histograms(chosen, tr=tr))
 notes = []
 if s.depth > plots.MAX_PANELS:
@@ -40,7 +41,8 @@ if bound is not None:
     st.caption(tr("vanishing.bound_caption"))
 
 st.subheader(tr("vanishing.learn_header"))
-st.caption(tr("vanishing.learn_caption", depth=s.depth, width=s.width, points=vg.TRAIN_POINTS,
+st.caption(tr("vanishing.learn_caption", hidden_layers=ui.counted("vanishing.count_hidden_layers", s.depth),
+              width=s.width, points=vg.TRAIN_POINTS,
               dataset=tr(f"vanishing.ds_{s.dataset}"), optimizer=tr(f"vanishing.opt_{s.optimizer}"),
               lr=f"{s.lr:g}", batch=vg.TRAIN_BATCH))
 try:

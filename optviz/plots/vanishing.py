@@ -27,6 +27,19 @@ def panel_layers(depth: int, max_panels: int = MAX_PANELS) -> list[int]:
     return [int(i) + 1 for i in np.unique(np.linspace(0, depth - 1, max_panels).round())]
 
 
+def layer_ticks(depth: int, output: bool = False, most: int = 11) -> list[int]:
+    """Ticks 1, 1 + d, 1 + 2d, … at a whole step d (≤ ``most`` ticks); with ``output`` the last
+    is the output layer at depth + 1, and a tick too close before it is dropped."""
+    last = depth + 1 if output else depth
+    step = max(1, math.ceil((last - 1) / (most - 1)))
+    ticks = list(range(1, last + 1, step))
+    if output and ticks[-1] != last:
+        if last - ticks[-1] <= step / 2 and len(ticks) > 1:
+            ticks.pop()
+        ticks.append(last)
+    return ticks
+
+
 def _positive_or_none(a) -> list:
     a = np.asarray(a, dtype=float)
     return finite_or_none(np.where(a > 0, a, np.nan))
@@ -109,12 +122,12 @@ def layer_profiles(probes: list, *, bound=None, tr: Translator = english,
                                                                                     width=2),
                            hovertemplate=tr("vanishing.grad_hover") + "<extra></extra>", **axis_ref(1)))
     depth = probes[0].depth if probes else 1
-    ticks = panel_layers(depth + 1, 11)
+    ticks = layer_ticks(depth, output=True)
     log = dict(type="log", exponentformat="power")
     layout["yaxis"].update(log, title=dict(text=tr("vanishing.spread_y")), **_log_axis(*[p.std for p in probes]))
     layout["yaxis2"].update(log, title=dict(text=tr("vanishing.grad_y")),
                             **_log_axis(*[p.grad_norms for p in probes], *([bound] if bound is not None else [])))
-    layout["xaxis"].update(title=dict(text=tr("vanishing.layer_x")), tickvals=panel_layers(depth, 11))
+    layout["xaxis"].update(title=dict(text=tr("vanishing.layer_x")), tickvals=layer_ticks(depth))
     layout["xaxis2"].update(title=dict(text=tr("vanishing.layer_x")), tickvals=ticks,
                             ticktext=[str(t) if t <= depth else tr("vanishing.output_tick") for t in ticks])
     fig = go.Figure(traces, layout=layout)

@@ -56,7 +56,7 @@ def test_default_training_tells_the_course_story():
     assert "**ReLU · He** learned: accuracy 100 %" in text
     assert "**sigmoid · Xavier + BN** learned: accuracy 98 %" in text
     assert "**sigmoid · N(0, 1)** learned" in text
-    assert "so this network can still learn" in text and "make up for σ′ ≈ 0" in text
+    assert "so this network can still learn" in text and "make up for f′ ≈ 0" in text
     assert "stuck" not in text.split("sigmoid · N(0, 0.01²)** is stuck")[1]  # nothing else is stuck
     profiles = figures(at)[1]
     assert profiles["data"][-1]["name"] == "0.25ᵏ × output layer: best case from σ′ alone"
@@ -196,3 +196,24 @@ def test_deep_wide_long_training_is_capped_and_says_so():
     assert "after 13 epochs" in summary(at) or "diverged" in summary(at)
     at = open_page(PAGE, ep="200", cmp="")  # 5 × 100: far below the cap
     assert len(figures(at)[2]["data"][0]["x"]) == 200 and "Trained for" not in all_text(at)
+
+
+def test_one_layer_and_one_epoch_are_singular():
+    at = open_page(PAGE, d="1", a="sigmoid", i="xavier", cmp="", ep="1")
+    text, shown = summary(at), all_text(at)
+    assert "through 1 hidden layer of 100 units" in shown and "(input 2, 1 hidden layer of 100" in shown
+    assert "over 1 layer the activation derivatives" in text and "after 1 epoch" in text
+    assert "1 hidden layers" not in shown and "1 layers" not in shown and "1 epochs" not in shown
+
+
+def test_a_gradient_that_grows_toward_the_input_is_not_called_a_share():
+    at = open_page(PAGE, a="tanh", i="n1", d="5", cmp="", ep="2")  # layer 1 gets 38.7 × the output's
+    text = summary(at)
+    assert "at layer 1 it is 38.7 times the output layer's: it grows toward the input" in text
+    assert "38.7 of the output layer" not in text
+
+
+def test_layer_ticks_are_evenly_spaced_whole_layers():
+    profiles = figures(open_page(PAGE, d="30", cmp="", ep="1", n="200"))[1]["layout"]
+    assert profiles["xaxis"]["tickvals"] == list(range(1, 31, 3))
+    assert profiles["xaxis2"]["tickvals"] == list(range(1, 32, 3)) and profiles["xaxis2"]["ticktext"][-1] == "out"
