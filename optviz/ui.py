@@ -223,9 +223,16 @@ class UrlState:
                 return repr(v)
             return str(v)
 
+        unknown = []
         for k in [k for k in st.query_params if k.startswith(self.prefix) and k not in ("lang", "present")]:
             if k[len(self.prefix):] not in values:
+                unknown.append(f"{k}={str(st.query_params[k])[:40]}")
                 del st.query_params[k]
+        # the link a session opened with (its first run) may come from another version of the app:
+        # say which of its settings this page does not know, instead of dropping them silently
+        if unknown and not st.session_state.get("_optviz_link_checked"):
+            st.toast(tr("url.unknown", items=", ".join(unknown)), icon="🔗")
+        st.session_state["_optviz_link_checked"] = True
         st.query_params.update({self.prefix + k: fmt(v) for k, v in values.items()})
 
     def show_fallbacks(self) -> None:

@@ -110,3 +110,18 @@ def test_a_visit_to_another_page_keeps_this_pages_settings(page_file):
     at.run()
     assert not at.exception, at.exception
     assert _settings(at) == before
+
+
+def test_a_link_with_settings_the_page_does_not_know_says_they_were_ignored():
+    at = open_page("learning_rate.py", eta="0.3", lr="0.5")  # an older name for the lr
+    assert any("eta=0.3" in t.value for t in at.toast)
+    assert "eta" not in at.query_params and at.query_params["lr"] == "0.5"
+    at.slider(key="lr1d_lr").set_value(0.6).run()  # later runs say nothing more
+    assert not at.toast
+
+
+def test_navigating_between_pages_raises_no_unknown_setting_note():
+    at = open_page("learning_rate.py")
+    at.switch_page("pages/line_fitting.py")
+    at.run()
+    assert not at.toast and not at.exception
