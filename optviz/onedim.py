@@ -185,6 +185,15 @@ def loss_gap(name: str, xs, a: float = 1.0):
         return f(name, xs, a) - minimum(name, a)[1]
 
 
+def gap_floor(name: str, x0: float, a: float = 1.0) -> float:
+    """The smallest f − f* worth drawing on a log axis: 1e-15·max(1, f(x0) − f*, |f*|). Below it the
+    gap is 0 (one step landed on the minimum) or rounding: f and f* are each rounded to about
+    2.2e-16·|f|, so their difference near x* is noise of a few 1e-16·|f*| (x⁴ − 3x² + x: f* ≈ −3.51,
+    noise 4.4e-16 and 8.9e-16); the start's gap scales the floor with the chart."""
+    f_star = minimum(name, a)[1]
+    return 1e-15 * max(1.0, float(f(name, x0, a)) - f_star, abs(f_star))
+
+
 def compare_schedules(name: str, x0: float, lr: float, steps: int, a: float = 1.0) -> dict:
     """For each schedule: (learning rate per step, f − f* per iterate), same start and initial lr."""
     out = {}

@@ -49,10 +49,12 @@ st.latex(tr("lr1d.update_rule"))
 lrs = np.logspace(-3, np.log10(LR_MAX), 200)
 runs, _ = onedim.descend(fn, s["x0"], lrs, s["steps"], a=a)
 star = "" if fn == "quadratic" else "(x*)"
-chart(plots.loss_vs_lr(lrs, onedim.loss_gap(fn, runs[-1], a), lr, [(once, f"1/f''{star}"), (edge, f"2/f''{star}")], tr=tr))
+floor = onedim.gap_floor(fn, s["x0"], a)
+chart(plots.loss_vs_lr(lrs, onedim.loss_gap(fn, runs[-1], a), lr, [(once, f"1/f''{star}"), (edge, f"2/f''{star}")],
+                       floor, tr=tr))
 st.caption(tr("lr1d.loss_vs_lr_caption", steps=s["steps"]))
 
 st.subheader(tr("lr1d.schedules"))
-chart(plots.schedules(onedim.compare_schedules(fn, s["x0"], lr, s["steps"], a), tr=tr))
+chart(plots.schedules(onedim.compare_schedules(fn, s["x0"], lr, s["steps"], a), floor, tr=tr))
 st.caption(tr("lr1d.schedules_caption"))
 uf.write(SPEC, url)

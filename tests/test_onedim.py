@@ -123,3 +123,21 @@ def test_loss_gap_and_schedule_comparison():
     rates, gaps = runs["constant"]
     np.testing.assert_allclose(gaps, 4.0 * (1 - 1.9) ** (2 * np.arange(51)), rtol=1e-9)  # f = x², x_k = 2·(−0.9)^k
     assert all(runs[s][1][-1] < gaps[-1] for s in ("step", "exponential", "cosine"))  # decay settles sooner here
+
+
+@pytest.mark.parametrize("x0,lr", [(-1.5, 0.05), (-1.5, 0.15), (1.5, 0.05)])
+def test_gap_floor_lies_above_the_rounding_noise_of_converged_runs(x0, lr):
+    """Near x* the gap f − f* is 0 or a few ulps of |f*| (4.4e-16 each); the floor must hide that
+    noise, and stay far below any gap worth seeing (the start's)."""
+    floor = onedim.gap_floor("nonconvex", x0)
+    f_star = onedim.minimum("nonconvex")[1]
+    assert floor == pytest.approx(1e-15 * max(1.0, x0**4 - 3 * x0**2 + x0 - f_star, abs(f_star)))
+    for _, gaps in onedim.compare_schedules("nonconvex", x0, lr, 40).values():
+        noise = gaps[np.abs(gaps) <= 4 * np.spacing(abs(f_star))]
+        assert np.all(noise < floor)
+    assert floor < 1e-12 * onedim.loss_gap("nonconvex", x0)
+
+
+def test_gap_floor_of_the_quadratic_scales_with_the_start():
+    assert onedim.gap_floor("quadratic", 2.5, a=1.0) == pytest.approx(6.25e-15)  # f(x0) − f* = 6.25
+    assert onedim.gap_floor("quadratic", 0.1, a=1.0) == pytest.approx(1e-15)

@@ -65,11 +65,12 @@ def descent_1d(name, a, xs, *, tr: Translator = english, present=False) -> go.Fi
     return style(fig, present=present, height=420, title=tr("fund.lr_curve_title"))
 
 
-def loss_vs_lr(lrs, final, current, marks, *, tr: Translator = english, present=False) -> go.Figure:
-    """f(x_N) − f* for each learning rate (log–log), floored at 1e-20 (rounding); runs that diverged
-    are crosses along the top. ``marks`` are (lr, label) pairs drawn dashed."""
+def loss_vs_lr(lrs, final, current, marks, floor, *, tr: Translator = english, present=False) -> go.Figure:
+    """f(x_N) − f* for each learning rate (log–log), floored at ``floor`` (below it the gap is
+    rounding, see onedim.gap_floor); runs that diverged are crosses along the top. ``marks`` are
+    (lr, label) pairs drawn dashed."""
     ok = np.isfinite(final)
-    y = np.where(ok, np.maximum(final, 1e-20), np.nan)
+    y = np.where(ok, np.maximum(final, floor), np.nan)
     top = float(np.nanmax(y)) * 10 if ok.any() else 1.0
     fig = go.Figure(go.Scatter(x=lrs.astype(np.float32), y=y.astype(np.float32), mode="lines", name=tr("fund.final_loss"),
                                line=dict(color=color(0))))
@@ -94,15 +95,15 @@ def _legend_below(fig: go.Figure) -> go.Figure:
     return fig
 
 
-def schedules(runs: dict, *, tr: Translator = english, present=False) -> go.Figure:
-    """Learning rate per step (left) and f − f* per step (right), one colour per schedule;
-    ``runs``: name → (rates, gaps)."""
+def schedules(runs: dict, floor: float, *, tr: Translator = english, present=False) -> go.Figure:
+    """Learning rate per step (left) and f − f* per step (right, floored at ``floor`` as in
+    loss_vs_lr), one colour per schedule; ``runs``: name → (rates, gaps)."""
     traces = []
     for i, (name, (rates, gaps)) in enumerate(runs.items()):
         label = tr(f"fund.sched_{name}")
         traces.append(dict(type="scatter", x=np.arange(len(rates)), y=rates, mode="lines", name=label,
                            legendgroup=name, line=dict(color=color(i)), **axis_ref(0)))
-        traces.append(dict(type="scatter", x=np.arange(len(gaps)), y=np.maximum(gaps, 1e-300), mode="lines",
+        traces.append(dict(type="scatter", x=np.arange(len(gaps)), y=np.maximum(gaps, floor), mode="lines",
                            name=label, legendgroup=name, showlegend=False, line=dict(color=color(i)), **axis_ref(1)))
     layout = grid_layout(1, 2, [tr("fund.sched_lr"), tr("fund.sched_loss")], hgap=0.08)
     layout["yaxis2"].update(type="log", exponentformat="power")

@@ -247,3 +247,29 @@ def test_a_preset_changed_by_hand_leaves_the_menu_and_can_be_chosen_again():
     at.selectbox(key="lr1d_preset").set_value("oscillating").run()
     assert at.slider(key="lr1d_lr").value == 0.8 and not at.exception
 
+
+
+def gap_curves(fig):
+    """The y values of each curve of the schedules chart's f − f* panel."""
+    return [array(d["y"]).astype(float) for d in fig["data"] if d.get("yaxis") == "y2"]
+
+
+def test_schedule_gaps_stop_at_the_rounding_floor_instead_of_1e_300():
+    at = open_page("learning_rate.py")
+    at.selectbox(key="lr1d_preset").set_value("one_step").run()  # x₁ = 0: the gap is exactly 0
+    ys = np.concatenate(gap_curves(figures(at)[2]))
+    assert ys.min() == pytest.approx(1e-15 * 6.25)  # 1e-15·(f(x0) − f*), f(2.5) = 6.25
+    loss_lr = array(figures(at)[1]["data"][0]["y"]).astype(float)
+    assert np.nanmin(loss_lr) == pytest.approx(1e-15 * 6.25, rel=1e-6)  # the same floor
+
+
+@pytest.mark.parametrize("preset", ["nonconvex_global", "nonconvex_bouncing"])
+def test_nonconvex_schedule_gaps_show_no_rounding_spikes(preset):
+    at = open_page("learning_rate.py")
+    at.selectbox(key="lr1d_preset").set_value(preset).run()
+    curves = gap_curves(figures(at)[2])
+    floor = min(c.min() for c in curves)
+    assert floor == pytest.approx(1e-15 * 3.5139, rel=1e-4)  # 1e-15·|f*|, f* = f(−1.3008) ≈ −3.5139
+    for c in curves:  # the last steps sit flat on the floor (converged) or far above rounding (on the way, bouncing)
+        tail = c[-10:]
+        assert np.all(tail == pytest.approx(floor, rel=1e-6)) or np.all(tail > 1e-13), tail
