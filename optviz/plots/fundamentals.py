@@ -112,12 +112,24 @@ def schedules(runs: dict, floor: float, *, tr: Translator = english, present=Fal
     return _legend_below(style(fig, present=present, height=380))
 
 
+def _signed(v: float) -> str:
+    """3 decimals with a real minus sign (no "−0.000")."""
+    v = round(float(v), 3)
+    return f"{'−' if v < 0 else ''}{abs(v):.3f}"
+
+
+def line_equation(a: float, b: float) -> str:
+    """'y = 1.996x + 1.277', 'y = −2.000x − 0.500': one sign between the terms."""
+    b = round(float(b), 3)
+    return f"y = {_signed(a)}x {'−' if b < 0 else '+'} {abs(b):.3f}"
+
+
 def line_fit(x, y, lines: dict, *, tr: Translator = english, present=False) -> go.Figure:
     """The data with each fitted line (name → (a, b)); the first solid, the others dashed."""
     fig = go.Figure(go.Scatter(x=x, y=y, mode="markers", name=tr("fund.data"), marker=dict(color="#555", size=6)))
     xs = np.array([x.min() - 0.3, x.max() + 0.3])
     for i, (name, (a, b)) in enumerate(lines.items()):
-        fig.add_trace(go.Scatter(x=xs, y=a * xs + b, mode="lines", name=f"{name}: y = {a:.3f}x + {b:+.3f}",
+        fig.add_trace(go.Scatter(x=xs, y=a * xs + b, mode="lines", name=f"{name}: {line_equation(a, b)}",
                                  line=dict(color=color(i), width=3, dash="solid" if i == 0 else "dash")))
     fig.update_xaxes(title="x")
     fig.update_yaxes(title="y")

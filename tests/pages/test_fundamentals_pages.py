@@ -7,6 +7,8 @@ import re
 import numpy as np
 import pytest
 
+from optviz import linefit
+
 from conftest import all_text, open_page
 
 
@@ -273,3 +275,16 @@ def test_nonconvex_schedule_gaps_show_no_rounding_spikes(preset):
     for c in curves:  # the last steps sit flat on the floor (converged) or far above rounding (on the way, bouncing)
         tail = c[-10:]
         assert np.all(tail == pytest.approx(floor, rel=1e-6)) or np.all(tail > 1e-13), tail
+
+
+def test_fitted_line_legend_has_one_sign_between_the_terms():
+    at = open_page("line_fitting.py", a="-1.5", b="-0.5")
+    names = [d["name"] for d in figures(at)[0]["data"][1:]]
+    x, y = linefit.make_line(-1.5, -0.5, 1.0, 30, 0)
+    slope, icpt = np.polyfit(x, y, 1)  # an independent least-squares fit
+    assert icpt < 0 and slope < 0
+    assert names[0] == f"least squares: y = −{abs(slope):.3f}x − {abs(icpt):.3f}"
+    at = open_page("line_fitting.py")
+    at.selectbox(key="line_preset").set_value("too_big").run()  # diverges: huge numbers of either sign
+    for name in (d["name"] for d in figures(at)[0]["data"][1:]):
+        assert re.fullmatch(r".*: y = −?\d+\.\d{3}x [+−] \d+\.\d{3}", name), name
