@@ -72,6 +72,15 @@ def mse_along(x, y, path) -> np.ndarray:
         return floor + d[..., 0] ** 2 * np.mean(x * x) + 2 * d[..., 0] * d[..., 1] * np.mean(x) + d[..., 1] ** 2
 
 
+RELATIVE_ZERO = 1e-12  # a loss below this fraction of the starting loss is rounding of an exact fit
+
+
+def shown_loss(loss: float, start: float) -> float:
+    """``loss`` as a page prints it: 0 when below RELATIVE_ZERO·start. An exact fit (n = 2 points,
+    or data without noise) has a least-squares MSE of 0 that rounding leaves at ~1e-31."""
+    return 0.0 if loss < RELATIVE_ZERO * start else float(loss)
+
+
 @dataclass(frozen=True)
 class Fit:
     """A gradient-descent run on the MSE; row i of each array belongs to update ``update[i]``."""

@@ -60,5 +60,7 @@ st.markdown(tr("line.steps_md", **nums))
 st.latex(tr("line.closed_form", a=best[0], b=best[1], loss=floor))
 chart(plots.fit_losses({s["opt"]: (fit.update, fit.loss)}, tr("line.updates"), floor, at=k, tr=tr))
 gap = float(np.hypot(*(fit.path[-1] - best)))
-st.caption(tr("line.gap", gap=gap, updates=last, loss=float(fit.loss[-1]), floor=floor))
+start = float(fit.loss[0])
+st.caption(tr("line.gap", gap=gap, updates=last, loss=linefit.shown_loss(float(fit.loss[-1]), start),
+              floor=linefit.shown_loss(floor, start)))
 uf.write(SPEC, url)

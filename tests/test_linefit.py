@@ -120,3 +120,12 @@ def test_errors_are_for_people():
         linefit.fit_gd(x, y, "adm")
     with pytest.raises(ValueError, match="n must be"):
         linefit.make_line(n=1)
+
+
+def test_shown_loss_prints_rounding_of_an_exact_fit_as_zero():
+    x, y = linefit.make_line(2.0, 1.0, 0.0, 30, 0)  # no noise: the least-squares MSE is 0
+    start = float(np.mean(y**2))  # the MSE at (a, b) = (0, 0)
+    floor = float(linefit.mse(x, y, *linefit.least_squares(x, y)))
+    assert 0 <= floor < 1e-25
+    assert linefit.shown_loss(floor, start) == 0.0
+    assert linefit.shown_loss(2e-12 * start, start) == 2e-12 * start  # a real, small loss stays

@@ -167,14 +167,18 @@ def fit_losses(curves: dict, xaxis: str, floor: float, *, log_x=False, at=None, 
                present=False) -> go.Figure:
     """MSE against updates or examples seen (name → (x values, losses)), log scale; the dotted line
     is the least-squares minimum. ``log_x``: a log x axis (from update 1), so that a run of 20
-    updates and one of 20 000 both show their whole course."""
+    updates and one of 20 000 both show their whole course. Losses and the minimum are drawn no
+    lower than linefit.RELATIVE_ZERO × the starting loss: an exact fit's minimum is 0 up to
+    rounding (~1e-31), which would squash every curve into the top of a 30-decade axis."""
+    starts = [float(ls[0]) for _, ls in curves.values() if len(ls) and np.isfinite(ls[0])]
+    lowest = linefit.RELATIVE_ZERO * max(starts, default=1.0)
     fig = go.Figure()
     for i, (name, (xs, ls)) in enumerate(curves.items()):
         idx = downsample_index(len(xs), 500)
         idx = idx[xs[idx] > 0] if log_x else idx
-        ls = np.where(np.isfinite(ls[idx]) & (ls[idx] < 1e30), ls[idx], np.nan).astype(np.float32)
+        ls = np.where(np.isfinite(ls[idx]) & (ls[idx] < 1e30), np.maximum(ls[idx], lowest), np.nan).astype(np.float32)
         fig.add_trace(go.Scatter(x=xs[idx].astype(np.int32), y=ls, mode="lines", name=name, line=dict(color=color(i))))
-    fig.add_hline(y=max(floor, 1e-30), line=dict(dash="dot", color="#D62728"), annotation_text=tr("fund.least_squares"))
+    fig.add_hline(y=max(floor, lowest), line=dict(dash="dot", color="#D62728"), annotation_text=tr("fund.least_squares"))
     if at is not None:  # the update shown above
         fig.add_vline(x=at, line=dict(color="#555", dash="dot"))
     fig.update_xaxes(title=xaxis, type="log" if log_x else "linear")

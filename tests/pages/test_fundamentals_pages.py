@@ -288,3 +288,17 @@ def test_fitted_line_legend_has_one_sign_between_the_terms():
     at.selectbox(key="line_preset").set_value("too_big").run()  # diverges: huge numbers of either sign
     for name in (d["name"] for d in figures(at)[0]["data"][1:]):
         assert re.fullmatch(r".*: y = −?\d+\.\d{3}x [+−] \d+\.\d{3}", name), name
+
+
+@pytest.mark.parametrize("query", [dict(n="2", epochs="1000", k="1000"), dict(noise="0", epochs="1000", k="1000")])
+def test_loss_chart_of_an_exact_fit_spans_twelve_decades_not_thirty(query):
+    at = open_page("line_fitting.py", **query)
+    x, y = linefit.make_line(2.0, 1.0, float(query.get("noise", 1.0)), int(query.get("n", 30)), 0)
+    start = float(np.mean(y**2))  # MSE at the start (a, b) = (0, 0)
+    fig = figures(at)[2]
+    ys = array(fig["data"][0]["y"]).astype(float)
+    lowest = 1e-12 * start
+    assert np.nanmin(ys) >= lowest * (1 - 1e-6) and ys[0] == pytest.approx(start, rel=1e-6)
+    assert [s["y0"] for s in fig["layout"]["shapes"] if s["y0"] == s["y1"]] == [pytest.approx(lowest)]
+    gap = [c.value for c in at.caption if "away from the least-squares" in c.value][0]
+    assert gap.endswith("against the minimum 0.")
