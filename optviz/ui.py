@@ -76,6 +76,11 @@ def tr(key: str, **fmt) -> str:
     return i18n.t(key, current_lang(), **fmt)
 
 
+def counted(key: str, n: int, **fmt) -> str:
+    """'1 layer' / '30 layers': the catalog's ``key_one`` for 1, ``key`` otherwise."""
+    return tr(f"{key}_one" if n == 1 else key, n=n, **fmt)
+
+
 # --- presentation mode (projector) -------------------------------------------------------------
 
 _PRESENT_KEY = "present"

@@ -10,7 +10,7 @@ import streamlit as st
 from . import activations as A
 from . import i18n
 from .plots import activations as plots
-from .ui import UrlState, current_lang, tr
+from .ui import UrlState, counted, current_lang, tr
 
 # Presets reproduce the course's figures: notes 003 draw sigmoid, tanh, ReLU, Leaky ReLU (α 0.01)
 # and ELU (α 1) each beside its derivative on x in [−10, 10]; notes 002 (the book) step, sigmoid, ReLU.
@@ -259,11 +259,6 @@ def depth_notes(acts, depth: int) -> list[str]:
                         m=num(float(group[0].max_derivative), 4)))
     notes.append(tr("activations.depth_caveat"))
     return notes
-
-
-def counted(key: str, n: int) -> str:
-    """'1 layer' / '30 layers': the catalog's ``key_one`` for 1, ``key`` otherwise."""
-    return tr(f"{key}_one" if n == 1 else key, n=n)
 
 
 def scores_error(e: A.ScoresError) -> str:

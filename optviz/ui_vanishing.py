@@ -10,7 +10,7 @@ import streamlit as st
 
 from . import vanishing as vg
 from .plots.vanishing import config_label
-from .ui import UrlState, tr
+from .ui import UrlState, counted, tr
 
 MAX_COMPARISONS = 3
 LR_RANGE = (1e-5, 1.0)
@@ -159,11 +159,6 @@ def capped_note(runs: list) -> str | None:
 
 
 # --- the plain-language summary ------------------------------------------------------------------
-
-def counted(key: str, n: int) -> str:
-    """'1 layer' / '30 layers': the catalog's ``key_one`` for 1, ``key`` otherwise."""
-    return tr(f"{key}_one" if n == 1 else key, n=n)
-
 
 def _pct(x: float) -> str:
     return f"{100 * x:.0f}"
