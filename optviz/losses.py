@@ -49,21 +49,39 @@ def cross_entropy_grad(probs, label: int) -> np.ndarray:
     return g
 
 
+# English messages; the pages show the catalog's ``loss.err_<code>`` in the chosen language.
+MESSAGES = {
+    "not_number": "'{value}' is not a number",
+    "count": "give 2 to {max} predictions, got {got}",
+    "range": "predictions must be finite numbers ≥ 0",
+    "all_zero": "at least one prediction must be above 0",
+}
+
+
+class PredictionError(ValueError):
+    """Predictions that cannot be read: ``code`` names the reason (a key of MESSAGES), ``params``
+    fill its message; ``str()`` is the English message."""
+
+    def __init__(self, code: str, **params):
+        self.code, self.params = code, params
+        super().__init__(MESSAGES[code].format(**params))
+
+
 def parse_predictions(text: str) -> np.ndarray:
     """Network outputs typed as numbers separated by commas or spaces (2 to 10 of them, each ≥ 0,
-    not all 0), e.g. "0.1, 0.05, 0.6, 0, 0.05, 0.1, 0, 0.1, 0, 0"."""
+    not all 0), e.g. "0.1, 0.05, 0.6, 0, 0.05, 0.1, 0, 0.1, 0, 0". Raises PredictionError."""
     items = [s for s in text.replace(",", " ").replace("、", " ").split() if s]
     try:
         values = np.array([float(s) for s in items])
     except ValueError:
         bad = next(s for s in items if not _is_number(s))
-        raise ValueError(f"{bad!r} is not a number") from None
+        raise PredictionError("not_number", value=bad) from None
     if not 2 <= len(values) <= MAX_CLASSES:
-        raise ValueError(f"give 2 to {MAX_CLASSES} predictions, got {len(values)}")
+        raise PredictionError("count", max=MAX_CLASSES, got=len(values))
     if not np.all(np.isfinite(values)) or np.any(values < 0):
-        raise ValueError("predictions must be finite numbers ≥ 0")
+        raise PredictionError("range")
     if values.sum() == 0:
-        raise ValueError("at least one prediction must be above 0")
+        raise PredictionError("all_zero")
     return values
 
 

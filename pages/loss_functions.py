@@ -21,8 +21,8 @@ sb = st.sidebar
 sb.text_input(tr("loss.predictions"), key=SPEC.key("p"), help=tr("loss.predictions_help"))
 try:
     raw = losses.parse_predictions(st.session_state[SPEC.key("p")])
-except ValueError as e:
-    st.error(tr("loss.bad_predictions", message=str(e)))
+except losses.PredictionError as e:
+    st.error(tr("loss.bad_predictions", message=tr(f"loss.err_{e.code}", **e.params)))
     raw = losses.parse_predictions(BOOK)
 if st.session_state[SPEC.key("label")] >= len(raw):
     st.session_state[SPEC.key("label")] = 0

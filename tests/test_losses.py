@@ -31,10 +31,13 @@ def test_loss_gradients_match_finite_differences():
 def test_parse_predictions():
     np.testing.assert_array_equal(losses.parse_predictions("0.1, 0.05 0.6,0.25"), [0.1, 0.05, 0.6, 0.25])
     np.testing.assert_array_equal(losses.parse_predictions("1、2"), [1, 2])
-    for text, message in [("0.1, x", "'x' is not a number"), ("1", "2 to 10"), (", ".join(["0.1"] * 11), "2 to 10"),
-                          ("0.5, -0.1", "≥ 0"), ("0, 0", "above 0"), ("nan, 1", "finite")]:
-        with pytest.raises(ValueError, match=message):
+    for text, message, code, params in [
+            ("0.1, x", "'x' is not a number", "not_number", dict(value="x")),
+            ("1", "2 to 10", "count", dict(max=10, got=1)), (", ".join(["0.1"] * 11), "2 to 10", "count", dict(max=10, got=11)),
+            ("0.5, -0.1", "≥ 0", "range", {}), ("0, 0", "above 0", "all_zero", {}), ("nan, 1", "finite", "range", {})]:
+        with pytest.raises(losses.PredictionError, match=message) as e:
             losses.parse_predictions(text)
+        assert (e.value.code, e.value.params) == (code, params)  # what the page translates
 
 
 def test_probabilities_are_scaled_only_when_needed():

@@ -193,7 +193,7 @@ def test_loss_functions_edited_predictions_are_scaled_and_bad_ones_explained():
     assert metrics(at)["cross-entropy"] == "0.2877"  # −log 0.75
     at.text_input(key="loss_p").set_value("0.1, abc").run()
     # the book's example instead, still for class 1 (0.05 there)
-    assert "'abc' is not a number" in at.error[0].value and metrics(at)["cross-entropy"] == "2.9957"
+    assert "`abc` is not a number" in at.error[0].value and metrics(at)["cross-entropy"] == "2.9957"
     at.text_input(key="loss_p").set_value("0, 0").run()
     assert "above 0" in at.error[0].value
 
@@ -302,3 +302,12 @@ def test_loss_chart_of_an_exact_fit_spans_twelve_decades_not_thirty(query):
     assert [s["y0"] for s in fig["layout"]["shapes"] if s["y0"] == s["y1"]] == [pytest.approx(lowest)]
     gap = [c.value for c in at.caption if "away from the least-squares" in c.value][0]
     assert gap.endswith("against the minimum 0.")
+
+
+@pytest.mark.parametrize("p,shown", [("abc,1", "`abc` は数値ではありません"), ("1", "予測は 2〜10 個入力してください(1 個でした)"),
+                                     ("0.5, -1", "0 以上の有限の数"), ("0, 0", "0 より大きく")])
+def test_loss_functions_errors_are_in_the_chosen_language(p, shown):
+    at = open_page("loss_functions.py", p=p, lang="ja")
+    message = at.error[0].value
+    assert message.startswith("予測を読み取れませんでした") and shown in message
+    assert not re.search(r"[a-z]{3,}", message.replace("abc", "")), message  # no English words left
