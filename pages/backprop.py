@@ -7,9 +7,19 @@ from optviz import ui_fundamentals as uf
 from optviz.plots import fundamentals2 as plots
 from optviz.ui import chart, tr
 
+
+
+def text(p: bp.Params) -> str:
+    """The weights as the URL's ``p``: 12 numbers in Params.flat() order."""
+    return ",".join(f"{v:.10g}" for v in p.flat())
+
+
+EXAMPLE = text(bp.Params.example())  # Mazur's w1…w8 and biases 0.35, 0.60
 SPEC = uf.Spec("bp", dict(x1=0.05, x2=0.10, t1=0.01, t2=0.99, lr=0.5, biases=False, p=""),
                bounds=dict(x1=(-5.0, 5.0, False), x2=(-5.0, 5.0, False), t1=(0.0, 1.0, False),
-                           t2=(0.0, 1.0, False), lr=(0.001, 10.0, False)))
+                           t2=(0.0, 1.0, False), lr=(0.001, 10.0, False)),
+               presets=dict(worked=dict(p=EXAMPLE), biases=dict(p=EXAMPLE, biases=True),
+                            large_lr=dict(p=EXAMPLE, lr=10.0)))
 KEYS = [SPEC.key("w_" + "".join(c for c in name if c.isalnum())) for name in bp.NAMES]  # bp_w_w1, bp_w_bh1, …
 
 
@@ -28,7 +38,7 @@ def set_params(p: bp.Params) -> None:
     """Into the number inputs and the URL (from a callback or before the inputs are drawn)."""
     for key, v in zip(KEYS, p.flat()):
         st.session_state[key] = float(v)
-    st.session_state[SPEC.key("p")] = ",".join(f"{v:.10g}" for v in p.flat())
+    st.session_state[SPEC.key("p")] = text(p)
 
 
 def current() -> bp.Params:
@@ -49,7 +59,7 @@ def reset() -> None:
 
 def edited() -> None:  # weights typed in by hand start a new run of steps
     st.session_state["bp_losses"] = []
-    st.session_state[SPEC.key("p")] = ",".join(f"{v:.10g}" for v in current().flat())
+    st.session_state[SPEC.key("p")] = text(current())
 
 
 st.title(tr("bp.title"))
@@ -57,6 +67,9 @@ st.write(tr("bp.intro"))
 url = uf.setup(SPEC)
 if KEYS[0] not in st.session_state:
     set_params(params())
+elif st.session_state[SPEC.key("p")] != text(current()):  # a preset set other weights: a new run of steps
+    set_params(params())
+    st.session_state["bp_losses"] = []
 sb = st.sidebar
 c1, c2 = sb.columns(2)
 c1.number_input("x₁", -5.0, 5.0, key=SPEC.key("x1"), step=0.05, format="%g")

@@ -1,6 +1,7 @@
 """AppTest runs of the perceptron and backprop pages."""
 import base64
 import json
+import re
 
 import numpy as np
 import pytest
@@ -135,3 +136,40 @@ def test_perceptron_xor_section_draws_the_nand_and_or_lines():
     heat = figs[1]["data"][0]
     g, z = array(heat["x"]), array(heat["z"])
     assert [z[np.argmin(abs(g - x2)), np.argmin(abs(g - x1))] for x1, x2 in pc.INPUTS] == list(pc.TARGETS["XOR"])
+
+
+def _loss(v, x, t):
+    """E of the 2-2-2 sigmoid network for the 12 numbers v (Params.flat() order), written out."""
+    s = lambda z: 1 / (1 + np.exp(-z))  # noqa: E731
+    h = s(np.array(x) @ np.reshape(v[:4], (2, 2)) + v[4:6])
+    o = s(h @ np.reshape(v[6:10], (2, 2)) + v[10:12])
+    return 0.5 * np.sum((np.array(t) - o) ** 2)
+
+
+def _loss_after_step(lr, biases, x=(0.05, 0.10), t=(0.01, 0.99)):
+    """One gradient step from the worked example by central differences (independent of optviz)."""
+    v = np.array([0.15, 0.25, 0.20, 0.30, 0.35, 0.35, 0.40, 0.50, 0.45, 0.55, 0.60, 0.60])
+    g = np.array([(_loss(v + e, x, t) - _loss(v - e, x, t)) / 2e-6 for e in np.eye(12) * 1e-6])
+    if not biases:
+        g[[4, 5, 10, 11]] = 0
+    return _loss(v - lr * g, x, t)
+
+
+def shown_loss(at):
+    return float(re.search(r"= (\d\.\d{9})", at.latex[0].value).group(1))
+
+
+@pytest.mark.parametrize("preset,lr,biases", [("worked", 0.5, False), ("biases", 0.5, True), ("large_lr", 10.0, False)])
+def test_backprop_presets_restore_the_worked_example_weights_and_step_as_they_say(preset, lr, biases):
+    at = open_page("backprop.py")
+    at.number_input(key="bp_w_w1").set_value(1.0).run()  # other weights first, and a step taken
+    at.button(key="bp_next").click().run()
+    at.toggle(key="bp_biases").set_value(not biases).run()  # the preset sets it back
+    at.selectbox(key="bp_preset").set_value(preset).run()
+    assert not at.exception
+    assert at.number_input(key="bp_w_w1").value == 0.15 and at.number_input(key="bp_w_w8").value == 0.55
+    assert at.number_input(key="bp_lr").value == lr and at.toggle(key="bp_biases").value == biases
+    assert shown_loss(at) == pytest.approx(0.298371109, abs=1e-9)  # Mazur's E before training
+    assert any("0 updates" in c.value for c in at.caption)  # a new run of steps
+    at.button(key="bp_next").click().run()
+    assert shown_loss(at) == pytest.approx(_loss_after_step(lr, biases), abs=1e-7)
