@@ -50,15 +50,15 @@ with c2:
     chart(plots.fit_losses({k: (f.seen, f.loss) for k, f in fits.items()}, tr("batch.seen"), floor, tr=tr))
 
 st.subheader(tr("batch.table"))
-st.dataframe({
+st.table({  # a static table wraps its text: all seven columns fit the page, no sideways scrolling
     tr("batch.col_mode"): list(fits),
     tr("batch.col_updates"): [f.updates_per_epoch for f in fits.values()],
     tr("batch.col_total"): [f.updates for f in fits.values()],
-    tr("batch.col_noise"): [round(f.grad_noise, 3) for f in fits.values()],
-    tr("batch.col_memory"): [tr("batch.memory", k=b) for b in (n, B, 1)],
-    tr("batch.col_final"): [float(f.loss[-1]) for f in fits.values()],
+    tr("batch.col_noise"): [f"{f.grad_noise:.3f}" for f in fits.values()],
+    tr("batch.col_memory"): [tr("batch.memory_one" if b == 1 else "batch.memory", k=b) for b in (n, B, 1)],
+    tr("batch.col_final"): [f"{float(f.loss[-1]):.4g}" for f in fits.values()],
     tr("batch.col_use"): [tr("batch.use_full"), tr("batch.use_mini"), tr("batch.use_sgd")],
-}, hide_index=True, width="stretch")
+})
 st.caption(tr("batch.caption", epochs=epochs, floor=floor))
 st.caption(tr("batch.noise_note"))
 uf.write(SPEC, url)

@@ -141,10 +141,10 @@ def test_five_steps_show_the_numbers_of_the_chosen_update():
 def test_batch_modes_table_has_measured_values():
     at = open_page("batch_modes.py", n="100", b="10", epochs="5")
     assert not at.exception
-    t = at.dataframe[0].value
+    t = at.table[0].value
     assert list(t.iloc[:, 1]) == [1, 10, 100]  # updates per epoch: batch, B = 10, one at a time
     assert list(t.iloc[:, 2]) == [5, 50, 500]
-    noise = list(t.iloc[:, 3])
+    noise = [float(v) for v in t.iloc[:, 3]]
     assert noise[0] == 0 and noise[2] > noise[1] > 0
     contour = figures(at)[0]
     assert len(contour["data"]) == 1 + 3 + 1  # surface, three paths, least squares
@@ -152,14 +152,14 @@ def test_batch_modes_table_has_measured_values():
 
 def test_batch_modes_with_two_points():
     at = open_page("batch_modes.py", n="2", b="10")
-    assert not at.exception and list(at.dataframe[0].value.iloc[:, 1]) == [1, 1, 2]
+    assert not at.exception and list(at.table[0].value.iloc[:, 1]) == [1, 1, 2]
 
 
 def test_batch_modes_cap_the_number_of_sgd_updates():
     at = open_page("batch_modes.py", n="1000", b="1", epochs="200")
     assert not at.exception
     assert "run 20 epochs" in at.info[0].value
-    assert list(at.dataframe[0].value.iloc[:, 2]) == [20, 20_000, 20_000]
+    assert list(at.table[0].value.iloc[:, 2]) == [20, 20_000, 20_000]
 
 
 def test_batch_modes_large_learning_rate_warns_about_sgd():
@@ -235,7 +235,7 @@ def test_line_fitting_view_stays_put_while_the_step_moves():
 def test_batch_modes_without_noise_all_reach_the_exact_line():
     at = open_page("batch_modes.py", noise="0", epochs="200")
     assert not at.exception and not at.warning
-    final = list(at.dataframe[0].value.iloc[:, 5])
+    final = [float(v) for v in at.table[0].value.iloc[:, 5]]
     assert final[1] < 1e-10 and final[2] < 1e-10  # noise-free data: every example agrees on the line
     assert 1e-10 < final[0] < 1e-6  # batch: the same 200 epochs are only 200 updates, still on its way
 
@@ -311,3 +311,18 @@ def test_loss_functions_errors_are_in_the_chosen_language(p, shown):
     message = at.error[0].value
     assert message.startswith("予測を読み取れませんでした") and shown in message
     assert not re.search(r"[a-z]{3,}", message.replace("abc", "")), message  # no English words left
+
+
+def test_batch_table_fits_the_page_and_counts_one_example_in_the_singular():
+    at = open_page("batch_modes.py", n="100", b="10")
+    assert not at.dataframe  # a scrolling data frame cut off "final MSE" and "typical use" at 1400 px
+    t = at.table[0].value
+    assert list(t["memory per update"]) == ["100 examples", "10 examples", "1 example"]
+    assert all(len(v) <= 40 for v in t["typical use"]) and all(len(c) <= 20 for c in t.columns)
+    final = [float(v) for v in t["final MSE"]]
+    x, y = linefit.make_line(2.0, 1.0, 1.0, 100, 0)
+    a = b = 0.0
+    for _ in range(20):  # full batch, plain GD with η = 0.02, written out
+        r = a * x + b - y
+        a, b = a - 0.02 * 2 * np.mean(r * x), b - 0.02 * 2 * np.mean(r)
+    assert final[0] == pytest.approx(np.mean((a * x + b - y) ** 2), rel=1e-3)  # shown with 4 digits
