@@ -39,8 +39,9 @@ fits = {name: uf.fit_gd(x, y, s["opt"], epochs, batch_size=b, seed=s["seed"], lr
         for name, b in modes.items()}
 floor = float(linefit.mse(x, y, *best))
 bad = [name for name, f in fits.items() if f.diverged or not f.loss[-1] <= f.loss[0]]
-if bad:
-    st.warning(tr("batch.diverged", modes=", ".join(bad), lr=s["lr"]))
+if bad:  # the exact gradient overshooting too is a different story from the noisy ones alone
+    why = "batch.diverged_all" if tr("batch.full") in bad else "batch.diverged"
+    st.warning(tr(why, modes=", ".join(bad), lr=s["lr"]))
 chart(plots.ab_contours(x, y, {k: f.path for k, f in fits.items()}, best, tr=tr))
 c1, c2 = st.columns(2)
 with c1:

@@ -326,3 +326,13 @@ def test_batch_table_fits_the_page_and_counts_one_example_in_the_singular():
         r = a * x + b - y
         a, b = a - 0.02 * 2 * np.mean(r * x), b - 0.02 * 2 * np.mean(r)
     assert final[0] == pytest.approx(np.mean((a * x + b - y) ** 2), rel=1e-3)  # shown with 4 digits
+
+
+def test_batch_modes_divergence_of_the_full_batch_is_not_blamed_on_noise():
+    x, _ = linefit.make_line(2.0, 1.0, 1.0, 100, 0)
+    hessian = 2 * np.array([[np.mean(x * x), np.mean(x)], [np.mean(x), 1.0]])
+    assert 0.5 > 2 / np.linalg.eigvalsh(hessian).max()  # beyond the edge even for the exact gradient
+    at = open_page("batch_modes.py", lr="0.5")
+    message = at.warning[0].value
+    assert "batch (all points)" in message and "Even the exact gradient" in message
+    assert "noisier methods need" not in message
