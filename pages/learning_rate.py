@@ -50,8 +50,8 @@ lrs = np.logspace(-3, np.log10(LR_MAX), 200)
 runs, _ = onedim.descend(fn, s["x0"], lrs, s["steps"], a=a)
 star = "" if fn == "quadratic" else "(x*)"
 floor = onedim.gap_floor(fn, s["x0"], a)
-chart(plots.loss_vs_lr(lrs, onedim.loss_gap(fn, runs[-1], a), lr, [(once, f"1/f''{star}"), (edge, f"2/f''{star}")],
-                       floor, tr=tr))
+marks = [(once, tr("lr1d.mark_once", star=star, v=once)), (edge, tr("lr1d.mark_edge", star=star, v=edge))]
+chart(plots.loss_vs_lr(lrs, onedim.loss_gap(fn, runs[-1], a), lr, marks, floor, tr=tr))
 st.caption(tr("lr1d.loss_vs_lr_caption", steps=s["steps"]))
 
 st.subheader(tr("lr1d.schedules"))

@@ -7,7 +7,7 @@ import re
 import numpy as np
 import pytest
 
-from optviz import linefit
+from optviz import linefit, onedim
 
 from conftest import all_text, open_page
 
@@ -336,3 +336,16 @@ def test_batch_modes_divergence_of_the_full_batch_is_not_blamed_on_noise():
     message = at.warning[0].value
     assert "batch (all points)" in message and "Even the exact gradient" in message
     assert "noisier methods need" not in message
+
+
+@pytest.mark.parametrize("query,names", [
+    (dict(a="5", lr="0.5"), ["1/f″ = 0.1", "2/f″ = 0.2", "your lr = 0.5"]),  # f″ = 10
+    (dict(fn="nonconvex", x0="-1.5", lr="0.15"), ["1/f″(x*) = 0.0699", "2/f″(x*) = 0.1398", "your lr = 0.15"])])
+def test_loss_vs_lr_names_its_lines_in_the_legend_where_they_cannot_overlap(query, names):
+    at = open_page("learning_rate.py", **query)
+    fig = figures(at)[1]
+    assert not fig["layout"].get("annotations")  # no labels beside the lines
+    assert [d["name"] for d in fig["data"] if d["name"] in names] == names
+    if query.get("fn") == "nonconvex":
+        x_star = onedim.minimum("nonconvex")[0]  # f″(x*) = 12x*² − 6 at x* ≈ −1.3008
+        assert (1 / (12 * x_star**2 - 6), 2 / (12 * x_star**2 - 6)) == pytest.approx((0.0699, 0.1398), abs=5e-5)
