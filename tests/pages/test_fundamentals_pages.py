@@ -349,3 +349,11 @@ def test_loss_vs_lr_names_its_lines_in_the_legend_where_they_cannot_overlap(quer
     if query.get("fn") == "nonconvex":
         x_star = onedim.minimum("nonconvex")[0]  # f″(x*) = 12x*² − 6 at x* ≈ −1.3008
         assert (1 / (12 * x_star**2 - 6), 2 / (12 * x_star**2 - 6)) == pytest.approx((0.0699, 0.1398), abs=5e-5)
+
+
+@pytest.mark.parametrize("lr,lang,shown", [("2.0", "en", "2/f″ = 0.2151"), ("0.01", "en", "1/f″ = 0.1075"),
+                                           ("2.0", "ja", "2/f″ = 0.2151")])
+def test_learning_rate_thresholds_are_shown_to_four_significant_digits(lr, lang, shown):
+    at = open_page("learning_rate.py", a="4.65", lr=lr, lang=lang)  # f″ = 9.3: 1/f″ = 0.10753, 2/f″ = 0.21505
+    box = (at.error or at.info)[0].value
+    assert shown in box and "0.215054" not in box and "0.107527" not in box
