@@ -357,3 +357,13 @@ def test_learning_rate_thresholds_are_shown_to_four_significant_digits(lr, lang,
     at = open_page("learning_rate.py", a="4.65", lr=lr, lang=lang)  # f″ = 9.3: 1/f″ = 0.10753, 2/f″ = 0.21505
     box = (at.error or at.info)[0].value
     assert shown in box and "0.215054" not in box and "0.107527" not in box
+
+
+def test_one_dimensional_arrows_and_markers_grow_for_a_projector():
+    from optviz.plots import fundamentals as plots
+
+    xs, _ = onedim.descend("quadratic", 2.5, 0.8, 20)
+    small, big = (plots.descent_1d("quadratic", 1.0, xs, present=p) for p in (False, True))
+    assert {a.arrowwidth for a in small.layout.annotations} == {1.5} and small.data[1].marker.size == 9
+    assert {a.arrowwidth for a in big.layout.annotations} == {3} and big.data[1].marker.size == 14
+    assert big.layout.font.size == 20 and big.data[0].line.width == 4  # as style() does for every figure
