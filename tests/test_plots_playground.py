@@ -44,3 +44,16 @@ def test_the_playback_slider_starts_at_the_step_the_page_shows():
     assert slider.steps[slider.active].label == "20"
     marker = fig.data[-1]
     np.testing.assert_array_equal(marker.x, [res[0].points[20, 0], res[1].points[20, 0]])
+
+
+def test_presentation_mode_enlarges_markers_and_arrows_but_not_the_invisible_click_grid():
+    import plotly.graph_objects as go
+
+    from optviz.plots.common import presentation
+    fig = go.Figure([go.Scatter(x=[0, 1], y=[0, 1], mode="markers", marker=dict(size=[9, 13])),
+                     go.Scatter(x=[0], y=[0], mode="lines+markers", marker=dict(size=4)),
+                     go.Scatter(x=[0], y=[0], mode="markers", marker=dict(size=14, opacity=0))])
+    fig.add_annotation(x=1, y=1, ax=0, ay=0, showarrow=True, arrowwidth=1.5)
+    presentation(fig)
+    assert list(fig.data[0].marker.size) == [13.5, 19.5] and fig.data[1].marker.size == 6
+    assert fig.data[2].marker.size == 14 and fig.layout.annotations[0].arrowwidth == 3

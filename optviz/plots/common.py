@@ -110,7 +110,23 @@ def presentation(fig: go.Figure, min_height: int = 620) -> go.Figure:
                       height=max(int((fig.layout.height or 450) * 1.3), min_height))
     fig.for_each_trace(lambda t: t.update(line=dict(width=max((t.line.width or 2) * 1.8, 3.5)))
                        if t.type == "scatter" and t.mode and "lines" in t.mode else None)
+    fig.for_each_trace(_larger_markers)
+    for a in fig.layout.annotations or ():  # arrows drawn as annotations (the 1-D iterates)
+        if a.showarrow is not False and a.arrowwidth:
+            a.arrowwidth = max(a.arrowwidth * 2, 3)
     return fig
+
+
+def _larger_markers(t) -> None:
+    """Markers 1.5× (a size per point, as the contour's start and end, included); invisible ones
+    (the contour's click grid) keep their size."""
+    if t.type != "scatter" or not t.mode or "markers" not in t.mode or t.marker.opacity == 0:
+        return
+    size = t.marker.size
+    if isinstance(size, (int, float)):
+        t.marker.size = size * 1.5
+    elif size is not None:
+        t.marker.size = [s * 1.5 for s in size]
 
 
 def finite_or_none(a: np.ndarray) -> list:
