@@ -210,7 +210,10 @@ def load_data(s: dict) -> Data:
         f = st.session_state.get("mlp_upload")
         if f is None:
             raise ValueError(tr("mlp.upload_missing"))
-        X, y, names = userdata.parse_csv(f.getvalue())
+        try:
+            X, y, names = userdata.parse_csv(f.getvalue())
+        except userdata.UserDataError as e:  # said in the page's language; the file's text as code
+            raise ValueError(tr(f"userdata.{e.code}", **e.params)) from None
         Xtr, ytr, Xte, yte = datasets.train_test_split(X, y, s["test"], s["seed"])
         return Data(Xtr, ytr, Xte, yte, names, "classification")
     X, y, Xtr, ytr, Xte, yte = _make_data(s["data"], s["n"], s["noise"], s["classes"], s["test"], s["seed"])

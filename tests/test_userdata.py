@@ -39,3 +39,14 @@ def test_feature_expansion():
     assert features.expand(X, []) is not None and features.expand(X, []).shape == (2, 2)
     with pytest.raises(ValueError, match="unknown feature"):
         features.expand(X, ["z"])
+
+
+def test_every_refusal_has_a_code_with_a_message_in_both_catalogs():
+    from optviz import i18n
+    from optviz.userdata import MESSAGES, UserDataError
+    for code in MESSAGES:
+        assert f"userdata.{code}" in i18n.catalog("en") and f"userdata.{code}" in i18n.catalog("ja")
+    with pytest.raises(UserDataError) as info:
+        userdata.parse_csv("x,y,label\n1,2,a\n3,4,b\nq,5,a\n6,7,b\n")
+    assert info.value.code == "not_number" and info.value.params["row"] == 3
+    assert i18n.t("userdata.not_number", "ja", **info.value.params).startswith("3 行目: `q`")
