@@ -264,10 +264,25 @@ def get(optimizer: str | Optimizer, **hyperparams: float) -> Optimizer:
 
 # --- applying an optimizer to a list of arrays (an MLP's weights) ----------------------------------
 
+def _pack(arrays: list) -> np.ndarray:
+    return np.concatenate([np.asarray(a, dtype=float).ravel() for a in arrays])
+
+
 def init_tree(opt: Optimizer, params: list) -> list:
-    return [opt.init(p) for p in params]
+    """The state for a list of arrays (an MLP's weights and biases): one state over all of them
+    laid end to end, in a list of one (``states[0].step`` is the step count)."""
+    return [opt.init(_pack(params))]
 
 
 def update_tree(opt: Optimizer, params: list, grads: list, states: list) -> tuple[list, list]:
-    out = [opt.update(p, g, s) for p, g, s in zip(params, grads, states)]
-    return [p for p, _ in out], [s for _, s in out]
+    """One update of every array. The update rules are elementwise, so running them once over
+    the arrays laid end to end gives the very numbers of one update per array, with a dozen numpy
+    calls instead of a dozen per array (a 2-16-16-2 network has six arrays). The new arrays are
+    views into one buffer, shaped like the old ones."""
+    new, state = opt.update(_pack(params), _pack(grads), states[0])
+    out, start = [], 0
+    for p in params:
+        size = np.size(p)
+        out.append(new[start:start + size].reshape(np.shape(p)))
+        start += size
+    return out, [state]

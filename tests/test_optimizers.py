@@ -165,3 +165,20 @@ def test_recorded_states_match_the_trajectory():
     np.testing.assert_allclose(x6[:, 0], res.points[6])
 
 
+
+
+@pytest.mark.parametrize("name", optimizers.NAMES)
+def test_a_tree_update_equals_one_update_per_array_bit_for_bit(name):
+    rng = np.random.default_rng(3)
+    params = [rng.normal(size=(2, 16)), rng.normal(size=16), rng.normal(size=(16, 2)), rng.normal(size=2)]
+    opt = optimizers.get(name, lr=0.05)
+    tree_state = optimizers.init_tree(opt, params)
+    each = [(p, opt.init(p)) for p in params]
+    tree = params
+    for _ in range(5):
+        grads = [rng.normal(size=np.shape(p)) for p in params]
+        tree, tree_state = optimizers.update_tree(opt, tree, grads, tree_state)
+        each = [opt.update(p, g, s) for (p, s), g in zip(each, grads)]
+    for a, (b, _) in zip(tree, each):
+        assert a.shape == b.shape
+        np.testing.assert_array_equal(a, b)
