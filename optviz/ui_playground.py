@@ -157,6 +157,8 @@ def init_state(url: UrlState) -> None:
     st.session_state["pg_steps"] = url.number("steps", st.session_state["pg_steps"], 1, pg.MAX_STEPS, integer=True)
     st.session_state["pg_noise"] = url.number("noise", 0.0, 0.0, 100.0)
     st.session_state["pg_fair"] = url.flag("fair", False)
+    st.session_state["pg_3d"] = url.flag("3d", False)  # the 3-D view and the sweep, as a link shows them
+    st.session_state["pg_sweep"] = url.flag("sweep", False)
     raw = url.text("runs", "", max_len=1000)
     if raw:
         try:

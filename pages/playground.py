@@ -95,4 +95,5 @@ ui.save_state(user_runs)
 url.write({"s": settings.surface_id, "x": settings.start[0], "y": settings.start[1],
            "steps": settings.steps, "runs": pg.format_runs(user_runs),
            "noise": settings.noise, "k": k, "fair": settings.fair,
+           "3d": bool(st.session_state.get("pg_3d")), "sweep": bool(st.session_state.get("pg_sweep")),
            **({"expr": settings.expr} if settings.surface_id == ui.CUSTOM else {})})

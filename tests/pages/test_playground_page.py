@@ -235,3 +235,13 @@ def test_edited_racers_survive_a_visit_to_another_page():
     at.switch_page("pages/playground.py")
     at.run()
     assert at.number_input(key="pg_r0_lr").value == 0.05 and at.query_params["runs"].startswith("sgd:lr=0.05")
+
+
+def test_the_3d_view_and_the_sweep_are_part_of_the_link():
+    at = open_page(PAGE)
+    at.toggle(key="pg_3d").set_value(True).run()
+    at.toggle(key="pg_sweep").set_value(True).run()
+    assert at.query_params["3d"] == "1" and at.query_params["sweep"] == "1"
+    again = open_page(PAGE, **{"3d": "1", "sweep": "1"})
+    assert again.toggle(key="pg_3d").value and again.toggle(key="pg_sweep").value
+    assert any(c["data"][0]["type"] == "surface" for c in charts(again))
