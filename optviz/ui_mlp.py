@@ -30,7 +30,7 @@ PRESETS = {
     "overfit_l2": dict(data="moons", n=40, noise=0.35, test=0.5, hidden="64, 64", act="relu", opt="adam",
                        lr=0.01, epochs=600, mode="full", reg="l2", rate=0.01),
 }
-DEFAULTS = dict(data="moons", n=200, noise=0.2, classes=3, test=0.25, seed=0, hidden="8, 8", act="tanh",
+DEFAULTS = dict(data="moons", n=400, noise=0.2, classes=3, test=0.25, seed=0, hidden="8, 8", act="tanh",
                 init="xavier", feats=[], reg="none", rate=0.001, opt="adam", lr=0.02, epochs=200, mode="full",
                 batch=32, stop=0.0, compare=[])
 NUMBERS = dict(n=(4, 2000, True), noise=(0.0, 2.0, False), classes=(2, 6, True), test=(0.0, 0.6, False),
