@@ -136,7 +136,8 @@ def _add_playback(layout, trace_index, results, tr, step: int = 0) -> list:
         xs, ys = _positions(results, int(k))
         frames.append(dict(name=str(int(k)), data=[dict(type="scatter", x=xs, y=ys)], traces=[trace_index]))
     layout["updatemenus"] = [dict(
-        type="buttons", showactive=False, x=0, y=1.02, xanchor="left", yanchor="bottom", direction="left",
+        type="buttons", showactive=False, x=0, y=1.0, xanchor="left", yanchor="bottom", direction="left",
+        pad=dict(b=14, t=0, l=0, r=0),
         buttons=[dict(label="▶ " + tr("playground.play"), method="animate",
                       args=[None, dict(frame=dict(duration=120, redraw=False), fromcurrent=True,
                                        transition=dict(duration=0))]),
