@@ -65,7 +65,8 @@ KEEP = {w.lower() for w in """optviz sgd momentum nesterov adagrad rmsprop adam 
 gelu softplus softmax sigmoid tanh step identity xavier glorot uniform normal rosenbrock beale himmelblau
 rastrigin booth ackley six hump camel english language xor moons circles spiral blobs batchnorm batch norm
 mse csv png lambda max min log exp sin cos sqrt eps beta beta1 beta2 weight_decay alpha mlp lr std pca
-prelu he nan inf course book lecun""".split()}
+prelu he nan inf course book lecun
+net out""".split()}  # net, out: the worked backprop example's symbols (net_h1, out_h1)
 ENGLISH_WORD = re.compile(r"[A-Za-z][A-Za-z_]{2,}")
 
 
@@ -77,7 +78,36 @@ def visible_strings(at):
     for kind in ("selectbox", "slider", "number_input", "toggle", "checkbox", "radio", "multiselect",
                  "text_input", "button", "select_slider", "text_area"):
         out += [str(e.label) for e in getattr(at, kind)]
+    out += [str(e.value) for e in at.toast]
+    for c in at.get("plotly_chart"):  # chart titles, axis titles, legends, colour bars, notes
+        out += _figure_texts(json.loads(c.proto.spec))
+    for frame in list(at.dataframe) + list(at.table):
+        df = frame.value
+        out += [str(col) for col in df.columns]
+        out += [str(v) for v in df.to_numpy().ravel() if isinstance(v, str)]
     return out
+
+
+def _figure_texts(fig: dict) -> list[str]:
+    layout, out = fig.get("layout", {}), []
+
+    def title(obj):
+        t = (obj or {}).get("title")
+        return [t.get("text", "") if isinstance(t, dict) else str(t)] if t else []
+
+    out += title(layout)
+    for key, axis in layout.items():
+        if key.startswith(("xaxis", "yaxis")):
+            out += title(axis)
+        if key.startswith("scene"):
+            out += [t for ax in ("xaxis", "yaxis", "zaxis") for t in title(axis.get(ax))]
+    out += [a.get("text", "") for a in layout.get("annotations", [])]
+    for trace in fig.get("data", []):
+        if trace.get("showlegend", True) and trace.get("name"):
+            out.append(trace["name"])
+        bar = (trace.get("colorbar") or {})
+        out += title(bar) + [str(t) for t in bar.get("ticktext", [])]
+    return [t for t in out if t]
 
 
 @pytest.mark.parametrize("page_file", PAGE_FILES)
