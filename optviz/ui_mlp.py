@@ -30,6 +30,7 @@ PRESETS = {
     "overfit_l2": dict(data="moons", n=40, noise=0.35, test=0.5, hidden="64, 64", act="relu", opt="adam",
                        lr=0.01, epochs=600, mode="full", reg="l2", rate=0.01),
 }
+MAX_COMPARE = 4  # optimizers in one comparison (the multiselect's limit, and a link's)
 DEFAULTS = dict(data="moons", n=400, noise=0.2, classes=3, test=0.25, seed=0, hidden="8, 8", act="tanh",
                 init="xavier", feats=[], reg="none", rate=0.001, opt="adam", lr=0.02, epochs=200, mode="full",
                 batch=32, stop=0.0, compare=[])
@@ -106,7 +107,8 @@ def init_state(url: UrlState) -> None:
     ss[_k("reg")] = url.choice("reg", ss[_k("reg")], ["none", "l2", "l1"])
     ss[_k("opt")] = url.choice("opt", ss[_k("opt")], optimizers.NAMES)
     ss[_k("mode")] = url.choice("mode", ss[_k("mode")], ["full", "mini", "sgd"])
-    ss[_k("compare")] = url.choices("compare", [], optimizers.NAMES) if url._raw("compare") else []
+    ss[_k("compare")] = url.choices("compare", [], optimizers.NAMES, max_items=MAX_COMPARE) \
+        if url._raw("compare") else []
     for o in optimizers.NAMES:  # the URL carries the chosen optimizer's hyperparameters only
         for h, v in hyperparameters(o).items():
             ss[_hp_key(o, h)] = url.number(h, v, *HP_BOUNDS[h]) if o == ss[_k("opt")] else v

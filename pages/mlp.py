@@ -65,7 +65,7 @@ if trainer is not None and trainer.history.epochs:
     st.download_button(tr("common.download_csv"), ev.history_csv(h), "optviz-training.csv", "text/csv")
 
 st.subheader(tr("mlp.compare_header"))
-st.multiselect(tr("mlp.compare"), ui.optimizers.NAMES, key="mlp_compare", max_selections=4,
+st.multiselect(tr("mlp.compare"), ui.optimizers.NAMES, key="mlp_compare", max_selections=ui.MAX_COMPARE,
                placeholder=tr("common.choose"))
 if st.button(tr("mlp.compare_run"), key="mlp_compare_run", disabled=not s["compare"]):
     st.session_state["mlp_compare_result"] = ui.compare(s, data, hidden, extra, reg, b)

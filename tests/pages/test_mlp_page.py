@@ -280,3 +280,10 @@ def test_comparison_starts_at_epoch_0_and_its_caption_keeps_its_settings():
     at.number_input(key="mlp_lr").set_value(0.1).run()
     note = [c.value for c in at.caption if c.value.startswith("Each optimizer")][0]
     assert "for 20 epochs with lr 0.02, mini-batch B=16" in note
+
+
+def test_a_link_with_more_optimizers_to_compare_than_allowed_keeps_the_first_four_and_says_so():
+    at = open_page(PAGE, compare="sgd,momentum,nesterov,adagrad,rmsprop")
+    assert not at.exception
+    assert at.multiselect(key="mlp_compare").value == ["sgd", "momentum", "nesterov", "adagrad"]
+    assert "compare=sgd,momentum,nesterov,adagrad,rmsprop" in " ".join(i.value for i in at.info)
