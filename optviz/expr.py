@@ -204,13 +204,15 @@ def _tree(text: str) -> ast.Expression:
     return tree
 
 
-def parse(text: str) -> Callable[[np.ndarray, np.ndarray], np.ndarray]:
-    """Compile ``text`` to a vectorized ``f(x, y)``; raises ExpressionError for anything unsafe."""
+def _checked_tree(text: str) -> ast.Expression:
     if not isinstance(text, str) or not text.strip():
         raise ExpressionError("empty")
     if len(text) > MAX_LENGTH:
         raise ExpressionError("too_long", length=len(text), max=MAX_LENGTH)
-    tree = _tree(text)
+    return _tree(text)
+
+
+def _function(tree: ast.Expression) -> Callable[[np.ndarray, np.ndarray], np.ndarray]:
     compiled = _compile(tree)
 
     def f(x, y):
@@ -222,10 +224,19 @@ def parse(text: str) -> Callable[[np.ndarray, np.ndarray], np.ndarray]:
     return f
 
 
-def custom_surface(text: str, view=((-5.0, 5.0), (-5.0, 5.0)), start=(3.0, 3.0)) -> Surface:
+def parse(text: str) -> Callable[[np.ndarray, np.ndarray], np.ndarray]:
+    """Compile ``text`` to a vectorized ``f(x, y)``; raises ExpressionError for anything unsafe."""
+    return _function(_checked_tree(text))
+
+
+DEFAULT_START = (3.0, 3.0)
+
+
+def custom_surface(text: str, view=((-5.0, 5.0), (-5.0, 5.0)), start=DEFAULT_START) -> Surface:
     """A Surface from user text; its gradient is numerical (central differences), and its minimum
     is estimated on a grid over the view (marked as approximate)."""
-    f = parse(text)
+    tree = _checked_tree(text)
+    f = _function(tree)
     (x0, x1), (y0, y1) = view
     if not (x0 < x1 and y0 < y1):
         raise ExpressionError("view")
@@ -235,6 +246,6 @@ def custom_surface(text: str, view=((-5.0, 5.0), (-5.0, 5.0)), start=(3.0, 3.0))
         raise ExpressionError("not_finite")
     i = np.nanargmin(np.where(np.isfinite(Z), Z, np.nan))
     approx_min = (float(X.flat[i]), float(Y.flat[i]))
-    latex = to_latex(_tree(text))
+    latex = to_latex(tree)
     return Surface("custom", latex, f, numeric_gradient(f), (), view, start, numeric_gradient=True,
                    extra={"approx_min": approx_min, "text": text})

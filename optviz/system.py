@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import ctypes
+import functools
 import sys
 
 M_TRIM_THRESHOLD, M_MMAP_THRESHOLD = -1, -3  # glibc's mallopt parameters
@@ -57,6 +58,7 @@ def blas_threads() -> int | None:
     return None
 
 
+@functools.cache  # app.py runs on every rerun of every session: once per process is enough
 def single_threaded_blas() -> bool:
     """Run numpy's OpenBLAS on one thread (what OPENBLAS_NUM_THREADS=1 does, after import).
 

@@ -43,7 +43,7 @@ def setup(spec: Spec) -> UrlState:
         if chosen in spec.presets and any(ss.get(spec.key(k)) != v for k, v in
                                           {**spec.defaults, **spec.presets[chosen]}.items()):
             ss[spec.key("preset")] = ""  # changed by hand: the menu no longer names a preset
-    if not st.session_state.get(spec.key("init")):
+    else:
         st.session_state[spec.key("init")] = True
         for name, default in spec.defaults.items():
             if name in spec.bounds:

@@ -13,13 +13,12 @@ import streamlit as st
 from . import optimizers, surfaces
 from . import playground as pg
 from .basins import MAX_STEPS as MAX_BASIN_STEPS, basin_map
-from .expr import ExpressionError, custom_surface
+from .expr import DEFAULT_START, ExpressionError, custom_surface
 from .plots import playground as plots
 from .ui import UrlState, chart, tr
 
 CUSTOM = "custom"
 DEFAULT_EXPR = "sin(x)*cos(y) + 0.1*(x**2 + y**2)"
-CUSTOM_START = (3.0, 3.0)  # custom_surface's default start
 # bounds of the number inputs (and of values accepted from a URL)
 BOUNDS = {"lr": (1e-6, 100.0), "beta": (0.0, 0.9999), "beta1": (0.0, 0.9999), "beta2": (0.0, 0.99999),
           "eps": (1e-12, 1.0), "weight_decay": (0.0, 10.0)}
@@ -121,7 +120,7 @@ def _on_chart_select() -> None:
 def _on_surface_change() -> None:
     """A new surface starts from its own start point: the old one may lie far outside its view."""
     sid = st.session_state.get("pg_surface")
-    start = surfaces.get(sid).start if sid in surfaces.IDS else CUSTOM_START
+    start = surfaces.get(sid).start if sid in surfaces.IDS else DEFAULT_START
     st.session_state.update(pg_x0=float(start[0]), pg_y0=float(start[1]), pg_step=0)
 
 

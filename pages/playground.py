@@ -51,8 +51,8 @@ with right:  # why it behaves so: stability limits and divergence
     if surface.stability_limit is not None:
         st.info(tr("playground.limit_info", limit=surface.stability_limit,
                    eig=2 / surface.stability_limit))
-    for label, spec, res in zip(labels, runs, results):
-        d = pg.diagnose(surface, spec, res)
+    summary = [pg.diagnose(surface, s, r) for s, r in zip(runs, results)]
+    for label, d in zip(labels, summary):
         if d.regime == "diverged":
             st.error(tr("playground.diverged_limit" if d.limit else "playground.diverged", label=label,
                         step=d.diverged_at, last=d.diverged_at - 1, suggestion=d.suggested_lr, limit=d.limit))
@@ -71,7 +71,6 @@ with tab_loss:
     chart(plots.loss_curves(surface, results, labels, tr=tr))
     if surface.minima:  # a saddle or a custom surface has no known minimum to measure from
         chart(plots.distance_curves(surface, results, labels, tr=tr))
-    summary = [pg.diagnose(surface, s, r) for s, r in zip(runs, results)]
     st.dataframe(ui.summary_table(summary, labels), hide_index=True)
 with tab_3d:
     if st.toggle(tr("playground.show_3d"), key="pg_3d"):

@@ -37,8 +37,8 @@ def _clip(p, q, box):
 
 def descent_1d(name, a, xs, *, tr: Translator = english, present=False) -> go.Figure:
     """The function and the iterates x_0, x_1, ... drawn on it, joined by arrows. The view holds the
-    start and the first steps; an arrow to an iterate beyond it stops at its border. ``present``:
-    projector sizes, arrows and markers too (style() enlarges fonts and lines)."""
+    start and the first steps; an arrow to an iterate beyond it stops at its border. (On a projector,
+    ``common.presentation`` enlarges the arrows and markers with everything else.)"""
     span = _view_span(xs, MIN_SPAN.get(name, 3.0))
     grid = np.linspace(-span, span, 300)
     fgrid = onedim.f(name, grid, a)
@@ -52,14 +52,14 @@ def descent_1d(name, a, xs, *, tr: Translator = english, present=False) -> go.Fi
     fig = go.Figure(go.Scatter(x=grid.astype(np.float32), y=fgrid.astype(np.float32), mode="lines", name="f(x)",
                                line=dict(color="#999", width=2)))
     fig.add_trace(go.Scatter(x=shown[inside], y=ys[inside], mode="markers", name=tr("fund.iterates"),
-                             marker=dict(color=np.flatnonzero(inside), colorscale="Viridis", size=14 if present else 9),
+                             marker=dict(color=np.flatnonzero(inside), colorscale="Viridis", size=9),
                              customdata=np.flatnonzero(inside),
                              hovertemplate="x_%{customdata} = %{x:.4g}<extra></extra>"))
     arrows = []
     for k in range(min(len(shown) - 1, MAX_ARROWS)):
         x1, y1 = _clip((shown[k], ys[k]), (shown[k + 1], ys[k + 1]), box)
         arrows.append(dict(x=x1, y=y1, ax=shown[k], ay=ys[k], xref="x", yref="y", axref="x", ayref="y",
-                           showarrow=True, arrowhead=2, arrowsize=1, arrowwidth=3 if present else 1.5,
+                           showarrow=True, arrowhead=2, arrowsize=1, arrowwidth=1.5,
                            arrowcolor=color(0)))
     fig.update_layout(annotations=arrows)  # one update with every arrow: add_annotation per arrow is slow
     fig.update_xaxes(title="x", range=list(box[0]))

