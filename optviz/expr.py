@@ -14,6 +14,7 @@ from typing import Callable
 
 import numpy as np
 
+from .errors import CodedError
 from .surfaces import Surface, numeric_gradient
 
 MAX_LENGTH = 200
@@ -49,13 +50,11 @@ MESSAGES = {
 }
 
 
-class ExpressionError(ValueError):
+class ExpressionError(CodedError):
     """A user expression that cannot be accepted: ``code`` names the reason (a key of MESSAGES),
     ``params`` fill its message; ``str()`` is the English message."""
 
-    def __init__(self, code: str, **params):
-        self.code, self.params = code, params
-        super().__init__(MESSAGES[code].format(**params))
+    MESSAGES = MESSAGES
 
 
 def _functions() -> str:

@@ -11,6 +11,8 @@ import math
 
 import numpy as np
 
+from .errors import CodedError
+
 EPS = 1e-7  # keeps log(0) finite, as the course's cross_entropy_error does
 MAX_CLASSES = 10
 
@@ -58,13 +60,11 @@ MESSAGES = {
 }
 
 
-class PredictionError(ValueError):
+class PredictionError(CodedError):
     """Predictions that cannot be read: ``code`` names the reason (a key of MESSAGES), ``params``
     fill its message; ``str()`` is the English message."""
 
-    def __init__(self, code: str, **params):
-        self.code, self.params = code, params
-        super().__init__(MESSAGES[code].format(**params))
+    MESSAGES = MESSAGES
 
 
 def parse_predictions(text: str) -> np.ndarray:

@@ -76,6 +76,12 @@ def tr(key: str, **fmt) -> str:
     return i18n.t(key, current_lang(), **fmt)
 
 
+def coded_message(prefix: str, error) -> str:
+    """A core refusal (``optviz.errors.CodedError``) in the session's language: the catalog's
+    message ``prefix + code`` (``"expr."`` + ``"syntax"``), filled with the error's params."""
+    return tr(prefix + error.code, **error.params)
+
+
 def counted(key: str, n: int, **fmt) -> str:
     """'1 layer' / '30 layers': the catalog's ``key_one`` for 1, ``key`` otherwise."""
     return tr(f"{key}_one" if n == 1 else key, n=n, **fmt)

@@ -12,7 +12,7 @@ from . import evaluation as ev
 from .mlp import INITS, MLP
 from .plots import mlp as plots
 from .training import Trainer, batch_size_for
-from .ui import UrlState, chart, tr
+from .ui import UrlState, chart, coded_message, tr
 
 ACTIVATIONS = ("tanh", "relu", "sigmoid", "leaky_relu", "elu", "swish", "gelu", "identity")
 DATASETS = (*datasets.CLASSIFICATION, "regression", "upload")
@@ -215,7 +215,7 @@ def load_data(s: dict) -> Data:
         try:
             X, y, names = userdata.parse_csv(f.getvalue())
         except userdata.UserDataError as e:  # said in the page's language; the file's text as code
-            raise ValueError(tr(f"userdata.{e.code}", **e.params)) from None
+            raise ValueError(coded_message("userdata.", e)) from None
         Xtr, ytr, Xte, yte = datasets.train_test_split(X, y, s["test"], s["seed"])
         return Data(Xtr, ytr, Xte, yte, names, "classification")
     X, y, Xtr, ytr, Xte, yte = _make_data(s["data"], s["n"], s["noise"], s["classes"], s["test"], s["seed"])

@@ -15,7 +15,7 @@ from . import playground as pg
 from .basins import MAX_STEPS as MAX_BASIN_STEPS, basin_map
 from .expr import DEFAULT_START, ExpressionError, custom_surface
 from .plots import playground as plots
-from .ui import UrlState, chart, tr
+from .ui import UrlState, chart, coded_message, tr
 
 CUSTOM = "custom"
 DEFAULT_EXPR = "sin(x)*cos(y) + 0.1*(x**2 + y**2)"
@@ -191,7 +191,7 @@ def sidebar_controls() -> tuple[Settings, object]:
         try:
             surface = cached_custom(st.session_state["pg_expr"])
         except ExpressionError as e:  # said in the page's language; user text only inside `code`
-            error = tr(f"expr.{e.code}", **e.params)
+            error = coded_message("expr.", e)
     else:
         surface = surfaces.get(st.session_state["pg_surface"])
     c1, c2 = sb.columns(2)

@@ -6,6 +6,8 @@ import io
 
 import numpy as np
 
+from .errors import CodedError
+
 MAX_ROWS = 5000
 MAX_BYTES = 1_000_000
 MAX_CLASSES = 10
@@ -28,13 +30,11 @@ MESSAGES = {
 }
 
 
-class UserDataError(ValueError):
+class UserDataError(CodedError):
     """A file that cannot be used: ``code`` names the reason (a key of MESSAGES), ``params`` fill
     its message; ``str()`` is the English message."""
 
-    def __init__(self, code: str, **params):
-        self.code, self.params = code, params
-        super().__init__(MESSAGES[code].format(**params))
+    MESSAGES = MESSAGES
 
 
 def parse_csv(raw: bytes | str) -> tuple[np.ndarray, np.ndarray, list[str]]:

@@ -5,7 +5,7 @@ import streamlit as st
 from optviz import losses
 from optviz import ui_fundamentals as uf
 from optviz.plots import fundamentals as plots
-from optviz.ui import chart, tr
+from optviz.ui import chart, coded_message, tr
 
 BOOK = "0.1, 0.05, 0.6, 0.0, 0.05, 0.1, 0.0, 0.1, 0.0, 0.0"  # ゼロから作る 4.2: the network says "2"
 SPEC = uf.Spec("loss", dict(p=BOOK, label=2, w=1.0),
@@ -22,7 +22,7 @@ sb.text_input(tr("loss.predictions"), key=SPEC.key("p"), help=tr("loss.predictio
 try:
     raw = losses.parse_predictions(st.session_state[SPEC.key("p")])
 except losses.PredictionError as e:
-    st.error(tr("loss.bad_predictions", message=tr(f"loss.err_{e.code}", **e.params)))
+    st.error(tr("loss.bad_predictions", message=coded_message("loss.err_", e)))
     raw = losses.parse_predictions(BOOK)
 if st.session_state[SPEC.key("label")] >= len(raw):
     st.session_state[SPEC.key("label")] = 0
