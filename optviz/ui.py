@@ -76,6 +76,24 @@ def tr(key: str, **fmt) -> str:
     return i18n.t(key, current_lang(), **fmt)
 
 
+def keep_widgets(store: str, keys) -> None:
+    """Keep widget values that Streamlit drops: it forgets the value of a widget a run does not
+    draw (another page was open, a slider hidden by a choice, everything below an error), so a
+    later run would bring the widget back at its minimum, or raise a KeyError. Call at the top of
+    a run: a key still present is remembered under ``store`` (a key no widget owns), a missing one
+    is put back from there — or, when ``keys`` is a dict, from its default there."""
+    ss = st.session_state
+    kept = ss.setdefault(store, {})
+    defaults = keys if isinstance(keys, dict) else {}
+    for key in keys:
+        if key in ss:
+            kept[key] = ss[key]
+        elif key in kept:
+            ss[key] = kept[key]
+        elif key in defaults:
+            ss[key] = defaults[key]
+
+
 def coded_message(prefix: str, error) -> str:
     """A core refusal (``optviz.errors.CodedError``) in the session's language: the catalog's
     message ``prefix + code`` (``"expr."`` + ``"syntax"``), filled with the error's params."""

@@ -10,7 +10,7 @@ import streamlit as st
 from . import activations as A
 from . import i18n
 from .plots import activations as plots
-from .ui import UrlState, counted, current_lang, tr
+from .ui import UrlState, counted, current_lang, keep_widgets, tr
 
 # Presets reproduce the course's figures: notes 003 draw sigmoid, tanh, ReLU, Leaky ReLU (α 0.01)
 # and ELU (α 1) each beside its derivative on x in [−10, 10]; notes 002 (the book) step, sigmoid, ReLU.
@@ -73,16 +73,12 @@ def init_state(url: UrlState) -> None:
     ss["act_scores"] = url.text("scores", ss["act_scores"], max_len=A.MAX_SCORES_CHARS)
     if any(k in st.query_params for k in CHART_DEFAULTS):
         ss["act_preset"] = ""
+    _keep_settings()
 
 
 def _keep_settings() -> None:
-    """Streamlit forgets the value of a widget that a run does not draw (the α slider once Leaky
-    ReLU is deselected, the depth slider while nothing is chosen). Setting it again, before its
-    widget is drawn, keeps it."""
-    ss = st.session_state
-    for k, default in DEFAULTS.items():
-        ss[f"act_{k}"] = ss.get(f"act_{k}", default)
-    ss["act_preset"] = ss.get("act_preset", "")
+    """The α slider once Leaky ReLU is deselected, the depth slider while nothing is chosen: kept."""
+    keep_widgets("act_kept", {**{f"act_{k}": v for k, v in DEFAULTS.items()}, "act_preset": ""})
 
 
 def url_values() -> dict:

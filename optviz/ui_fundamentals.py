@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 import streamlit as st
 
-from .ui import UrlState, tr
+from .ui import UrlState, keep_widgets, tr
 
 
 @dataclass
@@ -30,15 +30,12 @@ def setup(spec: Spec) -> UrlState:
 
     Later runs restore what Streamlit dropped: it forgets a widget's value when a run does not
     draw it, so a visit to another page would bring this one back with every slider at its
-    minimum (or a KeyError). ``write`` keeps the values under a key no widget owns."""
+    minimum (or a KeyError)."""
     SPECS[spec.page] = spec
     url = UrlState()
     ss = st.session_state
     if ss.get(spec.key("init")):
-        saved = ss.get(spec.key("saved"), {})
-        for name, default in {**spec.defaults, "preset": ""}.items():
-            if spec.key(name) not in ss:
-                ss[spec.key(name)] = saved.get(name, default)
+        keep_widgets(spec.key("kept"), {spec.key(name): v for name, v in {**spec.defaults, "preset": ""}.items()})
         chosen = ss.get(spec.key("preset"))
         if chosen in spec.presets and any(ss.get(spec.key(k)) != v for k, v in
                                           {**spec.defaults, **spec.presets[chosen]}.items()):
@@ -58,6 +55,7 @@ def setup(spec: Spec) -> UrlState:
             st.session_state[spec.key(name)] = value
         st.session_state[spec.key("preset")] = ""
         url.show_fallbacks()  # at the top of the page, where it is seen
+        keep_widgets(spec.key("kept"), [spec.key(name) for name in [*spec.defaults, "preset"]])
     if spec.presets:
         def apply():
             chosen = st.session_state.get(spec.key("preset"))
@@ -75,9 +73,7 @@ def values(spec: Spec) -> dict:
 
 
 def write(spec: Spec, url: UrlState) -> None:
-    current = values(spec)
-    st.session_state[spec.key("saved")] = {**current, "preset": st.session_state.get(spec.key("preset"), "")}
-    url.write(current)
+    url.write(values(spec))
 
 
 PAGE_MAX_UPDATES = 20_000  # one run's updates on a page: a cold run stays well under a second

@@ -12,7 +12,7 @@ from . import evaluation as ev
 from .mlp import INITS, MLP
 from .plots import mlp as plots
 from .training import Trainer, batch_size_for
-from .ui import UrlState, chart, coded_message, tr
+from .ui import UrlState, chart, coded_message, keep_widgets, tr
 
 ACTIVATIONS = ("tanh", "relu", "sigmoid", "leaky_relu", "elu", "swish", "gelu", "identity")
 DATASETS = (*datasets.CLASSIFICATION, "regression", "upload")
@@ -114,20 +114,9 @@ def init_state(url: UrlState) -> None:
             ss[_hp_key(o, h)] = url.number(h, v, *HP_BOUNDS[h]) if o == ss[_k("opt")] else v
 
 
-def _keep_hidden_values() -> None:
-    """A widget that is not drawn in a run (the batch size in full-batch mode, β1 while SGD is
-    chosen, everything below an error) loses its value in Streamlit; put the last value back."""
-    ss = st.session_state
-    kept = ss.setdefault("mlp_kept", {})
-    for key in [_k(k) for k in DEFAULTS] + HP_KEYS:
-        if key in ss:
-            kept[key] = ss[key]
-        elif key in kept:
-            ss[key] = kept[key]
-
-
 def controls() -> dict:
-    _keep_hidden_values()
+    # the batch size in full-batch mode, β1 while SGD is chosen, everything below an error
+    keep_widgets("mlp_kept", [_k(k) for k in DEFAULTS] + HP_KEYS)
     sb = st.sidebar
     sb.selectbox(tr("mlp.preset"), ["", *PRESETS], key="mlp_preset", on_change=_on_preset,
                  format_func=lambda p: tr(f"mlp.preset_{p}") if p else tr("mlp.preset_none"))

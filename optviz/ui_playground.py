@@ -15,7 +15,7 @@ from . import playground as pg
 from .basins import MAX_STEPS as MAX_BASIN_STEPS, basin_map
 from .expr import DEFAULT_START, ExpressionError, custom_surface
 from .plots import playground as plots
-from .ui import UrlState, chart, coded_message, tr
+from .ui import UrlState, chart, coded_message, keep_widgets, tr
 
 CUSTOM = "custom"
 DEFAULT_EXPR = "sin(x)*cos(y) + 0.1*(x**2 + y**2)"
@@ -125,26 +125,22 @@ def _on_surface_change() -> None:
 
 
 # Widgets whose values Streamlit drops when a run does not draw them (another page was open, or
-# the expression box while the surface is not custom): ``save_state`` keeps them, ``init_state``
-# puts back what is missing. The racers' rows are re-seeded from ``pg_runs`` instead, because
-# the page deletes their widgets on purpose to reset them.
+# the expression box while the surface is not custom): ``init_state`` keeps them (ui.keep_widgets).
+# The racers' rows are re-seeded from ``pg_runs`` instead (``save_state``), because the page
+# deletes their widgets on purpose to reset them.
 PERSISTED = ("pg_surface", "pg_expr", "pg_x0", "pg_y0", "pg_steps", "pg_noise", "pg_fair", "pg_preset",
              "pg_step", "pg_3d", "pg_sweep", "pg_basin", "pg_basin_n", "pg_basin_runs", "pg_basin_color")
 
 
 def save_state(runs: list[pg.RunSpec]) -> None:
-    ss = st.session_state
-    ss["pg_runs"] = list(runs)
-    ss["pg_saved"] = {k: ss[k] for k in PERSISTED if k in ss}
+    st.session_state["pg_runs"] = list(runs)
 
 
 def init_state(url: UrlState) -> None:
     """First run of a session: seed every widget from the URL, or from the default preset; later
     runs restore the widgets Streamlit dropped."""
     if st.session_state.get("pg_init"):
-        for k, v in st.session_state.get("pg_saved", {}).items():
-            if k not in st.session_state:
-                st.session_state[k] = v
+        keep_widgets("pg_kept", PERSISTED)
         return
     st.session_state["pg_init"] = True
     apply_preset(pg.DEFAULT_PRESET)
@@ -173,6 +169,7 @@ def init_state(url: UrlState) -> None:
     st.session_state["pg_step"] = url.number("k", 0, 0, pg.MAX_STEPS, integer=True)
     # a link names no preset: show the one its settings are (the course's figure), or none
     st.session_state["pg_preset"] = next((pid for pid, p in pg.PRESETS.items() if _matches_preset(p)), "")
+    keep_widgets("pg_kept", PERSISTED)  # remembered from the first run on
 
 
 def sidebar_controls() -> tuple[Settings, object]:
