@@ -76,6 +76,17 @@ def tr(key: str, **fmt) -> str:
     return i18n.t(key, current_lang(), **fmt)
 
 
+# The optimizers' hyperparameters other than lr, as number inputs accept them (and a link)
+HYPERPARAM_BOUNDS = {"beta": (0.0, 0.9999), "beta1": (0.0, 0.9999), "beta2": (0.0, 0.99999),
+                     "eps": (1e-12, 1.0), "weight_decay": (0.0, 10.0)}
+
+
+def hyperparam_step(name: str, default: float) -> float:
+    """The +/− step of a hyperparameter's number input: a tenth of ε's default, 0.001 of weight
+    decay, 0.01 of a β."""
+    return default / 10 if name == "eps" else 0.001 if name == "weight_decay" else 0.01
+
+
 def keep_widgets(store: str, keys) -> None:
     """Keep widget values that Streamlit drops: it forgets the value of a widget a run does not
     draw (another page was open, a slider hidden by a choice, everything below an error), so a

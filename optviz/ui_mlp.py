@@ -12,7 +12,7 @@ from . import evaluation as ev
 from .mlp import INITS, MLP
 from .plots import mlp as plots
 from .training import Trainer, batch_size_for
-from .ui import UrlState, chart, coded_message, keep_widgets, tr
+from .ui import HYPERPARAM_BOUNDS, UrlState, chart, coded_message, hyperparam_step, keep_widgets, tr
 
 ACTIVATIONS = ("tanh", "relu", "sigmoid", "leaky_relu", "elu", "swish", "gelu", "identity")
 DATASETS = (*datasets.CLASSIFICATION, "regression", "upload")
@@ -39,8 +39,6 @@ NUMBERS = dict(n=(4, 2000, True), noise=(0.0, 2.0, False), classes=(2, 6, True),
                batch=(1, 2000, True), stop=(0.0, 10.0, False))
 MAX_HIDDEN, MAX_WIDTH = 6, 256
 # bounds of the optimizers' own hyperparameters (the learning rate has its own widget)
-HP_BOUNDS = dict(beta=(0.0, 0.9999), beta1=(0.0, 0.9999), beta2=(0.0, 0.9999), eps=(1e-12, 1.0),
-                 weight_decay=(0.0, 1.0))
 REDRAW_SECONDS = 0.3  # live charts during training: about three redraws a second
 
 
@@ -111,7 +109,7 @@ def init_state(url: UrlState) -> None:
         if url._raw("compare") else []
     for o in optimizers.NAMES:  # the URL carries the chosen optimizer's hyperparameters only
         for h, v in hyperparameters(o).items():
-            ss[_hp_key(o, h)] = url.number(h, v, *HP_BOUNDS[h]) if o == ss[_k("opt")] else v
+            ss[_hp_key(o, h)] = url.number(h, v, *HYPERPARAM_BOUNDS[h]) if o == ss[_k("opt")] else v
 
 
 def controls() -> dict:
@@ -173,8 +171,8 @@ def training_controls() -> None:
         with st.expander(tr("mlp.opt_settings", opt=opt)):
             cols = st.columns(4)
             for col, (h, default) in zip(cols, hyperparameters(opt).items()):
-                col.number_input(tr(f"mlp.hp_{h}"), *HP_BOUNDS[h], key=_hp_key(opt, h), format="%g",
-                                 step=default / 10 if h == "eps" else 0.001 if h == "weight_decay" else 0.01,
+                col.number_input(tr(f"mlp.hp_{h}"), *HYPERPARAM_BOUNDS[h], key=_hp_key(opt, h), format="%g",
+                                 step=hyperparam_step(h, default),
                                  help=tr("mlp.hp_default", value=default))
 
 

@@ -15,13 +15,12 @@ from . import playground as pg
 from .basins import MAX_STEPS as MAX_BASIN_STEPS, basin_map
 from .expr import DEFAULT_START, ExpressionError, custom_surface
 from .plots import playground as plots
-from .ui import UrlState, chart, coded_message, keep_widgets, tr
+from .ui import HYPERPARAM_BOUNDS, UrlState, chart, coded_message, hyperparam_step, keep_widgets, tr
 
 CUSTOM = "custom"
 DEFAULT_EXPR = "sin(x)*cos(y) + 0.1*(x**2 + y**2)"
 # bounds of the number inputs (and of values accepted from a URL)
-BOUNDS = {"lr": (1e-6, 100.0), "beta": (0.0, 0.9999), "beta1": (0.0, 0.9999), "beta2": (0.0, 0.99999),
-          "eps": (1e-12, 1.0), "weight_decay": (0.0, 10.0)}
+BOUNDS = {"lr": (1e-6, 100.0), **HYPERPARAM_BOUNDS}
 COORD = 1e4
 
 
@@ -226,7 +225,7 @@ def run_editor() -> list[pg.RunSpec]:
                 if p != "lr":
                     lo, hi = BOUNDS[p]
                     st.number_input(p, lo, hi, key=UrlState.widget(_run_key(i, p), full.get(p, params[p])),
-                                    format="%g", step=0.01 if p != "eps" else 1e-8)
+                                    format="%g", step=hyperparam_step(p, params[p]))
             st.button(tr("playground.remove"), key=f"pg_remove_{i}", on_click=_remove_run, args=(i,),
                       disabled=len(runs) <= 1, icon=":material/delete:")
     st.button(tr("playground.add"), on_click=_add_run, disabled=len(runs) >= pg.MAX_RUNS)
