@@ -245,6 +245,12 @@ def custom_surface(text: str, view=((-5.0, 5.0), (-5.0, 5.0)), start=DEFAULT_STA
         raise ExpressionError("not_finite")
     i = np.nanargmin(np.where(np.isfinite(Z), Z, np.nan))
     approx_min = (float(X.flat[i]), float(Y.flat[i]))
+    # contour levels on a log scale when most of the view lies far below its highest values (a
+    # narrow valley, a steep rim), as the registry does for Rosenbrock
+    finite = Z[np.isfinite(Z)]
+    low, median, high = finite.min(), np.median(finite), finite.max()
+    log_levels = bool(high - low > 15 * max(median - low, 1e-12))  # Rosenbrock 17.5, Booth 10.8
     latex = to_latex(tree)
-    return Surface("custom", latex, f, numeric_gradient(f), (), view, start, numeric_gradient=True,
+    return Surface("custom", latex, f, numeric_gradient(f), (), view, start, log_levels=log_levels,
+                   numeric_gradient=True,
                    extra={"approx_min": approx_min, "text": text})

@@ -85,3 +85,10 @@ def test_a_positive_number_may_be_raised_to_a_variable_power():
     np.testing.assert_allclose(expr.parse("2**x + e**(-y**2)")(x, x), 2.0**x + np.exp(-x**2), rtol=1e-13)
     with pytest.raises(expr.ExpressionError, match="plain number"):
         expr.parse("(-2)**x")
+
+
+def test_a_custom_surface_with_a_steep_rim_gets_log_contour_levels_like_the_registrys():
+    assert expr.custom_surface("(1-x)**2 + 100*(y-x**2)**2").log_levels  # as the registry's Rosenbrock
+    assert expr.custom_surface("x**2 + y**2 + 0.001*x**12").log_levels
+    assert not expr.custom_surface("x**2 + 10*y**2").log_levels
+    assert not expr.custom_surface("sin(x)*cos(y) + 0.1*(x**2 + y**2)").log_levels
