@@ -228,6 +228,13 @@ OPTIMIZERS: dict[str, Callable[..., Optimizer]] = {
     "rmsprop": rmsprop, "adam": adam, "adamw": adamw,
 }
 NAMES: tuple[str, ...] = tuple(OPTIMIZERS)
+# How the literature (and the course) writes them; the ids stay lowercase in code, links and CSV.
+DISPLAY_NAMES = {"sgd": "SGD", "momentum": "Momentum", "nesterov": "Nesterov", "adagrad": "AdaGrad",
+                 "rmsprop": "RMSprop", "adam": "Adam", "adamw": "AdamW"}
+
+
+def display_name(name: str) -> str:
+    return DISPLAY_NAMES.get(name, name)
 
 
 def hyperparameters(name: str) -> dict[str, float]:

@@ -30,7 +30,7 @@ class RunSpec:
 
     def label(self) -> str:
         shown = {k: v for k, v in self.full_params().items() if k in ("lr",) or k in self.params}
-        return f"{self.name} (" + ", ".join(f"{k}={v:g}" for k, v in shown.items()) + ")"
+        return f"{_optimizers.display_name(self.name)} (" + ", ".join(f"{k}={v:g}" for k, v in shown.items()) + ")"
 
     def build(self) -> _optimizers.Optimizer:
         return _optimizers.get(self.name, **self.params)

@@ -157,7 +157,7 @@ def url_values(s: dict) -> dict:
 
 def training_controls() -> None:
     c = st.columns(6)
-    c[0].selectbox(tr("mlp.optimizer"), optimizers.NAMES, key=_k("opt"))
+    c[0].selectbox(tr("mlp.optimizer"), optimizers.NAMES, key=_k("opt"), format_func=optimizers.display_name)
     c[1].number_input(tr("mlp.lr"), 1e-5, 10.0, key=_k("lr"), format="%g", step=0.01)
     c[2].number_input(tr("mlp.epochs"), 1, 3000, key=_k("epochs"), step=10)
     c[3].selectbox(tr("mlp.mode"), ["full", "mini", "sgd"], key=_k("mode"),
@@ -168,7 +168,7 @@ def training_controls() -> None:
                       help=tr("mlp.stop_help"))
     opt = st.session_state[_k("opt")]
     if hyperparameters(opt):
-        with st.expander(tr("mlp.opt_settings", opt=opt)):
+        with st.expander(tr("mlp.opt_settings", opt=optimizers.display_name(opt))):
             cols = st.columns(4)
             for col, (h, default) in zip(cols, hyperparameters(opt).items()):
                 col.number_input(tr(f"mlp.hp_{h}"), *HYPERPARAM_BOUNDS[h], key=_hp_key(opt, h), format="%g",
@@ -230,7 +230,8 @@ def batch_of(s: dict, n: int) -> int:
 def settings_label(s: dict, b: int) -> str:
     """What the weights are trained with, as marked on the curves when it changes."""
     hp = ", ".join(f"{tr(f'mlp.hp_{h}')} {v:g}" for h, v in s["hp"].items() if v != hyperparameters(s["opt"])[h])
-    opt = f"{s['opt']} ({hp})" if hp else s["opt"]
+    name = optimizers.display_name(s["opt"])
+    opt = f"{name} ({hp})" if hp else name
     reg = tr("mlp.change_reg", reg=tr(f"mlp.reg_{s['reg']}"), rate=s["rate"]) if s["reg"] != "none" \
         else tr("mlp.change_reg_none")
     return tr("mlp.change", opt=opt, lr=s["lr"], reg=reg, mode=mode_label(s, b))
@@ -302,7 +303,7 @@ def compare(s: dict, data: Data, hidden, extra, reg, b: int) -> dict:
         initial, _ = trainer.evaluate(X, data.y)  # epoch 0: the same for every optimizer
         trainer.run(X, data.y, s["epochs"])
         grid = _boundary(model, data, extra) if data.task == "classification" else None
-        runs.append((f"{name} (lr={s['lr']:g})", trainer.history, grid, initial))
+        runs.append((f"{optimizers.display_name(name)} (lr={s['lr']:g})", trainer.history, grid, initial))
         bar.progress((i + 1) / len(s["compare"]))
     bar.empty()
     return dict(runs=runs, epochs=s["epochs"], lr=s["lr"], mode=mode_label(s, b))

@@ -210,7 +210,7 @@ def run_editor() -> list[pg.RunSpec]:
     for i, spec_ in enumerate(runs):
         full = spec_.full_params()
         cols = st.columns([3, 2.4, 1], vertical_alignment="bottom", gap="small")
-        name = cols[0].selectbox(tr("playground.optimizer"), optimizers.NAMES,
+        name = cols[0].selectbox(tr("playground.optimizer"), optimizers.NAMES, format_func=optimizers.display_name,
                                  key=UrlState.widget(_run_key(i, "name"), spec_.name),
                                  on_change=_on_name_change, args=(i,),
                                  label_visibility="visible" if i == 0 else "collapsed")

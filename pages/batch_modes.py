@@ -21,7 +21,7 @@ sb = st.sidebar
 sb.slider(tr("line.n"), 2, 1000, key=SPEC.key("n"))
 sb.slider(tr("line.noise"), 0.0, 5.0, key=SPEC.key("noise"), step=0.1)
 sb.number_input(tr("line.seed"), 0, 9999, key=SPEC.key("seed"))
-sb.selectbox(tr("line.optimizer"), SPEC.choices["opt"], key=SPEC.key("opt"))
+sb.selectbox(tr("line.optimizer"), SPEC.choices["opt"], key=SPEC.key("opt"), format_func=optimizers.display_name)
 sb.number_input(tr("line.lr"), 0.0005, 0.5, key=SPEC.key("lr"), step=0.005, format="%g")
 sb.number_input(tr("batch.epochs"), 1, 200, key=SPEC.key("epochs"))
 sb.number_input(tr("batch.b"), 1, 1000, key=SPEC.key("b"))

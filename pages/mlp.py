@@ -66,6 +66,7 @@ if trainer is not None and trainer.history.epochs:
 
 st.subheader(tr("mlp.compare_header"))
 st.multiselect(tr("mlp.compare"), ui.optimizers.NAMES, key="mlp_compare", max_selections=ui.MAX_COMPARE,
+               format_func=ui.optimizers.display_name,
                placeholder=tr("common.choose"))
 if st.button(tr("mlp.compare_run"), key="mlp_compare_run", disabled=not s["compare"]):
     st.session_state["mlp_compare_result"] = ui.compare(s, data, hidden, extra, reg, b)

@@ -182,3 +182,14 @@ def test_a_tree_update_equals_one_update_per_array_bit_for_bit(name):
     for a, (b, _) in zip(tree, each):
         assert a.shape == b.shape
         np.testing.assert_array_equal(a, b)
+
+
+def test_every_optimizer_has_the_name_the_literature_writes():
+    assert set(optimizers.DISPLAY_NAMES) == set(optimizers.NAMES)
+    assert optimizers.display_name("adagrad") == "AdaGrad" and optimizers.display_name("rmsprop") == "RMSprop"
+    assert pg_label() == "SGD (lr=0.1)"
+
+
+def pg_label():
+    from optviz import playground as pg
+    return pg.spec("sgd", lr=0.1).label()

@@ -27,11 +27,11 @@ def path_names(tab) -> list[str]:
 def test_playground_preset_replaces_the_traces(tab):
     tab.open("/playground")
     default = tab.wait_until(lambda: path_names(tab), "the default race drawn")
-    assert [n.split(" (")[0] for n in default] == ["1 · sgd", "2 · momentum", "3 · adagrad",
-                                                   "4 · rmsprop", "5 · adam"]
+    assert [n.split(" (")[0] for n in default] == ["1 · SGD", "2 · Momentum", "3 · AdaGrad",
+                                                   "4 · RMSprop", "5 · Adam"]
     tab.select(EN["playground.preset"], EN["playground.preset_book_ellipse"].split(":")[0])
-    expected = ["1 · sgd (lr=0.95)", "2 · momentum (lr=0.1)", "3 · adagrad (lr=1.5, eps=1e-07)",
-                "4 · adam (lr=0.3)"]
+    expected = ["1 · SGD (lr=0.95)", "2 · Momentum (lr=0.1)", "3 · AdaGrad (lr=1.5, eps=1e-07)",
+                "4 · Adam (lr=0.3)"]
     tab.wait_until(lambda: path_names(tab) == expected, f"the preset's paths {expected}, "
                    f"got {path_names(tab)}")
     assert "s=quadratic_book" in tab.page.url
@@ -42,10 +42,10 @@ def test_playground_preset_replaces_the_traces(tab):
 @needs_page("playground")
 def test_playground_lr_change_redraws_the_path(tab):
     tab.open("/playground?runs=sgd:lr%3D0.01&s=quadratic&steps=30")
-    tab.wait_until(lambda: path_names(tab) == ["1 · sgd (lr=0.01)"], "one sgd path at lr 0.01")
+    tab.wait_until(lambda: path_names(tab) == ["1 · SGD (lr=0.01)"], "one sgd path at lr 0.01")
     before = tab.chart_traces(0)
     tab.set_number("lr", 0.05)
-    tab.wait_until(lambda: path_names(tab) == ["1 · sgd (lr=0.05)"], "the path relabelled lr=0.05")
+    tab.wait_until(lambda: path_names(tab) == ["1 · SGD (lr=0.05)"], "the path relabelled lr=0.05")
     assert tab.chart_traces(0) != before
     assert "lr%3D0.05" in tab.page.url or "lr=0.05" in tab.page.url
     tab.assert_healthy()

@@ -73,7 +73,7 @@ def test_compare_optimizers_from_the_same_weights():
     assert not at.exception
     loss = [json.loads(c.proto.spec) for c in at.get("plotly_chart")
             if "Training loss of each" in json.dumps(json.loads(c.proto.spec)["layout"].get("title", {}))]
-    assert [d["name"] for d in loss[0]["data"]] == ["sgd (lr=0.02)", "adam (lr=0.02)"]
+    assert [d["name"] for d in loss[0]["data"]] == ["SGD (lr=0.02)", "Adam (lr=0.02)"]
 
 
 @pytest.mark.parametrize("hidden", ["a, b", "1000", "1,1,1,1,1,1,1"])
@@ -169,11 +169,11 @@ def test_a_new_learning_rate_keeps_adams_state_and_the_history_says_so():
     at.number_input(key="mlp_lr").set_value(0.005).run()
     at.button(key="mlp_continue").click().run()
     assert at.session_state["mlp_trainer"].opt_state[0].step == 40
-    assert change_marks(at) == ["adam, lr 0.005, no regularization, full batch; optimizer state kept"]
+    assert change_marks(at) == ["Adam, lr 0.005, no regularization, full batch; optimizer state kept"]
     at.selectbox(key="mlp_opt").set_value("momentum").run()
     at.button(key="mlp_continue").click().run()
     assert at.session_state["mlp_trainer"].opt_state[0].step == 20
-    assert change_marks(at)[-1] == "momentum, lr 0.005, no regularization, full batch; optimizer state reset"
+    assert change_marks(at)[-1] == "Momentum, lr 0.005, no regularization, full batch; optimizer state reset"
 
 
 def test_a_change_of_batch_size_or_regularization_is_marked():
@@ -183,8 +183,8 @@ def test_a_change_of_batch_size_or_regularization_is_marked():
     at.button(key="mlp_continue").click().run()
     at.selectbox(key="mlp_reg").set_value("l2").run()
     at.button(key="mlp_continue").click().run()
-    assert change_marks(at) == ["adam, lr 0.02, no regularization, mini-batch B=8; optimizer state kept",
-                                "adam, lr 0.02, L2 (weight decay) 0.001, mini-batch B=8; optimizer state kept"]
+    assert change_marks(at) == ["Adam, lr 0.02, no regularization, mini-batch B=8; optimizer state kept",
+                                "Adam, lr 0.02, L2 (weight decay) 0.001, mini-batch B=8; optimizer state kept"]
 
 
 def test_optimizer_hyperparameters_are_shown_used_and_kept_in_the_url():
@@ -200,7 +200,7 @@ def test_optimizer_hyperparameters_are_shown_used_and_kept_in_the_url():
     at.number_input(key="mlp_hp_adamw_beta1").set_value(0.9).run()
     at.button(key="mlp_continue").click().run()
     assert at.session_state["mlp_trainer"].opt_state[0].step == 10  # another β₁: fresh moments
-    assert change_marks(at) == ["adamw, lr 0.02, no regularization, full batch; optimizer state reset"]
+    assert change_marks(at) == ["AdamW, lr 0.02, no regularization, full batch; optimizer state reset"]
 
 
 def test_hyperparameters_from_the_url_are_checked():

@@ -33,8 +33,8 @@ def test_defaults_show_the_course_race_with_five_paths_and_the_stability_note():
     assert not at.exception and not at.error
     contour = charts(at)[0]
     assert [t["name"] for t in path_traces(contour)] == [
-        "1 · sgd (lr=0.1)", "2 · momentum (lr=0.1)", "3 · adagrad (lr=0.1, eps=1e-08)",
-        "4 · rmsprop (lr=0.1)", "5 · adam (lr=0.1)"]
+        "1 · SGD (lr=0.1)", "2 · Momentum (lr=0.1)", "3 · AdaGrad (lr=0.1, eps=1e-08)",
+        "4 · RMSprop (lr=0.1)", "5 · Adam (lr=0.1)"]
     assert "2/λmax = 0.1" in at.info[0].value
     assert "exactly the stability limit" in at.warning[0].value  # SGD lr 0.1 on x²+10y²
     assert at.query_params["runs"].startswith("sgd:lr=0.1|momentum")
@@ -97,7 +97,7 @@ def test_url_reproduces_a_setting_exactly():
                    runs="adam:lr=0.02|sgd:lr=0.001|sgd:lr=0.002", k="100")
     assert not at.exception
     names = [t["name"] for t in path_traces(charts(at)[0])]
-    assert names == ["1 · adam (lr=0.02)", "2 · sgd (lr=0.001)", "3 · sgd (lr=0.002)"]
+    assert names == ["1 · Adam (lr=0.02)", "2 · SGD (lr=0.001)", "3 · SGD (lr=0.002)"]
     assert at.slider(key="pg_step").value == 100
     assert at.query_params["s"] == "rosenbrock" and at.query_params["steps"] == "300"
 
@@ -108,11 +108,11 @@ def test_adding_and_removing_optimizers_and_changing_lr():
     add.click().run()
     assert len(path_traces(charts(at)[0])) == 2  # a copy of the last one
     at.number_input(key="pg_r1_lr").set_value(0.05).run()
-    assert [t["name"] for t in path_traces(charts(at)[0])][1] == "2 · sgd (lr=0.05)"
+    assert [t["name"] for t in path_traces(charts(at)[0])][1] == "2 · SGD (lr=0.05)"
     at.selectbox(key="pg_r1_name").set_value("adam").run()
-    assert [t["name"] for t in path_traces(charts(at)[0])][1] == "2 · adam (lr=0.05)"
+    assert [t["name"] for t in path_traces(charts(at)[0])][1] == "2 · Adam (lr=0.05)"
     at.button(key="pg_remove_0").click().run()
-    assert [t["name"] for t in path_traces(charts(at)[0])] == ["1 · adam (lr=0.05)"]
+    assert [t["name"] for t in path_traces(charts(at)[0])] == ["1 · Adam (lr=0.05)"]
     assert not at.exception
 
 
@@ -122,7 +122,7 @@ def test_fair_comparison_tunes_each_lr_from_its_sweep():
     assert not at.exception
     note = [i.value for i in at.info if i.value.startswith("Fair comparison")][0]
     best = pg.lr_sweep("quadratic", pg.spec("sgd"), (-7.0, 2.0), 50).best_lr
-    assert f"sgd (lr={float(f'{best:.3g}'):g})" in note  # the sweep's best, to 3 digits
+    assert f"SGD (lr={float(f'{best:.3g}'):g})" in note  # the sweep's best, to 3 digits
     assert len(charts(at)) >= 4  # contour, loss, distance, sweep
 
 
@@ -162,7 +162,7 @@ def test_preset_selector_follows_hand_changes():
     assert at.selectbox(key="pg_preset").value == ""
     at.selectbox(key="pg_preset").set_value("book_ellipse").run()
     assert at.selectbox(key="pg_preset").value == "book_ellipse"
-    assert [t["name"] for t in path_traces(charts(at)[0])][0] == "1 · sgd (lr=0.95)"
+    assert [t["name"] for t in path_traces(charts(at)[0])][0] == "1 · SGD (lr=0.95)"
 
 
 def test_basin_map_colours_every_start_of_the_grid():
