@@ -152,6 +152,11 @@ def path_index(points: np.ndarray, scale: float, max_points: int = 2000, dense: 
     return idx if len(idx) <= max_points else idx[downsample_index(len(idx), max_points)]
 
 
+def whole_step(span: float, most: int) -> int:
+    """The smallest whole tick step that puts at most ``most`` steps over ``span`` (at least 1)."""
+    return max(1, int(np.ceil(span / most)))
+
+
 def downsample_index(n: int, max_points: int = 400) -> np.ndarray:
     """Indices 0..n-1 thinned to at most ``max_points``, always keeping the first and last."""
     if n <= max_points:

@@ -6,7 +6,7 @@ import plotly.graph_objects as go
 
 from .. import backprop as bp
 from .. import perceptron as pc
-from .common import Translator, color, english, style
+from .common import Translator, color, english, style, whole_step
 
 
 def _line(fig, w1, w2, b, name, line) -> None:
@@ -83,7 +83,7 @@ def loss_history(losses, *, tr: Translator = english, present=False) -> go.Figur
     fig = go.Figure(go.Scatter(x=np.arange(len(losses)), y=losses, mode="lines+markers", name="E",
                                line=dict(color=color(0))))
     # steps are whole numbers: one tick per step, or per few steps once there are more than ten
-    fig.update_xaxes(title=tr("bp.step"), tick0=0, dtick=max(1, int(np.ceil((len(losses) - 1) / 10))))
+    fig.update_xaxes(title=tr("bp.step"), tick0=0, dtick=whole_step(len(losses) - 1, 10))
     fig.update_yaxes(title="E = ½Σ(t − o)²", type="log", exponentformat="power")
     return style(fig, present=present, height=300, title=tr("bp.loss_title"))
 

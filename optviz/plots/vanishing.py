@@ -7,7 +7,7 @@ import math
 import numpy as np
 import plotly.graph_objects as go
 
-from .common import Translator, axis_ref, color, english, finite_or_none, grid_layout, style
+from .common import Translator, axis_ref, color, english, finite_or_none, grid_layout, style, whole_step
 
 MAX_PANELS = 10
 PANEL_COLUMNS = 5
@@ -31,7 +31,7 @@ def layer_ticks(depth: int, output: bool = False, most: int = 11) -> list[int]:
     """Ticks 1, 1 + d, 1 + 2d, … at a whole step d (≤ ``most`` ticks); with ``output`` the last
     is the output layer at depth + 1, and a tick too close before it is dropped."""
     last = depth + 1 if output else depth
-    step = max(1, math.ceil((last - 1) / (most - 1)))
+    step = whole_step(last - 1, most - 1)
     ticks = list(range(1, last + 1, step))
     if output and ticks[-1] != last:
         if last - ticks[-1] <= step / 2 and len(ticks) > 1:
@@ -54,7 +54,7 @@ def _log_axis(*arrays) -> dict:
         return {}
     lo, hi = math.floor(np.log10(values.min())), math.ceil(np.log10(values.max()))
     hi = max(hi, lo + 1)
-    return dict(range=[lo - 0.05, hi + 0.05], dtick=max(1, math.ceil((hi - lo) / 8)))
+    return dict(range=[lo - 0.05, hi + 0.05], dtick=whole_step(hi - lo, 8))
 
 
 def _legend_below(fig: go.Figure) -> None:
