@@ -210,16 +210,8 @@ def train(ae: Autoencoder, X, epochs: int = 100, lr: float = 0.01, batch_size: i
     while the targets stay the clean X: the net cannot learn one fixed set of noisy pictures by
     heart and has to learn to remove noise."""
     trainer = Trainer(ae.model, _optimizers.get("adam", lr=lr), batch_size, seed)
-    if not noise:
-        return trainer.run(X, X, epochs, callback=callback)
-    h = trainer.history
-    for epoch in range(int(epochs)):
-        trainer.run(corrupt(data, X, noise, seed=(seed, epoch)), X, 1)
-        if h.epochs <= epoch:  # diverged: the history keeps the finite part
-            break
-        if callback is not None and callback(h.epochs, h) is True:
-            break
-    return h
+    noisy = (lambda epoch: corrupt(data, X, noise, seed=(seed, epoch))) if noise else None
+    return trainer.run(X, X, epochs, callback=callback, inputs=noisy)
 
 
 def detection_rates(normal_scores, anomaly_scores, threshold: float) -> tuple[float, float]:

@@ -110,16 +110,21 @@ class Trainer:
         return loss, acc
 
     def run(self, X, y, epochs: int, X_test=None, y_test=None,
-            callback: Callable[[int, History], bool | None] | None = None) -> History:
-        """Train for ``epochs`` epochs. ``callback(epoch, history)`` may return True to stop early."""
+            callback: Callable[[int, History], bool | None] | None = None,
+            inputs: Callable[[int], np.ndarray] | None = None) -> History:
+        """Train for ``epochs`` epochs. ``callback(epoch, history)`` may return True to stop early.
+        ``inputs(epoch)``, when given, supplies each epoch's inputs in place of X (a denoising
+        autoencoder corrupts its inputs anew every epoch; the targets stay y)."""
         with np.errstate(all="ignore"):  # a diverging run overflows; it is detected below
-            return self._run(np.asarray(X, dtype=float), y, epochs, X_test, y_test, callback)
+            return self._run(np.asarray(X, dtype=float), y, epochs, X_test, y_test, callback, inputs)
 
-    def _run(self, X, y, epochs, X_test, y_test, callback) -> History:
+    def _run(self, X, y, epochs, X_test, y_test, callback, inputs=None) -> History:
         n = X.shape[0]
         b = n if self.batch_size is None else min(self.batch_size, n)
         h = self.history
         for _ in range(int(epochs)):
+            if inputs is not None:
+                X = np.asarray(inputs(h.epochs), dtype=float)
             order = self._rng.permutation(n) if b < n else np.arange(n)
             layers = len(self.model.params)  # grads may go on with batch-norm (dγ, dβ)
             norms = np.zeros(layers)
