@@ -5,6 +5,10 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 PORT   ?= 8501
 CHROMIUM := /usr/bin/chromium
+CC     ?= cc
+FUSED  := optviz/_fused.so
+# IEEE arithmetic as numpy does it: no fused multiply-add, no fast-math (results stay bit-identical)
+FUSED_FLAGS := -O3 -march=native -fPIC -shared -ffp-contract=off -fno-math-errno -fno-trapping-math
 
 .PHONY: run test unit browser-deps bench screenshots clean
 
@@ -13,7 +17,12 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e ".[dev]"
 	@touch $(STAMP)
 
-run: $(STAMP)
+# The fused C trajectory kernels (optviz/fused.py); without a C compiler the numpy kernels run.
+$(FUSED): optviz/_fused.c
+	@$(CC) $(FUSED_FLAGS) -o $@ $< -lm \
+		|| echo "!!! could not compile $<: optviz runs its numpy kernels instead (same numbers, slower)"
+
+run: $(STAMP) $(FUSED)
 	@echo "optviz: open http://localhost:$(PORT) in your browser"
 	$(BIN)/streamlit run app.py --server.port $(PORT) --server.headless true --browser.gatherUsageStats false
 
@@ -28,20 +37,20 @@ browser-deps:
 		echo "!!! no apt-get or not root: cannot install chromium; browser tests will be skipped (and fail under CI=true)"; \
 	fi
 
-test: $(STAMP) browser-deps
+test: $(STAMP) $(FUSED) browser-deps
 	$(BIN)/python -m pytest -q
 
-unit: $(STAMP)
+unit: $(STAMP) $(FUSED)
 	$(BIN)/python -m pytest -q -m "not browser"
 
-bench: $(STAMP)
+bench: $(STAMP) $(FUSED)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e ".[bench]"
 	$(BIN)/python -m benchmarks.run
 
 # The README's pictures come from the browser suite itself (every page in English, the Japanese
 # playground, a preset, a trained MLP); CI=true so that a missing browser fails instead of skipping.
-screenshots: $(STAMP) browser-deps
+screenshots: $(STAMP) $(FUSED) browser-deps
 	CI=true OPTVIZ_SCREENSHOTS=docs $(BIN)/python -m pytest -q tests/browser
 
 clean:
-	rm -rf $(VENV) test-artifacts .pytest_cache
+	rm -rf $(VENV) $(FUSED) test-artifacts .pytest_cache

@@ -1,13 +1,14 @@
-"""Trajectories: optviz's batched `optimize` against torch.optim with autograd on a (K, 2) tensor,
-and against the memory-bandwidth bound (one numpy `a += b` pass over the same (2, K) arrays);
-for Adam also the naive vectorized numpy baseline (`naive_adam`) against the same torch run.
-Every side stores the whole trajectory."""
+"""Trajectories: optviz's batched `optimize` (the fused C kernels that `make` builds) against
+torch.optim with autograd on a (K, 2) tensor, and against the memory-bandwidth bound (one numpy
+`a += b` pass over the same (2, K) arrays); also the same `optimize` with the C library switched off
+(optviz's numpy kernels, what runs where no C compiler is) and, for Adam, the naive vectorized numpy
+baseline (`naive_adam`), each against the same torch run. Every side stores the whole trajectory."""
 from __future__ import annotations
 
 import numpy as np
 
 import optviz
-from optviz import surfaces
+from optviz import fused, surfaces
 
 from .common import best_time, have_torch, table
 
@@ -38,6 +39,14 @@ def run_optviz(name, k, n):
     s = starts(k)
     return best_time(lambda: optviz.optimize("rosenbrock", name, s if k > 1 else s[0], n, **HP[name]),
                      repeat=_repeats(k, n))
+
+
+def run_numpy_kernels(name, k, n):
+    lib, fused._lib = fused._lib, None
+    try:
+        return run_optviz(name, k, n)
+    finally:
+        fused._lib = lib
 
 
 def run_torch(name, k, n):
@@ -97,14 +106,20 @@ def main(quick: bool = False) -> str:
             theirs = run_torch(name, k, n) if torch_ok else float("nan")
             passes = ours / n / bandwidth_pass(k) if k >= 10_000 else float("nan")
             naive = run_naive(k, n) if name == "adam" and k * n <= 25_000_000 and torch_ok else None
+            plain = run_numpy_kernels(name, k, n) if k * n <= 25_000_000 and torch_ok else None
             rows.append([name, f"{k:,}", n, f"{ours * 1e3:.1f}", f"{ours / n * 1e6:.1f}",
                          f"{theirs * 1e3:.1f}" if torch_ok else "—",
                          f"**{theirs / ours:.1f}×**" if torch_ok else "—",
+                         f"{theirs / plain:.1f}×" if plain else "—",
                          f"{theirs / naive:.1f}×" if naive else "—",
                          f"{passes:.0f}" if passes == passes else "—"])
             print("trajectories", rows[-1], flush=True)
-    return table(["optimizer", "K starts", "N steps", "optviz ms", "µs/step", "torch.optim ms",
-                  "speed-up", "naive numpy Adam vs torch", "bandwidth passes/step"], rows)
+    out = table(["optimizer", "K starts", "N steps", "optviz ms", "µs/step", "torch.optim ms",
+                 "speed-up", "numpy kernels vs torch", "naive numpy Adam vs torch",
+                 "bandwidth passes/step"], rows)
+    if not fused.available():
+        out = "**The fused C library is not built: optviz ran its numpy kernels.**\n\n" + out
+    return out
 
 
 if __name__ == "__main__":

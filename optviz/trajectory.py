@@ -9,6 +9,7 @@ from typing import Any
 
 import numpy as np
 
+from . import fused as _fused
 from . import kernels as _kernels
 from . import optimizers as _optimizers
 from . import surfaces as _surfaces
@@ -95,10 +96,15 @@ def optimize(surface, optimizer, start=None, steps: int = 100, *, noise: float =
 
     # Work on a (2, K) array: each coordinate contiguous, so the surface sees plain 1-D arrays.
     x = np.array(starts.T, order="C")
-    kernel = None if record_states else _kernels.make(opt, x.shape)
     rng = np.random.default_rng(seed) if noise > 0 else None
+    fused = not record_states and rng is None and _fused.supports(surf.id, opt) \
+        and _surfaces.SURFACES.get(surf.id) is surf
+    kernel = None if record_states or fused else _kernels.make(opt, x.shape)
     with np.errstate(all="ignore"):  # diverging runs overflow on purpose; they are caught
-        if kernel is not None and x.shape[1] == 1 and rng is None and _scalar_hyperparams(opt) \
+        if fused:  # C: the same numbers as the numpy loops (tests/test_fused.py)
+            traj, diverged_at = _run_fused(surf, opt, x, steps)
+            grads = states = None
+        elif kernel is not None and x.shape[1] == 1 and rng is None and _scalar_hyperparams(opt) \
                 and _surfaces.SURFACES.get(surf.id) is surf:  # registry gradients: tested equal on scalars
             traj, diverged_at = _run_scalar(surf, opt, x, steps)
             grads = states = None
@@ -157,6 +163,32 @@ def _run_scalar(surf, opt, x, steps):
     return traj, np.array([diverged_at], dtype=np.int64)
 
 
+FUSED_SPLIT = 2_000_000  # start-steps from which a fused run is split over WORKERS threads
+
+
+def _run_fused(surf, opt, x, steps):
+    """Gradient and update fused in C, one call per thread over all steps."""
+    k = x.shape[1]
+    traj = np.empty((steps + 1, 2, k))
+    traj[0] = x
+    diverged_at = np.empty(k, dtype=np.int64)
+    plan = _fused.Plan(surf.id, opt)
+    if WORKERS > 1 and k >= 1024 and k * steps >= FUSED_SPLIT:
+        bounds = [(k * j // WORKERS) // 8 * 8 for j in range(WORKERS)] + [k]  # cache-line aligned
+        list(_threads().map(lambda j: plan.run(traj, diverged_at, bounds[j], bounds[j + 1]),
+                            range(WORKERS)))
+    else:
+        plan.run(traj, diverged_at, 0, k)
+    return traj, diverged_at
+
+
+def _threads() -> ThreadPoolExecutor:
+    global _pool
+    if _pool is None:
+        _pool = ThreadPoolExecutor(WORKERS, thread_name_prefix="optviz")
+    return _pool
+
+
 CHUNK = 16384  # starts per block: a block's working arrays stay in the CPU cache
 WORKERS = min(2, os.cpu_count() or 1)  # threads running blocks side by side (numpy releases the GIL)
 _pool: ThreadPoolExecutor | None = None
@@ -166,7 +198,6 @@ def _run_inplace(surf, opt, kernel, x, steps, noise, rng):
     """The batched loop with in-place kernels. Many starts without noise run in blocks of CHUNK
     columns, each block through all steps, blocks on WORKERS threads (every start is independent,
     so the result is the same)."""
-    global _pool
     k = x.shape[1]
     traj = np.empty((steps + 1, 2, k))  # (pre-faulting it with MAP_POPULATE measured slower)
     if k <= 2 * CHUNK or rng is not None or not _scalar_hyperparams(opt):
@@ -185,9 +216,7 @@ def _run_inplace(surf, opt, kernel, x, steps, noise, rng):
                                               traj[:, :, a:b])
 
     if WORKERS > 1:
-        if _pool is None:
-            _pool = ThreadPoolExecutor(WORKERS, thread_name_prefix="optviz")
-        list(_pool.map(block, range(0, k, size)))
+        list(_threads().map(block, range(0, k, size)))
     else:
         for a in range(0, k, size):
             block(a)

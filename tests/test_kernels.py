@@ -3,7 +3,13 @@ import numpy as np
 import pytest
 
 import optviz
-from optviz import kernels, optimizers
+from optviz import fused, kernels, optimizers
+
+
+@pytest.fixture(autouse=True)
+def numpy_kernels_only(monkeypatch):
+    """These tests are about the numpy loops: the fused C library (tests/test_fused.py) is off."""
+    monkeypatch.setattr(fused, "_lib", None)
 
 SETTINGS = [("sgd", dict(lr=1e-3)), ("momentum", dict(lr=1e-3, beta=0.9)),
             ("nesterov", dict(lr=1e-3, beta=0.7)), ("adagrad", dict(lr=0.1, eps=1e-7)),

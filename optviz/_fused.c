@@ -1,0 +1,144 @@
+/* Fused trajectory kernels: a registry surface's gradient and an optimizer's update in one loop.
+ *
+ * numpy runs one pass over the (2, K) arrays per operation (~21 for Rosenbrock + Adam) and pays
+ * ~0.4 us per call; here each start's gradient and update happen in registers, one read of the
+ * previous point and one write of the next per step. Built by `make` (see the Makefile) and loaded
+ * by optviz/fused.py with ctypes; without it the numpy kernels in optviz/kernels.py run instead.
+ *
+ * Bit-identical to the pure update rules in optimizers.py and the gradients in surfaces.py:
+ * every expression below is the numpy expression's text, evaluated in the same order (C and
+ * Python both group a*b*c as (a*b)*c), compiled with -ffp-contract=off (no fused multiply-add)
+ * and without -ffast-math; + - * / and sqrt are correctly rounded IEEE operations in both.
+ * Adam's bias corrections lr/(1-beta1^t) and sqrt(1-beta2^t) call the same libm pow and sqrt that
+ * Python's float ** int and math.sqrt call, in the same order.
+ * Surfaces with sin, cos or exp are not here: numpy's SIMD versions need not equal libm's.
+ * tests/test_fused.py checks every pair bit for bit against optimize()'s numpy loop.
+ */
+#include <math.h>
+#include <stdint.h>
+#include <string.h>
+
+#define OPTVIZ_FUSED_VERSION 1
+#define BOUND 1e6  /* trajectory.DIVERGENCE_BOUND */
+#define BLK 512    /* starts per block: the block's state stays in L1 through all steps */
+
+int optviz_fused_version(void) { return OPTVIZ_FUSED_VERSION; }
+
+/* --- gradients (surfaces.py) --------------------------------------------------------------- */
+#define GRAD(S) static inline void g_##S(double x, double y, double *px, double *py)
+GRAD(quadratic) { *px = 2.0 * x; *py = 20.0 * y; }
+GRAD(book) { *px = x / 10.0; *py = 2.0 * y; }
+GRAD(rosenbrock) { double r = y - x * x; *px = -2.0 * (1.0 - x) - 400.0 * x * r; *py = 200.0 * r; }
+GRAD(beale) {
+    double a = 1.5 - x + x * y, b = 2.25 - x + x * y * y, c = 2.625 - x + x * (y * y * y);
+    *px = 2 * a * (y - 1) + 2 * b * (y * y - 1) + 2 * c * (y * y * y - 1);
+    *py = 2 * a * x + 2 * b * (2 * x * y) + 2 * c * (3 * x * y * y);
+}
+GRAD(himmelblau) {
+    double a = x * x + y - 11.0, b = x + y * y - 7.0;
+    *px = 4.0 * x * a + 2.0 * b; *py = 2.0 * a + 4.0 * y * b;
+}
+GRAD(saddle) { *px = 2.0 * x; *py = -2.0 * y; }
+GRAD(booth) {
+    double a = x + 2 * y - 7.0, b = 2 * x + y - 5.0;
+    *px = 2 * a + 4 * b; *py = 4 * a + 2 * b;
+}
+GRAD(camel) {
+    double x2 = x * x;
+    *px = 8.0 * x - 8.4 * x2 * x + 2.0 * x2 * x2 * x + y; *py = x - 8.0 * y + 16.0 * (y * y * y);
+}
+
+/* --- updates (optimizers.py): U(p, g, s0, s1) turns coordinate p with gradient g into its next
+ * value; s0[k], s1[k] are this coordinate's state. hp: lr, beta (or beta1), 1-beta (or beta2),
+ * eps, 1-beta1, 1-beta2, AdamW's 1-lr*weight_decay. C1 = lr/(1-beta1^i), C2 = sqrt(1-beta2^i). */
+#define U_SGD(p, g, s0, s1)      p = p - lr * g;
+#define U_MOMENTUM(p, g, s0, s1) { s0[k] = beta * s0[k] - lr * g; p = p + s0[k]; }
+#define U_NESTEROV(p, g, s0, s1) { s0[k] = beta * s0[k] + g; p = p - lr * (g + beta * s0[k]); }
+#define U_ADAGRAD(p, g, s0, s1)  { s0[k] = s0[k] + g * g; p = p - lr * g / (sqrt(s0[k]) + eps); }
+#define U_RMSPROP(p, g, s0, s1)  { s0[k] = beta * s0[k] + omb * g * g; p = p - lr * g / (sqrt(s0[k]) + eps); }
+#define U_ADAM(p, g, s0, s1) { s0[k] = b1 * s0[k] + omb1 * g; s1[k] = b2 * s1[k] + omb2 * g * g; \
+    p = p - C1 * s0[k] / (sqrt(s1[k]) / C2 + eps); }
+#define U_ADAMW(p, g, s0, s1) { p = p * decay; U_ADAM(p, g, s0, s1) }
+
+typedef void (*run_fn)(const double *, int64_t, int64_t, int64_t, int64_t, double *, int64_t *);
+
+/* traj: (N+1, 2, K) C-contiguous, row 0 holding the starts; runs columns [a, b). div[k]: the step
+ * at which start k left [-BOUND, BOUND] (or became NaN), -1 if never; from then on its points are
+ * NaN. A diverged start is parked at (0, 0) with fresh state, as the numpy loop does. */
+#define DEFINE_RUN(NAME, S, UPDATE, BIAS)                                                           \
+static void NAME(const double *hp, int64_t K, int64_t N, int64_t a, int64_t b, double *traj,     \
+                 int64_t *div) {                                                                \
+    const double lr = hp[0], beta = hp[1], omb = hp[2], eps = hp[3];                            \
+    const double b1 = hp[1], b2 = hp[2], omb1 = hp[4], omb2 = hp[5], decay = hp[6];             \
+    (void)lr; (void)beta; (void)omb; (void)eps; (void)b1; (void)b2; (void)omb1; (void)omb2;      \
+    (void)decay;                                                                                 \
+    double s[4][BLK];                                                                            \
+    for (int64_t a0 = a; a0 < b; a0 += BLK) {                                                    \
+        const int64_t n = b - a0 < BLK ? b - a0 : BLK;                                           \
+        memset(s, 0, sizeof s);                                                                  \
+        double *s0 = s[0], *s1 = s[1], *s2 = s[2], *s3 = s[3];                                   \
+        (void)s1; (void)s3;                                                                      \
+        for (int64_t k = 0; k < n; k++) div[a0 + k] = -1;                                        \
+        for (int64_t i = 1; i <= N; i++) {                                                       \
+            const double *px = traj + (i - 1) * 2 * K + a0, *py = px + K;                        \
+            double *qx = traj + i * 2 * K + a0, *qy = qx + K;                                    \
+            const double C1 = BIAS ? lr / (1.0 - pow(b1, (double)i)) : 0.0;                      \
+            const double C2 = BIAS ? sqrt(1.0 - pow(b2, (double)i)) : 1.0;                       \
+            (void)C1; (void)C2;                                                                  \
+            int64_t bad = 0;                                                                     \
+            for (int64_t k = 0; k < n; k++) {                                                    \
+                double x = px[k], y = py[k], gx, gy;                                             \
+                g_##S(x, y, &gx, &gy);                                                          \
+                UPDATE(x, gx, s0, s1)                                                            \
+                UPDATE(y, gy, s2, s3)                                                            \
+                qx[k] = x; qy[k] = y;                                                            \
+                bad += !(fabs(x) <= BOUND) | !(fabs(y) <= BOUND);                                \
+            }                                                                                    \
+            if (bad) {                                                                           \
+                for (int64_t k = 0; k < n; k++) {                                                \
+                    if (fabs(qx[k]) <= BOUND && fabs(qy[k]) <= BOUND) continue;                  \
+                    if (div[a0 + k] < 0) div[a0 + k] = i;                                        \
+                    qx[k] = qy[k] = 0.0;                                                         \
+                    s0[k] = s1[k] = s2[k] = s3[k] = 0.0;                                         \
+                }                                                                                \
+            }                                                                                    \
+        }                                                                                        \
+        for (int64_t k = 0; k < n; k++) {                                                        \
+            if (div[a0 + k] < 0) continue;                                                       \
+            for (int64_t i = div[a0 + k]; i <= N; i++)                                           \
+                traj[i * 2 * K + a0 + k] = traj[i * 2 * K + K + a0 + k] = NAN;                   \
+        }                                                                                        \
+    }                                                                                            \
+}
+
+#define DEFINE_SURFACE(S)                                                                        \
+    DEFINE_RUN(run_##S##_sgd, S, U_SGD, 0)                                                       \
+    DEFINE_RUN(run_##S##_momentum, S, U_MOMENTUM, 0)                                             \
+    DEFINE_RUN(run_##S##_nesterov, S, U_NESTEROV, 0)                                             \
+    DEFINE_RUN(run_##S##_adagrad, S, U_ADAGRAD, 0)                                               \
+    DEFINE_RUN(run_##S##_rmsprop, S, U_RMSPROP, 0)                                               \
+    DEFINE_RUN(run_##S##_adam, S, U_ADAM, 1)                                                     \
+    DEFINE_RUN(run_##S##_adamw, S, U_ADAMW, 1)
+
+DEFINE_SURFACE(quadratic)
+DEFINE_SURFACE(book)
+DEFINE_SURFACE(rosenbrock)
+DEFINE_SURFACE(beale)
+DEFINE_SURFACE(himmelblau)
+DEFINE_SURFACE(saddle)
+DEFINE_SURFACE(booth)
+DEFINE_SURFACE(camel)
+
+#define ROW(S) { run_##S##_sgd, run_##S##_momentum, run_##S##_nesterov, run_##S##_adagrad,        \
+                 run_##S##_rmsprop, run_##S##_adam, run_##S##_adamw }
+/* order: fused.py's SURFACES and OPTIMIZERS */
+static const run_fn TABLE[8][7] = {ROW(quadratic), ROW(book), ROW(rosenbrock), ROW(beale),
+                                   ROW(himmelblau), ROW(saddle), ROW(booth), ROW(camel)};
+
+int optviz_fused_run(int surface, int optimizer, const double *hp, int64_t K, int64_t N,
+                     int64_t a, int64_t b, double *traj, int64_t *div) {
+    if (surface < 0 || surface >= 8 || optimizer < 0 || optimizer >= 7) return -1;
+    if (K < 1 || N < 0 || a < 0 || b > K || a > b) return -2;
+    TABLE[surface][optimizer](hp, K, N, a, b, traj, div);
+    return 0;
+}

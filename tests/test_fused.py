@@ -1,0 +1,109 @@
+"""The fused C kernels give the numpy loops' numbers bit for bit (and are built where CI runs)."""
+import os
+
+import numpy as np
+import pytest
+from hypothesis import given, settings, strategies as st
+
+import optviz
+from optviz import fused, optimizers, trajectory
+
+needs_library = pytest.mark.skipif(not fused.available(), reason="fused kernels not built (make builds them)")
+
+SETTINGS = [("sgd", dict(lr=1e-3)), ("momentum", dict(lr=2e-3, beta=0.9)),
+            ("nesterov", dict(lr=1e-3, beta=0.7)), ("adagrad", dict(lr=0.1, eps=1e-7)),
+            ("rmsprop", dict(lr=0.01, beta=0.9)), ("adam", dict(lr=0.05, beta1=0.8)),
+            ("adamw", dict(lr=0.05, weight_decay=0.3))]
+
+
+def numpy_loop(*args, **kw):
+    """optimize() through the numpy kernels (the library switched off for one call)."""
+    lib, fused._lib = fused._lib, None
+    try:
+        return optviz.optimize(*args, **kw)
+    finally:
+        fused._lib = lib
+
+
+def test_the_library_is_built_under_ci():
+    """`make` builds it; under CI a failed build must fail here rather than only run slower."""
+    if os.environ.get("CI") == "true":
+        assert fused.available(), f"{fused.LIBRARY} missing or stale: `make` should have built it"
+
+
+def test_the_table_covers_every_plain_arithmetic_surface_and_every_optimizer():
+    assert set(fused.OPTIMIZERS) == set(optimizers.NAMES)
+    assert set(fused.SURFACES) == set(optviz.surfaces.IDS) - {"rastrigin", "ackley"}  # sin/cos/exp stay numpy
+
+
+@needs_library
+@pytest.mark.parametrize("name,hp", SETTINGS, ids=[s[0] for s in SETTINGS])
+@pytest.mark.parametrize("sid", fused.SURFACES)
+def test_fused_equals_the_pure_update_and_the_numpy_kernels_bit_for_bit(name, hp, sid):
+    starts = np.random.default_rng(0).uniform(-4, 4, (1100, 2))  # three C blocks of ≤ 512 starts
+    got = optviz.optimize(sid, name, starts, 120, **hp)
+    pure = optviz.optimize(sid, name, starts, 120, record_states=True, **hp)
+    kern = numpy_loop(sid, name, starts, 120, **hp)
+    for ref in (pure, kern):
+        np.testing.assert_array_equal(got.points, ref.points)
+        np.testing.assert_array_equal(got.diverged_at, ref.diverged_at)
+
+
+@needs_library
+@pytest.mark.parametrize("name,hp", SETTINGS, ids=[s[0] for s in SETTINGS])
+def test_single_start_equals_the_scalar_loop(name, hp):
+    for sid in fused.SURFACES:
+        got = optviz.optimize(sid, name, (-1.3, 2.1), 300, **hp)
+        ref = numpy_loop(sid, name, (-1.3, 2.1), 300, **hp)
+        np.testing.assert_array_equal(got.points, ref.points)
+        assert got.diverged_at == ref.diverged_at
+
+
+@needs_library
+def test_divergence_is_marked_at_the_same_step_and_the_rest_is_nan():
+    starts = np.array([[-7.0, 2.0], [-1.0, 0.01], [3.0, -2.0], [0.5, 0.5]])
+    got = optviz.optimize("rosenbrock", "sgd", starts, 200, lr=0.004)
+    ref = optviz.optimize("rosenbrock", "sgd", starts, 200, lr=0.004, record_states=True)
+    assert (got.diverged_at >= 0).any() and (got.diverged_at < 0).any()
+    np.testing.assert_array_equal(got.diverged_at, ref.diverged_at)
+    np.testing.assert_array_equal(got.points, ref.points)
+    for j, d in enumerate(got.diverged_at):
+        if d >= 0:
+            assert np.isnan(got.points[d:, j]).all() and np.isfinite(got.points[:d, j]).all()
+
+
+@needs_library
+def test_a_run_split_over_two_threads_equals_one_block(monkeypatch):
+    starts = np.random.default_rng(3).uniform(-5, 5, (5003, 2))
+    monkeypatch.setattr(trajectory, "FUSED_SPLIT", 1)
+    monkeypatch.setattr(trajectory, "WORKERS", 2)
+    split = optviz.optimize("himmelblau", "momentum", starts, 40, lr=0.03)
+    ref = numpy_loop("himmelblau", "momentum", starts, 40, lr=0.03)
+    assert (split.diverged_at >= 0).any()
+    np.testing.assert_array_equal(split.points, ref.points)
+    np.testing.assert_array_equal(split.diverged_at, ref.diverged_at)
+
+
+@needs_library
+@settings(max_examples=40, deadline=None)
+@given(name=st.sampled_from(optimizers.NAMES), sid=st.sampled_from(fused.SURFACES),
+       lr=st.floats(1e-5, 2.0), beta=st.floats(0.0, 0.999), eps=st.floats(1e-12, 1e-2),
+       k=st.integers(1, 600), steps=st.integers(0, 60), seed=st.integers(0, 2**16))
+def test_any_hyperparameters_give_the_numpy_numbers(name, sid, lr, beta, eps, k, steps, seed):
+    params = optimizers.hyperparameters(name)
+    hp = {"lr": lr}
+    for key, value in (("beta", beta), ("beta1", beta), ("beta2", 1 - (1 - beta) / 10), ("eps", eps),
+                       ("weight_decay", beta / 10)):
+        if key in params:
+            hp[key] = value
+    starts = np.random.default_rng(seed).uniform(-6, 6, (k, 2))
+    got = optviz.optimize(sid, name, starts, steps, **hp)
+    ref = optviz.optimize(sid, name, starts, steps, record_states=True, **hp)
+    np.testing.assert_array_equal(got.points, ref.points)
+    np.testing.assert_array_equal(got.diverged_at, ref.diverged_at)
+
+
+def test_a_missing_library_falls_back_to_numpy():
+    got = numpy_loop("rosenbrock", "adam", np.zeros((3, 2)), 10, lr=0.1)
+    ref = optviz.optimize("rosenbrock", "adam", np.zeros((3, 2)), 10, lr=0.1, record_states=True)
+    np.testing.assert_array_equal(got.points, ref.points)
