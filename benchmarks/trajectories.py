@@ -5,6 +5,8 @@ torch.optim with autograd on a (K, 2) tensor, and against the memory-bandwidth b
 baseline (`naive_adam`), each against the same torch run. Every side stores the whole trajectory."""
 from __future__ import annotations
 
+import time
+
 import numpy as np
 
 import optviz
@@ -30,9 +32,9 @@ def starts(k: int) -> np.ndarray:
 
 
 def _repeats(k: int, n: int) -> int:
-    """Best of 3, of 2 up to 400 MB of trajectory (the first run of a big one in a process pays for
-    first-touching fresh memory, on both sides), 1 for the 4 GB case."""
-    return 3 if k * n <= 10_000_000 else 2 if k * n <= 25_000_000 else 1
+    """Best of 3 up to 160 MB of trajectory, else of 2 (also for the 4 GB case: fresh memory's page
+    faults vary between runs)."""
+    return 3 if k * n <= 10_000_000 else 2
 
 
 def run_optviz(name, k, n):
@@ -95,10 +97,27 @@ def bandwidth_pass(k: int) -> float:
     return best_time(lambda: [np.add(a, b, out=a) for _ in range(reps)]) / reps
 
 
+def warm_memory(nbytes: int) -> float:
+    """Touch ``nbytes`` of fresh memory once and free it; returns the seconds it took.
+
+    On this VM the first touch of guest memory the host has not backed yet costs ≈ 2 s per GB
+    (4 GB: 7.5 s the first time in a process, 0.16 s on memory touched before), and it lands on
+    whichever side of a comparison happens to be handed such pages first. Warming twice the largest
+    trajectory beforehand lets both sides pay only the ordinary page faults of a fresh array."""
+    t = time.perf_counter()
+    a = np.empty(nbytes // 8)
+    a[::512] = 0.0  # one write per 4 kB page
+    del a
+    return time.perf_counter() - t
+
+
 def main(quick: bool = False) -> str:
     names = ["adam", "sgd", "momentum"] if quick else list(TORCH)
     cases = CASES[:6] if quick else CASES
     torch_ok = have_torch()
+    largest = max(k * (n + 1) * 2 * 8 for k, n in cases)
+    print(f"trajectories: warming {2 * largest / 1e9:.1f} GB of memory took {warm_memory(2 * largest):.1f} s",
+          flush=True)
     rows = []
     for k, n in cases:
         for name in names:  # every optimizer at every K × N

@@ -64,7 +64,7 @@ typedef void (*run_fn)(const double *, int64_t, int64_t, int64_t, int64_t, doubl
 
 /* traj: (N+1, 2, K) C-contiguous, row 0 holding the starts; runs columns [a, b). div[k]: the step
  * at which start k left [-BOUND, BOUND] (or became NaN), -1 if never; from then on its points are
- * NaN. A diverged start is parked at (0, 0) with fresh state, as the numpy loop does. */
+ * NaN: a diverged start goes on computing with NaN (as fast as numbers here) and writes NaN. */
 #define DEFINE_RUN(NAME, S, UPDATE, BIAS)                                                           \
 static void NAME(const double *hp, int64_t K, int64_t N, int64_t a, int64_t b, double *traj,     \
                  int64_t *div) {                                                                \
@@ -73,9 +73,11 @@ static void NAME(const double *hp, int64_t K, int64_t N, int64_t a, int64_t b, d
     (void)lr; (void)beta; (void)omb; (void)eps; (void)b1; (void)b2; (void)omb1; (void)omb2;      \
     (void)decay;                                                                                 \
     double s[4][BLK];                                                                            \
+    int64_t dead[BLK];                                                                           \
     for (int64_t a0 = a; a0 < b; a0 += BLK) {                                                    \
         const int64_t n = b - a0 < BLK ? b - a0 : BLK;                                           \
         memset(s, 0, sizeof s);                                                                  \
+        memset(dead, 0, sizeof dead);                                                            \
         double *s0 = s[0], *s1 = s[1], *s2 = s[2], *s3 = s[3];                                   \
         (void)s1; (void)s3;                                                                      \
         for (int64_t k = 0; k < n; k++) div[a0 + k] = -1;                                        \
@@ -91,22 +93,18 @@ static void NAME(const double *hp, int64_t K, int64_t N, int64_t a, int64_t b, d
                 g_##S(x, y, &gx, &gy);                                                          \
                 UPDATE(x, gx, s0, s1)                                                            \
                 UPDATE(y, gy, s2, s3)                                                            \
-                qx[k] = x; qy[k] = y;                                                            \
-                bad += !(fabs(x) <= BOUND) | !(fabs(y) <= BOUND);                                \
+                const int64_t d = dead[k];                                                       \
+                qx[k] = d ? NAN : x; qy[k] = d ? NAN : y;                                        \
+                bad += !d & (!(fabs(x) <= BOUND) | !(fabs(y) <= BOUND));                         \
             }                                                                                    \
             if (bad) {                                                                           \
                 for (int64_t k = 0; k < n; k++) {                                                \
-                    if (fabs(qx[k]) <= BOUND && fabs(qy[k]) <= BOUND) continue;                  \
-                    if (div[a0 + k] < 0) div[a0 + k] = i;                                        \
-                    qx[k] = qy[k] = 0.0;                                                         \
-                    s0[k] = s1[k] = s2[k] = s3[k] = 0.0;                                         \
+                    if (dead[k] || (fabs(qx[k]) <= BOUND && fabs(qy[k]) <= BOUND)) continue;     \
+                    div[a0 + k] = i;                                                             \
+                    dead[k] = 1;                                                                 \
+                    qx[k] = qy[k] = NAN;                                                         \
                 }                                                                                \
             }                                                                                    \
-        }                                                                                        \
-        for (int64_t k = 0; k < n; k++) {                                                        \
-            if (div[a0 + k] < 0) continue;                                                       \
-            for (int64_t i = div[a0 + k]; i <= N; i++)                                           \
-                traj[i * 2 * K + a0 + k] = traj[i * 2 * K + K + a0 + k] = NAN;                   \
         }                                                                                        \
     }                                                                                            \
 }

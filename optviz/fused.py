@@ -19,6 +19,7 @@ LIBRARY = Path(__file__).with_name("_fused.so")
 # the C file's table order
 SURFACES = ("quadratic", "quadratic_book", "rosenbrock", "beale", "himmelblau", "saddle", "booth",
             "six_hump_camel")
+NUMPY_ONLY = ("rastrigin", "ackley")  # sin, cos, exp: numpy's SIMD versions need not equal libm's
 OPTIMIZERS = ("sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam", "adamw")
 
 _dbl = ctypes.POINTER(ctypes.c_double)
