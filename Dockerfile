@@ -1,8 +1,18 @@
 # optviz for a workshop server: docker build -t optviz . && docker run -p 8501:8501 optviz
+
+# The fused C trajectory kernels, built where a compiler is, by the Makefile's rule (one build runs
+# on any x86-64: it picks its AVX2 or AVX-512 version when loaded).
+FROM python:3.11 AS kernels
+WORKDIR /src
+COPY Makefile ./
+COPY optviz/_fused.c ./optviz/
+RUN make optviz/_fused.so && test -f optviz/_fused.so
+
 FROM python:3.11-slim
 WORKDIR /app
 COPY pyproject.toml README.md ./
 COPY optviz ./optviz
+COPY --from=kernels /src/optviz/_fused.so ./optviz/
 RUN pip install --no-cache-dir .
 COPY app.py ./
 COPY pages ./pages

@@ -8,7 +8,7 @@ CHROMIUM := /usr/bin/chromium
 CC     ?= cc
 FUSED  := optviz/_fused.so
 # IEEE arithmetic as numpy does it: no fused multiply-add, no fast-math (results stay bit-identical)
-FUSED_FLAGS := -O3 -march=native -fPIC -shared -ffp-contract=off -fno-math-errno -fno-trapping-math
+FUSED_FLAGS := -O3 -fPIC -shared -ffp-contract=off -fno-math-errno -fno-trapping-math
 
 .PHONY: run test unit browser-deps bench screenshots clean
 

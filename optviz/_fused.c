@@ -18,6 +18,14 @@
 #include <stdint.h>
 #include <string.h>
 
+/* Compiled for the baseline x86-64 plus AVX2 and AVX-512 clones picked at load time, so one build
+ * runs on any x86-64 machine (a Docker image built elsewhere included); other CPUs: one version. */
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+#define CLONES __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
+#else
+#define CLONES
+#endif
+
 #define OPTVIZ_FUSED_VERSION 1
 #define BOUND 1e6  /* trajectory.DIVERGENCE_BOUND */
 #define BLK 512    /* starts per block: the block's state stays in L1 through all steps */
@@ -66,7 +74,7 @@ typedef void (*run_fn)(const double *, int64_t, int64_t, int64_t, int64_t, doubl
  * at which start k left [-BOUND, BOUND] (or became NaN), -1 if never; from then on its points are
  * NaN: a diverged start goes on computing with NaN (as fast as numbers here) and writes NaN. */
 #define DEFINE_RUN(NAME, S, UPDATE, BIAS)                                                           \
-static void NAME(const double *hp, int64_t K, int64_t N, int64_t a, int64_t b, double *traj,     \
+CLONES static void NAME(const double *hp, int64_t K, int64_t N, int64_t a, int64_t b, double *traj,     \
                  int64_t *div) {                                                                \
     const double lr = hp[0], beta = hp[1], omb = hp[2], eps = hp[3];                            \
     const double b1 = hp[1], b2 = hp[2], omb1 = hp[4], omb2 = hp[5], decay = hp[6];             \
