@@ -26,7 +26,7 @@
 #define CLONES
 #endif
 
-#define OPTVIZ_FUSED_VERSION 1
+#define OPTVIZ_FUSED_VERSION 2
 #define BOUND 1e6  /* trajectory.DIVERGENCE_BOUND */
 #define BLK 512    /* starts per block: the block's state stays in L1 through all steps */
 
@@ -57,29 +57,30 @@ GRAD(camel) {
 }
 
 /* --- updates (optimizers.py): U(p, g, s0, s1) turns coordinate p with gradient g into its next
- * value; s0[k], s1[k] are this coordinate's state. hp: lr, beta (or beta1), 1-beta (or beta2),
- * eps, 1-beta1, 1-beta2, AdamW's 1-lr*weight_decay. C1 = lr/(1-beta1^i), C2 = sqrt(1-beta2^i). */
+ * value; s0[k], s1[k] are this coordinate's state. hp: beta (or beta1), 1-beta (or beta2), eps,
+ * 1-beta1, 1-beta2; lr and AdamW's decay 1-lr*weight_decay are per start (an lr sweep runs one lr
+ * per start). BC1 = 1-beta1^i, C2 = sqrt(1-beta2^i): the step size is lr/BC1, as in the pure rule. */
 #define U_SGD(p, g, s0, s1)      p = p - lr * g;
 #define U_MOMENTUM(p, g, s0, s1) { s0[k] = beta * s0[k] - lr * g; p = p + s0[k]; }
 #define U_NESTEROV(p, g, s0, s1) { s0[k] = beta * s0[k] + g; p = p - lr * (g + beta * s0[k]); }
 #define U_ADAGRAD(p, g, s0, s1)  { s0[k] = s0[k] + g * g; p = p - lr * g / (sqrt(s0[k]) + eps); }
 #define U_RMSPROP(p, g, s0, s1)  { s0[k] = beta * s0[k] + omb * g * g; p = p - lr * g / (sqrt(s0[k]) + eps); }
 #define U_ADAM(p, g, s0, s1) { s0[k] = b1 * s0[k] + omb1 * g; s1[k] = b2 * s1[k] + omb2 * g * g; \
-    p = p - C1 * s0[k] / (sqrt(s1[k]) / C2 + eps); }
+    p = p - (lr / BC1) * s0[k] / (sqrt(s1[k]) / C2 + eps); }
 #define U_ADAMW(p, g, s0, s1) { p = p * decay; U_ADAM(p, g, s0, s1) }
 
-typedef void (*run_fn)(const double *, int64_t, int64_t, int64_t, int64_t, double *, int64_t *);
+typedef void (*run_fn)(const double *, const double *, const double *, int64_t, int64_t, int64_t,
+                       int64_t, double *, int64_t *);
 
 /* traj: (N+1, 2, K) C-contiguous, row 0 holding the starts; runs columns [a, b). div[k]: the step
  * at which start k left [-BOUND, BOUND] (or became NaN), -1 if never; from then on its points are
  * NaN: a diverged start goes on computing with NaN (as fast as numbers here) and writes NaN. */
 #define DEFINE_RUN(NAME, S, UPDATE, BIAS)                                                           \
-CLONES static void NAME(const double *hp, int64_t K, int64_t N, int64_t a, int64_t b, double *traj,     \
-                 int64_t *div) {                                                                \
-    const double lr = hp[0], beta = hp[1], omb = hp[2], eps = hp[3];                            \
-    const double b1 = hp[1], b2 = hp[2], omb1 = hp[4], omb2 = hp[5], decay = hp[6];             \
-    (void)lr; (void)beta; (void)omb; (void)eps; (void)b1; (void)b2; (void)omb1; (void)omb2;      \
-    (void)decay;                                                                                 \
+CLONES static void NAME(const double *hp, const double *lrs, const double *decays, int64_t K,     \
+                        int64_t N, int64_t a, int64_t b, double *traj, int64_t *div) {          \
+    const double beta = hp[0], omb = hp[1], eps = hp[2];                                         \
+    const double b1 = hp[0], b2 = hp[1], omb1 = hp[3], omb2 = hp[4];                             \
+    (void)beta; (void)omb; (void)eps; (void)b1; (void)b2; (void)omb1; (void)omb2; (void)decays;  \
     double s[4][BLK];                                                                            \
     int64_t dead[BLK];                                                                           \
     for (int64_t a0 = a; a0 < b; a0 += BLK) {                                                    \
@@ -92,12 +93,14 @@ CLONES static void NAME(const double *hp, int64_t K, int64_t N, int64_t a, int64
         for (int64_t i = 1; i <= N; i++) {                                                       \
             const double *px = traj + (i - 1) * 2 * K + a0, *py = px + K;                        \
             double *qx = traj + i * 2 * K + a0, *qy = qx + K;                                    \
-            const double C1 = BIAS ? lr / (1.0 - pow(b1, (double)i)) : 0.0;                      \
+            const double BC1 = BIAS ? 1.0 - pow(b1, (double)i) : 1.0;                            \
             const double C2 = BIAS ? sqrt(1.0 - pow(b2, (double)i)) : 1.0;                       \
-            (void)C1; (void)C2;                                                                  \
+            (void)BC1; (void)C2;                                                                 \
             int64_t bad = 0;                                                                     \
             for (int64_t k = 0; k < n; k++) {                                                    \
                 double x = px[k], y = py[k], gx, gy;                                             \
+                const double lr = lrs[a0 + k], decay = BIAS ? decays[a0 + k] : 1.0;              \
+                (void)decay;                                                                     \
                 g_##S(x, y, &gx, &gy);                                                          \
                 UPDATE(x, gx, s0, s1)                                                            \
                 UPDATE(y, gy, s2, s3)                                                            \
@@ -141,10 +144,11 @@ DEFINE_SURFACE(camel)
 static const run_fn TABLE[8][7] = {ROW(quadratic), ROW(book), ROW(rosenbrock), ROW(beale),
                                    ROW(himmelblau), ROW(saddle), ROW(booth), ROW(camel)};
 
-int optviz_fused_run(int surface, int optimizer, const double *hp, int64_t K, int64_t N,
-                     int64_t a, int64_t b, double *traj, int64_t *div) {
+int optviz_fused_run(int surface, int optimizer, const double *hp, const double *lr,
+                     const double *decay, int64_t K, int64_t N, int64_t a, int64_t b, double *traj,
+                     int64_t *div) {
     if (surface < 0 || surface >= 8 || optimizer < 0 || optimizer >= 7) return -1;
     if (K < 1 || N < 0 || a < 0 || b > K || a > b) return -2;
-    TABLE[surface][optimizer](hp, K, N, a, b, traj, div);
+    TABLE[surface][optimizer](hp, lr, decay, K, N, a, b, traj, div);
     return 0;
 }

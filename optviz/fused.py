@@ -1,7 +1,7 @@
 """The fused C trajectory kernels (``_fused.c``), loaded with ctypes when ``make`` has built them.
 
-A registry surface whose gradient is plain arithmetic, run by one of the seven optimizers with
-scalar hyperparameters and no gradient noise, goes through one C call per block of starts instead
+A registry surface whose gradient is plain arithmetic, run by one of the seven optimizers (one lr
+or one per start, the other hyperparameters scalar) without gradient noise, goes through one C call per block of starts instead
 of ~20 numpy calls per step. The results are bit for bit those of the numpy loop
 (``tests/test_fused.py``); without the library (no C compiler, or ``OPTVIZ_FUSED=0``) the numpy
 kernels run and only the speed differs.
@@ -14,7 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
-VERSION = 1  # must equal OPTVIZ_FUSED_VERSION in _fused.c: a stale build is not used
+VERSION = 2  # must equal OPTVIZ_FUSED_VERSION in _fused.c: a stale build is not used
 LIBRARY = Path(__file__).with_name("_fused.so")
 # the C file's table order
 SURFACES = ("quadratic", "quadratic_book", "rosenbrock", "beale", "himmelblau", "saddle", "booth",
@@ -36,8 +36,8 @@ def _load():
     except (OSError, AttributeError):
         return None
     lib.optviz_fused_run.restype = ctypes.c_int
-    lib.optviz_fused_run.argtypes = [ctypes.c_int, ctypes.c_int, _dbl, ctypes.c_int64, ctypes.c_int64,
-                                     ctypes.c_int64, ctypes.c_int64, _dbl, _i64]
+    lib.optviz_fused_run.argtypes = [ctypes.c_int, ctypes.c_int, _dbl, _dbl, _dbl, ctypes.c_int64,
+                                     ctypes.c_int64, ctypes.c_int64, ctypes.c_int64, _dbl, _i64]
     return lib
 
 
@@ -48,28 +48,33 @@ def available() -> bool:
     return _lib is not None
 
 
-def supports(surface_id: str, opt) -> bool:
-    """True if (surface, optimizer) has a fused kernel and the library is loaded."""
+def supports(surface_id: str, opt, k: int) -> bool:
+    """True if (surface, optimizer) has a fused kernel and the library is loaded; lr may be one
+    per start (an lr sweep), every other hyperparameter is one number."""
+    hp = opt.hyperparams
     return (_lib is not None and surface_id in SURFACES and opt.name in OPTIMIZERS
-            and all(np.ndim(v) == 0 for v in opt.hyperparams.values()))
+            and np.shape(hp["lr"]) in ((), (k,)) and all(np.ndim(v) == 0 for n, v in hp.items() if n != "lr"))
 
 
 class Plan:
     """One run's kernel and its hyperparameters in the C layout, computed by the same Python
     expressions as the pure update (so they are the same doubles)."""
 
-    def __init__(self, surface_id: str, opt):
-        hp = {k: float(v) for k, v in opt.hyperparams.items()}
+    def __init__(self, surface_id: str, opt, k: int):
+        hp = {n: v if n == "lr" else float(v) for n, v in opt.hyperparams.items()}
         self.surface = SURFACES.index(surface_id)
         self.optimizer = OPTIMIZERS.index(opt.name)
-        lr = hp["lr"]
+        lr = hp["lr"] if np.ndim(hp["lr"]) else float(hp["lr"])
+        self.lr = np.ascontiguousarray(np.broadcast_to(np.asarray(lr, dtype=float), (k,)))
+        self.decay = self.lr  # read by no kernel but AdamW's
         if opt.name in ("adam", "adamw"):
             b1, b2 = hp["beta1"], hp["beta2"]
-            decay = 1.0 - lr * hp["weight_decay"] if opt.name == "adamw" else 1.0
-            values = [lr, b1, b2, hp["eps"], 1.0 - b1, 1.0 - b2, decay]
+            if opt.name == "adamw":
+                self.decay = np.ascontiguousarray(np.broadcast_to(1.0 - lr * hp["weight_decay"], (k,)))
+            values = [b1, b2, hp["eps"], 1.0 - b1, 1.0 - b2]
         else:
             beta = hp.get("beta", 0.0)
-            values = [lr, beta, 1.0 - beta, hp.get("eps", 0.0), 0.0, 0.0, 1.0]
+            values = [beta, 1.0 - beta, hp.get("eps", 0.0), 0.0, 0.0]
         self.hp = np.array(values)
 
     def run(self, traj: np.ndarray, diverged_at: np.ndarray, a: int, b: int) -> None:
@@ -77,7 +82,9 @@ class Plan:
         writing each start's divergence step (−1 if none) into ``diverged_at``."""
         assert traj.flags.c_contiguous and traj.dtype == np.float64 and diverged_at.dtype == np.int64
         n, _, k = traj.shape
-        rc = _lib.optviz_fused_run(self.surface, self.optimizer, self.hp.ctypes.data_as(_dbl), k, n - 1,
-                                   a, b, traj.ctypes.data_as(_dbl), diverged_at.ctypes.data_as(_i64))
+        assert self.lr.shape == (k,)
+        p = lambda arr: arr.ctypes.data_as(_dbl)  # noqa: E731
+        rc = _lib.optviz_fused_run(self.surface, self.optimizer, p(self.hp), p(self.lr), p(self.decay), k,
+                                   n - 1, a, b, p(traj), diverged_at.ctypes.data_as(_i64))
         if rc != 0:
             raise RuntimeError(f"fused kernel refused its arguments (code {rc})")

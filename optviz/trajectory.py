@@ -97,7 +97,7 @@ def optimize(surface, optimizer, start=None, steps: int = 100, *, noise: float =
     # Work on a (2, K) array: each coordinate contiguous, so the surface sees plain 1-D arrays.
     x = np.array(starts.T, order="C")
     rng = np.random.default_rng(seed) if noise > 0 else None
-    fused = not record_states and rng is None and _fused.supports(surf.id, opt) \
+    fused = not record_states and rng is None and _fused.supports(surf.id, opt, x.shape[1]) \
         and _surfaces.SURFACES.get(surf.id) is surf
     kernel = None if record_states or fused else _kernels.make(opt, x.shape)
     with np.errstate(all="ignore"):  # diverging runs overflow on purpose; they are caught
@@ -172,7 +172,7 @@ def _run_fused(surf, opt, x, steps):
     traj = np.empty((steps + 1, 2, k))
     traj[0] = x
     diverged_at = np.empty(k, dtype=np.int64)
-    plan = _fused.Plan(surf.id, opt)
+    plan = _fused.Plan(surf.id, opt, k)
     if WORKERS > 1 and k >= 1024 and k * steps >= FUSED_SPLIT:
         bounds = [(k * j // WORKERS) // 8 * 8 for j in range(WORKERS)] + [k]  # cache-line aligned
         list(_threads().map(lambda j: plan.run(traj, diverged_at, bounds[j], bounds[j + 1]),

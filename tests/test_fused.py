@@ -108,3 +108,24 @@ def test_a_missing_library_falls_back_to_numpy():
     got = numpy_loop("rosenbrock", "adam", np.zeros((3, 2)), 10, lr=0.1)
     ref = optviz.optimize("rosenbrock", "adam", np.zeros((3, 2)), 10, lr=0.1, record_states=True)
     np.testing.assert_array_equal(got.points, ref.points)
+
+
+@needs_library
+@pytest.mark.parametrize("name,hp", SETTINGS, ids=[s[0] for s in SETTINGS])
+def test_an_lr_sweep_one_lr_per_start_equals_the_pure_update(name, hp):
+    lrs = np.logspace(-4, 1, 41)  # the playground's sweep: the large ones diverge
+    opt = optimizers.get(name, **{**hp, "lr": lrs})
+    starts = np.tile([-1.5, 2.0], (lrs.size, 1))
+    assert fused.supports("rosenbrock", opt, lrs.size)
+    got = optviz.optimize("rosenbrock", opt, starts, 300)
+    ref = optviz.optimize("rosenbrock", opt, starts, 300, record_states=True)
+    if name in ("sgd", "momentum", "nesterov"):  # (adaptive steps stay bounded by lr)
+        assert (got.diverged_at >= 0).any() and (got.diverged_at < 0).any()
+    assert len(set(got.points[-1, :, 0])) > 30  # every lr went its own way
+    np.testing.assert_array_equal(got.points, ref.points)
+    np.testing.assert_array_equal(got.diverged_at, ref.diverged_at)
+
+
+def test_only_one_lr_or_one_per_start_is_fused():
+    assert not fused.supports("rosenbrock", optimizers.get("sgd", lr=np.ones(3)), 4)
+    assert not fused.supports("rastrigin", optimizers.get("sgd"), 1)
