@@ -146,3 +146,158 @@ def test_binary_cross_entropy_loss_and_gradient(rng):
     for (gW, gb), (nW, nb) in zip(grads, numeric_grads(model, X, y)):
         np.testing.assert_allclose(gW, nW, rtol=1e-5, atol=1e-8)
         np.testing.assert_allclose(gb, nb, rtol=1e-5, atol=1e-8)
+
+
+# -- the feature-major training path (loss_and_grads without a given forward pass) ----------------
+ACTIVATIONS = ["tanh", "relu", "sigmoid", "leaky_relu", "elu", "swish", "gelu", "softplus", "identity", "step"]
+
+
+def _path_cases():
+    for activation in ACTIVATIONS:
+        for loss, K in (("cross_entropy", 2), ("cross_entropy", 3), ("mse", 2), ("bce", 3)):
+            yield activation, loss, K
+
+
+@pytest.mark.parametrize("activation,loss,K", list(_path_cases()))
+@pytest.mark.parametrize("n", [1, 7, 64])
+def test_the_training_path_equals_backprop_of_a_given_forward_pass(activation, loss, K, n, rng):
+    # loss_and_grads(X, y) works transposed, with the bias in the product; loss_and_grads(X, y, fwd)
+    # is the textbook pass over ``forward``: the same numbers up to the rounding of the products
+    model = MLP([3, 6, 5, K], activation=activation, loss=loss, seed=1)
+    X = rng.standard_normal((n, 3)) * 2
+    y = (rng.integers(0, K, n) if loss == "cross_entropy" else
+         rng.uniform(0, 1, (n, K)) if loss == "bce" else rng.standard_normal((n, K)))
+    fast, grads = model.loss_and_grads(X, y)
+    slow, expected = model.loss_and_grads(X, y, model.forward(X))
+    assert fast == pytest.approx(slow, rel=1e-13, abs=1e-15)
+    assert len(grads) == len(expected) == 3
+    for (gW, gb), (eW, eb) in zip(grads, expected):
+        assert gW.shape == eW.shape and gb.shape == eb.shape and gW.dtype == gb.dtype == np.float64
+        np.testing.assert_allclose(gW, eW, rtol=1e-12, atol=1e-15)
+        np.testing.assert_allclose(gb, eb, rtol=1e-12, atol=1e-15)
+
+
+@pytest.mark.parametrize("sizes", [[2, 3], [2, 16, 16, 2], [4, 64, 64, 64, 3], [2, 200, 2]])
+def test_the_training_path_handles_any_depth_and_batch(sizes, rng):
+    model = MLP(sizes, activation="relu", loss="cross_entropy", seed=0)
+    for n in (1, 5, 512):  # 200 × 512: ReLU against the scalar 0 instead of cached zeros
+        X, y = rng.standard_normal((n, sizes[0])), rng.integers(0, sizes[-1], n)
+        fast, grads = model.loss_and_grads(X, y)
+        slow, expected = model.loss_and_grads(X, y, model.forward(X))
+        assert fast == pytest.approx(slow, rel=1e-13)
+        for g, e in zip(grads, expected):
+            np.testing.assert_allclose(g[0], e[0], rtol=1e-12, atol=1e-15)
+            np.testing.assert_allclose(g[1], e[1], rtol=1e-12, atol=1e-15)
+
+
+@pytest.mark.parametrize("activation", ["tanh", "relu", "sigmoid"])
+def test_gradients_of_one_call_are_not_changed_by_the_next(activation, rng):
+    # the in-place activations and the cached zeros / aranges must not leak between calls: every
+    # returned array is new, owns no memory with the parameters, and later calls leave it alone
+    model = MLP([2, 8, 8, 2], activation=activation, loss="cross_entropy", seed=0)
+    X1, y1 = rng.standard_normal((32, 2)), rng.integers(0, 2, 32)
+    X2, y2 = rng.standard_normal((32, 2)) * 3, rng.integers(0, 2, 32)
+    X1_before = X1.copy()
+    loss1, g1 = model.loss_and_grads(X1, y1)
+    kept = [(gW.copy(), gb.copy()) for gW, gb in g1]
+    params = [a.copy() for a in model.flat()]
+    loss2, g2 = model.loss_and_grads(X2, y2)  # the same shapes: anything reused would be overwritten
+    np.testing.assert_array_equal(X1, X1_before)
+    for a, b in zip(model.flat(), params):
+        np.testing.assert_array_equal(a, b)
+    for (gW, gb), (kW, kb) in zip(g1, kept):
+        np.testing.assert_array_equal(gW, kW)
+        np.testing.assert_array_equal(gb, kb)
+    arrays1 = [a for pair in g1 for a in pair]
+    arrays2 = [a for pair in g2 for a in pair]
+    for a in arrays1:
+        assert not any(np.shares_memory(a, b) for b in arrays2 + model.flat() + [X1])
+    for gW, gb in g1 + g2:  # one layer's dW and db may share a buffer, never with another layer
+        assert not any(np.shares_memory(gW, oW) for oW, _ in g1 + g2 if oW is not gW)
+    # writing into returned gradients (as an optimizer might) changes nothing for the next call
+    for gW, gb in g1:
+        gW[...] = np.nan
+        gb[...] = np.nan
+    again, g3 = model.loss_and_grads(X1, y1)
+    assert again == loss1
+    from optviz.mlp import _arange, _zeros  # shared between calls (and threads): read-only
+    assert not _zeros(8, 32).flags.writeable and not _zeros(8, 32).any()
+    assert not _arange(32).flags.writeable and (_arange(32) == np.arange(32)).all()
+    for (gW, gb), (kW, kb) in zip(g3, kept):
+        np.testing.assert_array_equal(gW, kW)
+        np.testing.assert_array_equal(gb, kb)
+
+
+def test_the_training_path_reads_the_current_parameters(rng):
+    # numeric gradients perturb the weights in place, and set_flat swaps in the optimizer's views:
+    # both must be seen by the next call (nothing about the weights is cached)
+    model = MLP([2, 4, 2], activation="tanh", loss="cross_entropy", seed=0)
+    X, y = rng.standard_normal((10, 2)), rng.integers(0, 2, 10)
+    before, _ = model.loss_and_grads(X, y)
+    model.params[0][1][0] += 0.5
+    moved, _ = model.loss_and_grads(X, y)
+    assert moved != before and moved == pytest.approx(model.loss_value(model.predict(X), y), rel=1e-13)
+    model.set_flat([a * 0.5 for a in model.flat()])
+    assert model.loss_and_grads(X, y)[0] == pytest.approx(model.loss_value(model.predict(X), y), rel=1e-13)
+
+
+@pytest.mark.parametrize("dtype", ["<i8", ">i8", "i4", "i2", "int8", "uint8", "uint16", "u8"])
+def test_labels_of_any_integer_type_are_checked_and_used(dtype, rng):
+    model = MLP([2, 5, 3], activation="tanh", loss="cross_entropy", seed=0)
+    X = rng.standard_normal((300, 2))  # 300 samples: label × n overflows an 8-bit label type
+    y = np.tile(np.array([0, 1, 2]), 100)
+    expected = model.loss_and_grads(X, y, model.forward(X))
+    for call in (lambda y: model.loss_and_grads(X, y), lambda y: model.loss_and_grads(X, y, model.forward(X))):
+        loss, grads = call(y.astype(dtype))
+        assert loss == pytest.approx(expected[0], rel=1e-13)
+        np.testing.assert_allclose(grads[0][0], expected[1][0][0], rtol=1e-12)
+        too_big = y.astype(dtype)
+        too_big[5] = 3
+        with pytest.raises(ValueError, match=r"labels must lie in 0\.\.2"):
+            call(too_big)
+        if np.dtype(dtype).kind == "i":
+            negative = y.astype(dtype)
+            negative[7] = -1
+            with pytest.raises(ValueError, match=r"labels must lie in 0\.\.2"):
+                call(negative)
+    for bad in (y.astype(float), y[:-1], y.astype(bool)):
+        with pytest.raises(ValueError, match="integer class labels"):
+            model.loss_and_grads(X, bad)
+
+
+def test_the_cross_entropy_of_confident_predictions_stays_accurate():
+    # a margin of 30 gives −log p ≈ e⁻³⁰ ≈ 9.4e-14 per sample; the loss is a sum of terms ≥ 0
+    model = MLP([1, 2], loss="cross_entropy")
+    model.params = [(np.array([[0.0, 0.0]]), np.array([0.0, 30.0]))]
+    loss, grads = model.loss_and_grads(np.zeros((4, 1)), np.array([1, 1, 1, 1]))
+    assert loss == pytest.approx(np.log1p(np.exp(-30.0)), rel=1e-6)
+    p_wrong = np.exp(-30) / (1 + np.exp(-30))
+    assert grads[0][1][0] == pytest.approx(p_wrong, rel=1e-12)  # p of the wrong class, / n: relative
+    assert grads[0][1][1] == pytest.approx(-p_wrong, abs=1e-15)  # p − 1 of the right one: absolute
+
+
+@pytest.mark.parametrize("activation", ["tanh", "relu", "sigmoid"])
+@pytest.mark.parametrize("loss", ["cross_entropy", "mse", "bce"])
+def test_gradients_match_torch_autograd(activation, loss, rng):
+    torch = pytest.importorskip("torch")
+    sizes = [2, 16, 16, 3]
+    model = MLP(sizes, activation=activation, loss=loss, seed=5)
+    X = rng.standard_normal((512, 2))
+    y = (rng.integers(0, 3, 512) if loss == "cross_entropy" else
+         rng.uniform(0, 1, (512, 3)) if loss == "bce" else rng.standard_normal((512, 3)))
+    value, grads = model.loss_and_grads(X, y)
+    params = [(torch.tensor(W, requires_grad=True), torch.tensor(b, requires_grad=True)) for W, b in model.params]
+    h = torch.tensor(X)
+    for i, (W, b) in enumerate(params):
+        h = h @ W + b
+        if i < len(params) - 1:
+            h = {"tanh": torch.tanh, "relu": torch.relu, "sigmoid": torch.sigmoid}[activation](h)
+    t = torch.tensor(y)
+    ref = (torch.nn.functional.cross_entropy(h, t) if loss == "cross_entropy" else
+           torch.nn.functional.mse_loss(h, t) if loss == "mse" else
+           torch.nn.functional.binary_cross_entropy_with_logits(h, t))
+    ref.backward()
+    assert value == pytest.approx(ref.item(), rel=1e-12)
+    for (gW, gb), (W, b) in zip(grads, params):
+        np.testing.assert_allclose(gW, W.grad.numpy(), rtol=1e-9, atol=1e-15)
+        np.testing.assert_allclose(gb, b.grad.numpy(), rtol=1e-9, atol=1e-15)
