@@ -2,6 +2,8 @@
 every activation and initialization at depth 1, 5 and 30, presets, batch norm, the URL."""
 import base64
 import json
+import math
+import re
 
 import numpy as np
 import pytest
@@ -160,11 +162,15 @@ def test_japanese_summary():
 
 
 def test_a_loss_far_above_chance_is_not_called_stuck():
-    # tanh · N(0, 1) at depth 30: loss ≈ 7 after 3 epochs, ten times ln 2
+    # tanh · N(0, 1) at depth 30: after 3 epochs the loss is several times ln 2 (its exact value is
+    # chaotic in the last bits of the arithmetic: 7.05 or 2.86 by the order of a product's sums)
     at = open_page(PAGE, a="tanh", i="n1", d="30", cmp="", ep="3")
     text = summary(at)
     assert "stuck at the chance level" not in text
-    assert "does worse than guessing: loss 7.053 is 10× the chance level ln K = 0.693" in text
+    found = re.search(r"does worse than guessing: loss (\d+\.\d{3}) is ([\d.]+)× the chance level ln K = 0\.693", text)
+    assert found, text
+    loss, times = float(found[1]), float(found[2])
+    assert loss > 2 * math.log(2) and times == float(f"{loss / math.log(2):.2g}")
     assert "start from smaller weights" in text  # saturated by its large weights, not a learning-rate issue
     ja = summary(open_page(PAGE, lang="ja", a="tanh", i="n1", d="30", cmp="", ep="3"))
     assert "偶然のレベルにとどまっています" not in ja and "当てずっぽうより悪い" in ja
