@@ -26,7 +26,7 @@
 #define CLONES
 #endif
 
-#define OPTVIZ_FUSED_VERSION 2
+#define OPTVIZ_FUSED_VERSION 3
 #define BOUND 1e6  /* trajectory.DIVERGENCE_BOUND */
 #define BLK 512    /* starts per block: the block's state stays in L1 through all steps */
 
@@ -70,14 +70,18 @@ GRAD(camel) {
 #define U_ADAMW(p, g, s0, s1) { p = p * decay; U_ADAM(p, g, s0, s1) }
 
 typedef void (*run_fn)(const double *, const double *, const double *, int64_t, int64_t, int64_t,
-                       int64_t, double *, int64_t *);
+                       int64_t, double *, int64_t *, double *, double *);
 
 /* traj: (N+1, 2, K) C-contiguous, row 0 holding the starts; runs columns [a, b). div[k]: the step
  * at which start k left [-BOUND, BOUND] (or became NaN), -1 if never; from then on its points are
- * NaN: a diverged start goes on computing with NaN (as fast as numbers here) and writes NaN. */
-#define DEFINE_RUN(NAME, S, UPDATE, BIAS)                                                           \
+ * NaN: a diverged start goes on computing with NaN (as fast as numbers here) and writes NaN.
+ * rg, rs (NULL: not recorded), for the step inspector: rg (N+1, 2, K) the gradient at every point,
+ * rs (N+1, NS, 2, K) the optimizer's NS state arrays after every step (row 0: the zeros it starts
+ * from, which the caller writes), as the pure loop records them. */
+#define DEFINE_RUN(NAME, S, UPDATE, BIAS, NS)                                                           \
 CLONES static void NAME(const double *hp, const double *lrs, const double *decays, int64_t K,     \
-                        int64_t N, int64_t a, int64_t b, double *traj, int64_t *div) {          \
+                        int64_t N, int64_t a, int64_t b, double *traj, int64_t *div,            \
+                        double *rg, double *rs) {                                               \
     const double beta = hp[0], omb = hp[1], eps = hp[2];                                         \
     const double b1 = hp[0], b2 = hp[1], omb1 = hp[3], omb2 = hp[4];                             \
     (void)beta; (void)omb; (void)eps; (void)b1; (void)b2; (void)omb1; (void)omb2; (void)decays;  \
@@ -104,9 +108,15 @@ CLONES static void NAME(const double *hp, const double *lrs, const double *decay
                 g_##S(x, y, &gx, &gy);                                                          \
                 UPDATE(x, gx, s0, s1)                                                            \
                 UPDATE(y, gy, s2, s3)                                                            \
+                if (rg) {                                                                        \
+                    rg[(i - 1) * 2 * K + a0 + k] = gx; rg[(i - 1) * 2 * K + K + a0 + k] = gy;    \
+                    double *r = rs + i * NS * 2 * K + a0 + k; (void)r;                                 \
+                    if (NS > 0) { r[0] = s0[k]; r[K] = s2[k]; }                                  \
+                    if (NS > 1) { r[2 * K] = s1[k]; r[3 * K] = s3[k]; }                          \
+                }                                                                                \
                 const int64_t d = dead[k];                                                       \
                 qx[k] = d ? NAN : x; qy[k] = d ? NAN : y;                                        \
-                bad += !d & (!(fabs(x) <= BOUND) | !(fabs(y) <= BOUND));                         \
+                bad += (d == 0) & (!(fabs(x) <= BOUND) | !(fabs(y) <= BOUND));                      \
             }                                                                                    \
             if (bad) {                                                                           \
                 for (int64_t k = 0; k < n; k++) {                                                \
@@ -117,17 +127,25 @@ CLONES static void NAME(const double *hp, const double *lrs, const double *decay
                 }                                                                                \
             }                                                                                    \
         }                                                                                        \
+        if (rg) {  /* the gradient at the last point too */                                      \
+            const double *px = traj + N * 2 * K + a0, *py = px + K;                              \
+            for (int64_t k = 0; k < n; k++) {                                                    \
+                double gx, gy;                                                                   \
+                g_##S(px[k], py[k], &gx, &gy);                                                   \
+                rg[N * 2 * K + a0 + k] = gx; rg[N * 2 * K + K + a0 + k] = gy;                    \
+            }                                                                                    \
+        }                                                                                        \
     }                                                                                            \
 }
 
 #define DEFINE_SURFACE(S)                                                                        \
-    DEFINE_RUN(run_##S##_sgd, S, U_SGD, 0)                                                       \
-    DEFINE_RUN(run_##S##_momentum, S, U_MOMENTUM, 0)                                             \
-    DEFINE_RUN(run_##S##_nesterov, S, U_NESTEROV, 0)                                             \
-    DEFINE_RUN(run_##S##_adagrad, S, U_ADAGRAD, 0)                                               \
-    DEFINE_RUN(run_##S##_rmsprop, S, U_RMSPROP, 0)                                               \
-    DEFINE_RUN(run_##S##_adam, S, U_ADAM, 1)                                                     \
-    DEFINE_RUN(run_##S##_adamw, S, U_ADAMW, 1)
+    DEFINE_RUN(run_##S##_sgd, S, U_SGD, 0, 0)                                                       \
+    DEFINE_RUN(run_##S##_momentum, S, U_MOMENTUM, 0, 1)                                             \
+    DEFINE_RUN(run_##S##_nesterov, S, U_NESTEROV, 0, 1)                                             \
+    DEFINE_RUN(run_##S##_adagrad, S, U_ADAGRAD, 0, 1)                                               \
+    DEFINE_RUN(run_##S##_rmsprop, S, U_RMSPROP, 0, 1)                                               \
+    DEFINE_RUN(run_##S##_adam, S, U_ADAM, 1, 2)                                                     \
+    DEFINE_RUN(run_##S##_adamw, S, U_ADAMW, 1, 2)
 
 DEFINE_SURFACE(quadratic)
 DEFINE_SURFACE(book)
@@ -146,9 +164,10 @@ static const run_fn TABLE[8][7] = {ROW(quadratic), ROW(book), ROW(rosenbrock), R
 
 int optviz_fused_run(int surface, int optimizer, const double *hp, const double *lr,
                      const double *decay, int64_t K, int64_t N, int64_t a, int64_t b, double *traj,
-                     int64_t *div) {
+                     int64_t *div, double *rg, double *rs) {
     if (surface < 0 || surface >= 8 || optimizer < 0 || optimizer >= 7) return -1;
     if (K < 1 || N < 0 || a < 0 || b > K || a > b) return -2;
-    TABLE[surface][optimizer](hp, lr, decay, K, N, a, b, traj, div);
+    if ((rg == NULL) != (rs == NULL)) return -3;
+    TABLE[surface][optimizer](hp, lr, decay, K, N, a, b, traj, div, rg, rs);
     return 0;
 }

@@ -14,13 +14,14 @@ from pathlib import Path
 
 import numpy as np
 
-VERSION = 2  # must equal OPTVIZ_FUSED_VERSION in _fused.c: a stale build is not used
+VERSION = 3  # must equal OPTVIZ_FUSED_VERSION in _fused.c: a stale build is not used
 LIBRARY = Path(__file__).with_name("_fused.so")
 # the C file's table order
 SURFACES = ("quadratic", "quadratic_book", "rosenbrock", "beale", "himmelblau", "saddle", "booth",
             "six_hump_camel")
 NUMPY_ONLY = ("rastrigin", "ackley")  # sin, cos, exp: numpy's SIMD versions need not equal libm's
 OPTIMIZERS = ("sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam", "adamw")
+N_STATES = {"sgd": 0, "momentum": 1, "nesterov": 1, "adagrad": 1, "rmsprop": 1, "adam": 2, "adamw": 2}
 
 _dbl = ctypes.POINTER(ctypes.c_double)
 _i64 = ctypes.POINTER(ctypes.c_int64)
@@ -37,7 +38,7 @@ def _load():
         return None
     lib.optviz_fused_run.restype = ctypes.c_int
     lib.optviz_fused_run.argtypes = [ctypes.c_int, ctypes.c_int, _dbl, _dbl, _dbl, ctypes.c_int64,
-                                     ctypes.c_int64, ctypes.c_int64, ctypes.c_int64, _dbl, _i64]
+                                     ctypes.c_int64, ctypes.c_int64, ctypes.c_int64, _dbl, _i64, _dbl, _dbl]
     return lib
 
 
@@ -77,14 +78,21 @@ class Plan:
             values = [beta, 1.0 - beta, hp.get("eps", 0.0), 0.0, 0.0]
         self.hp = np.array(values)
 
-    def run(self, traj: np.ndarray, diverged_at: np.ndarray, a: int, b: int) -> None:
+    def run(self, traj: np.ndarray, diverged_at: np.ndarray, a: int, b: int,
+            grads: np.ndarray | None = None, states: np.ndarray | None = None) -> None:
         """Run columns [a, b) of ``traj`` ((steps+1, 2, K), row 0 = the starts) through all steps,
-        writing each start's divergence step (−1 if none) into ``diverged_at``."""
-        assert traj.flags.c_contiguous and traj.dtype == np.float64 and diverged_at.dtype == np.int64
+        writing each start's divergence step (−1 if none) into ``diverged_at``; with ``grads``
+        ((steps+1, 2, K)) and ``states`` ((steps+1, n_states, 2, K), row 0 zeros) also the gradient
+        at every point and the state after every step."""
+        for arr in (traj, grads, states):
+            assert arr is None or (arr.flags.c_contiguous and arr.dtype == np.float64)
+        assert diverged_at.dtype == np.int64 and (grads is None) == (states is None)
         n, _, k = traj.shape
+        assert grads is None or (grads.shape == traj.shape and states.shape[0] == n and states.shape[2:] == (2, k))
         assert self.lr.shape == (k,)
         p = lambda arr: arr.ctypes.data_as(_dbl)  # noqa: E731
         rc = _lib.optviz_fused_run(self.surface, self.optimizer, p(self.hp), p(self.lr), p(self.decay), k,
-                                   n - 1, a, b, p(traj), diverged_at.ctypes.data_as(_i64))
+                                   n - 1, a, b, p(traj), diverged_at.ctypes.data_as(_i64),
+                                   None if grads is None else p(grads), None if states is None else p(states))
         if rc != 0:
             raise RuntimeError(f"fused kernel refused its arguments (code {rc})")

@@ -97,13 +97,11 @@ def optimize(surface, optimizer, start=None, steps: int = 100, *, noise: float =
     # Work on a (2, K) array: each coordinate contiguous, so the surface sees plain 1-D arrays.
     x = np.array(starts.T, order="C")
     rng = np.random.default_rng(seed) if noise > 0 else None
-    fused = not record_states and rng is None and _fused.supports(surf.id, opt, x.shape[1]) \
-        and _surfaces.SURFACES.get(surf.id) is surf
+    fused = rng is None and _fused.supports(surf.id, opt, x.shape[1]) and _surfaces.SURFACES.get(surf.id) is surf
     kernel = None if record_states or fused else _kernels.make(opt, x.shape)
     with np.errstate(all="ignore"):  # diverging runs overflow on purpose; they are caught
         if fused:  # C: the same numbers as the numpy loops (tests/test_fused.py)
-            traj, diverged_at = _run_fused(surf, opt, x, steps)
-            grads = states = None
+            traj, diverged_at, grads, states = _run_fused(surf, opt, x, steps, record_states)
         elif kernel is not None and x.shape[1] == 1 and rng is None and _scalar_hyperparams(opt) \
                 and _surfaces.SURFACES.get(surf.id) is surf:  # registry gradients: tested equal on scalars
             traj, diverged_at = _run_scalar(surf, opt, x, steps)
@@ -166,20 +164,27 @@ def _run_scalar(surf, opt, x, steps):
 FUSED_SPLIT = 2_000_000  # start-steps from which a fused run is split over WORKERS threads
 
 
-def _run_fused(surf, opt, x, steps):
-    """Gradient and update fused in C, one call per thread over all steps."""
+def _run_fused(surf, opt, x, steps, record_states=False):
+    """Gradient and update fused in C, one call per thread over all steps (recording the gradients
+    and states as the pure loop does, when asked)."""
     k = x.shape[1]
     traj = np.empty((steps + 1, 2, k))
     traj[0] = x
     diverged_at = np.empty(k, dtype=np.int64)
     plan = _fused.Plan(surf.id, opt, k)
+    if record_states:
+        grads = np.empty((steps + 1, 2, k))
+        rec = np.zeros((steps + 1, _fused.N_STATES[opt.name], 2, k))
+        plan.run(traj, diverged_at, 0, k, grads, rec)
+        kind = type(opt.init(x))  # the optimizer's state record: (step, *arrays)
+        return traj, diverged_at, grads, [kind(i, *rec[i]) for i in range(steps + 1)]
     if WORKERS > 1 and k >= 1024 and k * steps >= FUSED_SPLIT:
         bounds = [(k * j // WORKERS) // 8 * 8 for j in range(WORKERS)] + [k]  # cache-line aligned
         list(_threads().map(lambda j: plan.run(traj, diverged_at, bounds[j], bounds[j + 1]),
                             range(WORKERS)))
     else:
         plan.run(traj, diverged_at, 0, k)
-    return traj, diverged_at
+    return traj, diverged_at, None, None
 
 
 def _threads() -> ThreadPoolExecutor:

@@ -17,7 +17,8 @@ SETTINGS = [("sgd", dict(lr=1e-3)), ("momentum", dict(lr=2e-3, beta=0.9)),
 
 
 def numpy_loop(*args, **kw):
-    """optimize() through the numpy kernels (the library switched off for one call)."""
+    """optimize() through the numpy loops (the library switched off for one call); with
+    record_states=True, the pure update rules themselves."""
     lib, fused._lib = fused._lib, None
     try:
         return optviz.optimize(*args, **kw)
@@ -43,7 +44,7 @@ def test_the_table_covers_every_plain_arithmetic_surface_and_every_optimizer():
 def test_fused_equals_the_pure_update_and_the_numpy_kernels_bit_for_bit(name, hp, sid):
     starts = np.random.default_rng(0).uniform(-4, 4, (1100, 2))  # three C blocks of ≤ 512 starts
     got = optviz.optimize(sid, name, starts, 120, **hp)
-    pure = optviz.optimize(sid, name, starts, 120, record_states=True, **hp)
+    pure = numpy_loop(sid, name, starts, 120, record_states=True, **hp)
     kern = numpy_loop(sid, name, starts, 120, **hp)
     for ref in (pure, kern):
         np.testing.assert_array_equal(got.points, ref.points)
@@ -64,7 +65,7 @@ def test_single_start_equals_the_scalar_loop(name, hp):
 def test_divergence_is_marked_at_the_same_step_and_the_rest_is_nan():
     starts = np.array([[-7.0, 2.0], [-1.0, 0.01], [3.0, -2.0], [0.5, 0.5]])
     got = optviz.optimize("rosenbrock", "sgd", starts, 200, lr=0.004)
-    ref = optviz.optimize("rosenbrock", "sgd", starts, 200, lr=0.004, record_states=True)
+    ref = numpy_loop("rosenbrock", "sgd", starts, 200, lr=0.004, record_states=True)
     assert (got.diverged_at >= 0).any() and (got.diverged_at < 0).any()
     np.testing.assert_array_equal(got.diverged_at, ref.diverged_at)
     np.testing.assert_array_equal(got.points, ref.points)
@@ -99,14 +100,14 @@ def test_any_hyperparameters_give_the_numpy_numbers(name, sid, lr, beta, eps, k,
             hp[key] = value
     starts = np.random.default_rng(seed).uniform(-6, 6, (k, 2))
     got = optviz.optimize(sid, name, starts, steps, **hp)
-    ref = optviz.optimize(sid, name, starts, steps, record_states=True, **hp)
+    ref = numpy_loop(sid, name, starts, steps, record_states=True, **hp)
     np.testing.assert_array_equal(got.points, ref.points)
     np.testing.assert_array_equal(got.diverged_at, ref.diverged_at)
 
 
 def test_a_missing_library_falls_back_to_numpy():
     got = numpy_loop("rosenbrock", "adam", np.zeros((3, 2)), 10, lr=0.1)
-    ref = optviz.optimize("rosenbrock", "adam", np.zeros((3, 2)), 10, lr=0.1, record_states=True)
+    ref = numpy_loop("rosenbrock", "adam", np.zeros((3, 2)), 10, lr=0.1, record_states=True)
     np.testing.assert_array_equal(got.points, ref.points)
 
 
@@ -118,7 +119,7 @@ def test_an_lr_sweep_one_lr_per_start_equals_the_pure_update(name, hp):
     starts = np.tile([-1.5, 2.0], (lrs.size, 1))
     assert fused.supports("rosenbrock", opt, lrs.size)
     got = optviz.optimize("rosenbrock", opt, starts, 300)
-    ref = optviz.optimize("rosenbrock", opt, starts, 300, record_states=True)
+    ref = numpy_loop("rosenbrock", opt, starts, 300, record_states=True)
     if name in ("sgd", "momentum", "nesterov"):  # (adaptive steps stay bounded by lr)
         assert (got.diverged_at >= 0).any() and (got.diverged_at < 0).any()
     assert len(set(got.points[-1, :, 0])) > 30  # every lr went its own way
@@ -129,3 +130,36 @@ def test_an_lr_sweep_one_lr_per_start_equals_the_pure_update(name, hp):
 def test_only_one_lr_or_one_per_start_is_fused():
     assert not fused.supports("rosenbrock", optimizers.get("sgd", lr=np.ones(3)), 4)
     assert not fused.supports("rastrigin", optimizers.get("sgd"), 1)
+
+
+def assert_same_record(got, ref):
+    np.testing.assert_array_equal(got.points, ref.points)
+    np.testing.assert_array_equal(got.diverged_at, ref.diverged_at)
+    np.testing.assert_array_equal(got.grads, ref.grads)
+    assert len(got.states) == len(ref.states)
+    for a, b in zip(got.states, ref.states):
+        assert type(a) is type(b) and a.step == b.step
+        for x, y in zip(a[1:], b[1:]):
+            assert x.shape == y.shape
+            np.testing.assert_array_equal(x, y)
+
+
+@needs_library
+@pytest.mark.parametrize("name,hp", SETTINGS, ids=[s[0] for s in SETTINGS])
+@pytest.mark.parametrize("sid", ["rosenbrock", "beale", "six_hump_camel"])
+def test_recorded_gradients_and_states_equal_the_pure_loop(name, hp, sid):
+    """The playground's step inspector: one start with every gradient and state recorded."""
+    got = optviz.optimize(sid, name, (-1.5, 2.0), 400, record_states=True, **hp)
+    assert_same_record(got, numpy_loop(sid, name, (-1.5, 2.0), 400, record_states=True, **hp))
+    starts = np.random.default_rng(5).uniform(-4, 4, (700, 2))
+    got = optviz.optimize(sid, name, starts, 60, record_states=True, **hp)
+    assert_same_record(got, numpy_loop(sid, name, starts, 60, record_states=True, **hp))
+
+
+@needs_library
+def test_a_recorded_divergence_equals_the_pure_loop():
+    got = optviz.optimize("quadratic", "momentum", (-7.0, 2.0), 80, record_states=True, lr=0.2)
+    ref = numpy_loop("quadratic", "momentum", (-7.0, 2.0), 80, record_states=True, lr=0.2)
+    assert got.diverged_at > 0
+    assert_same_record(got, ref)
+    assert np.isfinite(got.grads[got.diverged_at - 1]).all() and np.isnan(got.grads[got.diverged_at:]).all()
