@@ -87,6 +87,20 @@ def hyperparam_step(name: str, default: float) -> float:
     return default / 10 if name == "eps" else 0.001 if name == "weight_decay" else 0.01
 
 
+def lr_step(lr: float) -> float:
+    """The +/− step of a learning-rate input: one unit of its leading digit (0.003 → 0.001, so
+    + gives 0.004), and a tenth of that at a power of ten (0.001 → 0.0001), so that − goes on
+    down (0.0009) instead of to zero."""
+    try:
+        lr = float(lr)
+    except (TypeError, ValueError):
+        return 0.001
+    if not (math.isfinite(lr) and lr > 0):
+        return 0.001
+    e = math.floor(math.log10(lr))
+    return 10.0 ** (e - 1 if lr / 10.0 ** e < 1.05 else e)
+
+
 def keep_widgets(store: str, keys) -> None:
     """Keep widget values that Streamlit drops: it forgets the value of a widget a run does not
     draw (another page was open, a slider hidden by a choice, everything below an error), so a

@@ -12,7 +12,7 @@ from . import evaluation as ev
 from .mlp import INITS, MLP
 from .plots import mlp as plots
 from .training import Trainer, batch_size_for
-from .ui import HYPERPARAM_BOUNDS, UrlState, chart, coded_message, hyperparam_step, keep_widgets, tr
+from .ui import HYPERPARAM_BOUNDS, UrlState, chart, coded_message, hyperparam_step, keep_widgets, lr_step, tr
 
 ACTIVATIONS = ("tanh", "relu", "sigmoid", "leaky_relu", "elu", "swish", "gelu", "identity")
 DATASETS = (*datasets.CLASSIFICATION, "regression", "upload")
@@ -158,7 +158,8 @@ def url_values(s: dict) -> dict:
 def training_controls() -> None:
     c = st.columns(6)
     c[0].selectbox(tr("mlp.optimizer"), optimizers.NAMES, key=_k("opt"), format_func=optimizers.display_name)
-    c[1].number_input(tr("mlp.lr"), 1e-5, 10.0, key=_k("lr"), format="%g", step=0.01)
+    c[1].number_input(tr("mlp.lr"), 1e-5, 10.0, key=_k("lr"), format="%g",
+                      step=lr_step(st.session_state.get(_k("lr"))))
     c[2].number_input(tr("mlp.epochs"), 1, 3000, key=_k("epochs"), step=10)
     c[3].selectbox(tr("mlp.mode"), ["full", "mini", "sgd"], key=_k("mode"),
                    format_func=lambda m: tr(f"mlp.mode_{m}"))

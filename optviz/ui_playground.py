@@ -15,7 +15,7 @@ from . import playground as pg
 from .basins import MAX_STEPS as MAX_BASIN_STEPS, basin_map
 from .expr import DEFAULT_START, ExpressionError, custom_surface
 from .plots import playground as plots
-from .ui import HYPERPARAM_BOUNDS, UrlState, chart, coded_message, hyperparam_step, keep_widgets, tr
+from .ui import HYPERPARAM_BOUNDS, UrlState, chart, coded_message, hyperparam_step, keep_widgets, lr_step, tr
 
 CUSTOM = "custom"
 DEFAULT_EXPR = "sin(x)*cos(y) + 0.1*(x**2 + y**2)"
@@ -218,8 +218,10 @@ def run_editor() -> list[pg.RunSpec]:
         if name != spec_.name:
             full = {**params, "lr": full["lr"]}
         lo, hi = BOUNDS["lr"]
-        cols[1].number_input("lr", lo, hi, key=UrlState.widget(_run_key(i, "lr"), full["lr"]),
-                             format="%g", step=0.01, label_visibility="visible" if i == 0 else "collapsed")
+        lr_key = UrlState.widget(_run_key(i, "lr"), full["lr"])
+        cols[1].number_input("lr", lo, hi, key=lr_key, format="%g",
+                             step=lr_step(st.session_state.get(lr_key, full["lr"])),
+                             label_visibility="visible" if i == 0 else "collapsed")
         with cols[2].popover("", icon=":material/tune:", help=tr("playground.more_params")):
             for p in params:
                 if p != "lr":

@@ -287,3 +287,11 @@ def test_a_link_with_more_optimizers_to_compare_than_allowed_keeps_the_first_fou
     assert not at.exception
     assert at.multiselect(key="mlp_compare").value == ["sgd", "momentum", "nesterov", "adagrad"]
     assert "compare=sgd,momentum,nesterov,adagrad,rmsprop" in " ".join(i.value for i in at.info)
+
+
+@pytest.mark.parametrize("lr,step", [(0.001, 0.0001), (0.003, 0.001), (0.05, 0.01), (0.1, 0.01), (2.0, 1.0),
+                                     (1e-5, 1e-6), (0.0011, 0.001), (0.0009, 0.0001), (0.0, 0.001),
+                                     (float("nan"), 0.001), (None, 0.001), ("x", 0.001)])
+def test_lr_step_is_a_unit_of_the_leading_digit(lr, step):
+    from optviz.ui import lr_step
+    assert lr_step(lr) == pytest.approx(step, rel=1e-12)

@@ -245,3 +245,21 @@ def test_the_3d_view_and_the_sweep_are_part_of_the_link():
     again = open_page(PAGE, **{"3d": "1", "sweep": "1"})
     assert again.toggle(key="pg_3d").value and again.toggle(key="pg_sweep").value
     assert any(c["data"][0]["type"] == "surface" for c in charts(again))
+
+
+def test_the_lr_steps_by_its_leading_digit():
+    """+/− on lr = 0.001 gives 0.0011 / 0.0009 (a fixed step of 0.01 jumped to 0.011 or to the
+    minimum), on 0.003 gives 0.004; the value survives the step's change between reruns."""
+    at = open_page(PAGE)
+    lr = at.number_input(key="pg_r1_lr")
+    lr.set_value(0.001).run()
+    at.number_input(key="pg_r1_lr").increment().run()
+    assert at.number_input(key="pg_r1_lr").value == pytest.approx(0.0011)
+    at.number_input(key="pg_r1_lr").set_value(0.001).run()
+    at.number_input(key="pg_r1_lr").decrement().run()
+    assert at.number_input(key="pg_r1_lr").value == pytest.approx(0.0009)
+    at.number_input(key="pg_r1_lr").set_value(0.003).run()
+    at.number_input(key="pg_r1_lr").increment().run()
+    assert at.number_input(key="pg_r1_lr").value == pytest.approx(0.004)
+    assert not at.exception
+    assert "lr=0.004" in [t["name"] for t in path_traces(charts(at)[0])][1]
