@@ -78,7 +78,7 @@ typedef void (*run_fn)(const double *, const double *, const double *, int64_t, 
  * rg, rs (NULL: not recorded), for the step inspector: rg (N+1, 2, K) the gradient at every point,
  * rs (N+1, NS, 2, K) the optimizer's NS state arrays after every step (row 0: the zeros it starts
  * from, which the caller writes), as the pure loop records them. */
-#define DEFINE_RUN(NAME, S, UPDATE, BIAS, NS)                                                           \
+#define DEFINE_RUN(NAME, S, UPDATE, BIAS, NS, REC)                                                           \
 CLONES static void NAME(const double *hp, const double *lrs, const double *decays, int64_t K,     \
                         int64_t N, int64_t a, int64_t b, double *traj, int64_t *div,            \
                         double *rg, double *rs) {                                               \
@@ -108,7 +108,7 @@ CLONES static void NAME(const double *hp, const double *lrs, const double *decay
                 g_##S(x, y, &gx, &gy);                                                          \
                 UPDATE(x, gx, s0, s1)                                                            \
                 UPDATE(y, gy, s2, s3)                                                            \
-                if (rg) {                                                                        \
+                if (REC) {                                                                       \
                     rg[(i - 1) * 2 * K + a0 + k] = gx; rg[(i - 1) * 2 * K + K + a0 + k] = gy;    \
                     double *r = rs + i * NS * 2 * K + a0 + k; (void)r;                                 \
                     if (NS > 0) { r[0] = s0[k]; r[K] = s2[k]; }                                  \
@@ -127,7 +127,7 @@ CLONES static void NAME(const double *hp, const double *lrs, const double *decay
                 }                                                                                \
             }                                                                                    \
         }                                                                                        \
-        if (rg) {  /* the gradient at the last point too */                                      \
+        if (REC) {  /* the gradient at the last point too */                                     \
             const double *px = traj + N * 2 * K + a0, *py = px + K;                              \
             for (int64_t k = 0; k < n; k++) {                                                    \
                 double gx, gy;                                                                   \
@@ -138,14 +138,16 @@ CLONES static void NAME(const double *hp, const double *lrs, const double *decay
     }                                                                                            \
 }
 
-#define DEFINE_SURFACE(S)                                                                        \
-    DEFINE_RUN(run_##S##_sgd, S, U_SGD, 0, 0)                                                       \
-    DEFINE_RUN(run_##S##_momentum, S, U_MOMENTUM, 0, 1)                                             \
-    DEFINE_RUN(run_##S##_nesterov, S, U_NESTEROV, 0, 1)                                             \
-    DEFINE_RUN(run_##S##_adagrad, S, U_ADAGRAD, 0, 1)                                               \
-    DEFINE_RUN(run_##S##_rmsprop, S, U_RMSPROP, 0, 1)                                               \
-    DEFINE_RUN(run_##S##_adam, S, U_ADAM, 1, 2)                                                     \
-    DEFINE_RUN(run_##S##_adamw, S, U_ADAMW, 1, 2)
+#define DEFINE_PAIRS(S, P, REC)                                                                  \
+    DEFINE_RUN(P##_##S##_sgd, S, U_SGD, 0, 0, REC)                                               \
+    DEFINE_RUN(P##_##S##_momentum, S, U_MOMENTUM, 0, 1, REC)                                     \
+    DEFINE_RUN(P##_##S##_nesterov, S, U_NESTEROV, 0, 1, REC)                                     \
+    DEFINE_RUN(P##_##S##_adagrad, S, U_ADAGRAD, 0, 1, REC)                                       \
+    DEFINE_RUN(P##_##S##_rmsprop, S, U_RMSPROP, 0, 1, REC)                                       \
+    DEFINE_RUN(P##_##S##_adam, S, U_ADAM, 1, 2, REC)                                             \
+    DEFINE_RUN(P##_##S##_adamw, S, U_ADAMW, 1, 2, REC)
+/* each pair twice: run_* (the hot loop, nothing recorded) and rec_* (gradients and states kept) */
+#define DEFINE_SURFACE(S) DEFINE_PAIRS(S, run, 0) DEFINE_PAIRS(S, rec, 1)
 
 DEFINE_SURFACE(quadratic)
 DEFINE_SURFACE(book)
@@ -156,11 +158,12 @@ DEFINE_SURFACE(saddle)
 DEFINE_SURFACE(booth)
 DEFINE_SURFACE(camel)
 
-#define ROW(S) { run_##S##_sgd, run_##S##_momentum, run_##S##_nesterov, run_##S##_adagrad,        \
-                 run_##S##_rmsprop, run_##S##_adam, run_##S##_adamw }
+#define ROW(P, S) { P##_##S##_sgd, P##_##S##_momentum, P##_##S##_nesterov, P##_##S##_adagrad,      \
+                    P##_##S##_rmsprop, P##_##S##_adam, P##_##S##_adamw }
+#define TABLE_OF(P) { ROW(P, quadratic), ROW(P, book), ROW(P, rosenbrock), ROW(P, beale),           \
+                      ROW(P, himmelblau), ROW(P, saddle), ROW(P, booth), ROW(P, camel) }
 /* order: fused.py's SURFACES and OPTIMIZERS */
-static const run_fn TABLE[8][7] = {ROW(quadratic), ROW(book), ROW(rosenbrock), ROW(beale),
-                                   ROW(himmelblau), ROW(saddle), ROW(booth), ROW(camel)};
+static const run_fn TABLE[2][8][7] = {TABLE_OF(run), TABLE_OF(rec)};
 
 int optviz_fused_run(int surface, int optimizer, const double *hp, const double *lr,
                      const double *decay, int64_t K, int64_t N, int64_t a, int64_t b, double *traj,
@@ -168,6 +171,6 @@ int optviz_fused_run(int surface, int optimizer, const double *hp, const double 
     if (surface < 0 || surface >= 8 || optimizer < 0 || optimizer >= 7) return -1;
     if (K < 1 || N < 0 || a < 0 || b > K || a > b) return -2;
     if ((rg == NULL) != (rs == NULL)) return -3;
-    TABLE[surface][optimizer](hp, lr, decay, K, N, a, b, traj, div, rg, rs);
+    TABLE[rg != NULL][surface][optimizer](hp, lr, decay, K, N, a, b, traj, div, rg, rs);
     return 0;
 }

@@ -1,10 +1,11 @@
 """The fused C trajectory kernels (``_fused.c``), loaded with ctypes when ``make`` has built them.
 
 A registry surface whose gradient is plain arithmetic, run by one of the seven optimizers (one lr
-or one per start, the other hyperparameters scalar) without gradient noise, goes through one C call per block of starts instead
-of ~20 numpy calls per step. The results are bit for bit those of the numpy loop
-(``tests/test_fused.py``); without the library (no C compiler, or ``OPTVIZ_FUSED=0``) the numpy
-kernels run and only the speed differs.
+or one per start, the other hyperparameters scalar) without gradient noise, goes through one C
+call per block of starts instead of ~20 numpy calls per step, recording the gradients and states
+for the step inspector when asked. The results are bit for bit those of the numpy loops
+(``tests/test_fused.py``); without the library (no C compiler, or ``OPTVIZ_FUSED=0`` in the
+environment) the numpy kernels run and only the speed differs.
 """
 from __future__ import annotations
 
@@ -37,8 +38,8 @@ def _load():
     except (OSError, AttributeError):
         return None
     lib.optviz_fused_run.restype = ctypes.c_int
-    lib.optviz_fused_run.argtypes = [ctypes.c_int, ctypes.c_int, _dbl, _dbl, _dbl, ctypes.c_int64,
-                                     ctypes.c_int64, ctypes.c_int64, ctypes.c_int64, _dbl, _i64, _dbl, _dbl]
+    lib.optviz_fused_run.argtypes = [ctypes.c_int, ctypes.c_int, _dbl, _dbl, _dbl, ctypes.c_int64, ctypes.c_int64,
+                                     ctypes.c_int64, ctypes.c_int64, _dbl, _i64, _dbl, _dbl]
     return lib
 
 
@@ -88,7 +89,8 @@ class Plan:
             assert arr is None or (arr.flags.c_contiguous and arr.dtype == np.float64)
         assert diverged_at.dtype == np.int64 and (grads is None) == (states is None)
         n, _, k = traj.shape
-        assert grads is None or (grads.shape == traj.shape and states.shape[0] == n and states.shape[2:] == (2, k))
+        assert grads is None or (grads.shape == traj.shape and states.ndim == 4
+                                 and states.shape[0] == n and states.shape[2:] == (2, k))
         assert self.lr.shape == (k,)
         p = lambda arr: arr.ctypes.data_as(_dbl)  # noqa: E731
         rc = _lib.optviz_fused_run(self.surface, self.optimizer, p(self.hp), p(self.lr), p(self.decay), k,
