@@ -192,6 +192,88 @@ def _constant_value(node: ast.AST) -> float | None:
     return None
 
 
+# --- a quadratic typed by hand: its exact Hessian and minimum ------------------------------------
+
+POLY_DEGREE = 4  # the highest degree kept while expanding; beyond it the text is no quadratic
+
+
+def polynomial(node: ast.AST) -> dict[tuple[int, int], float] | None:
+    """The expression as a polynomial {(i, j): coefficient of xⁱyʲ}, expanded from the accepted
+    tree (+ − ·, division by a constant, whole powers up to POLY_DEGREE); None for anything else
+    (a function, x/y, 2**x, a higher degree)."""
+    if isinstance(node, ast.Expression):
+        return polynomial(node.body)
+    if isinstance(node, ast.Constant):
+        return {(0, 0): float(node.value)}
+    if isinstance(node, ast.Name):
+        return {"x": {(1, 0): 1.0}, "y": {(0, 1): 1.0}}.get(node.id) or (
+            {(0, 0): CONSTANTS[node.id]} if node.id in CONSTANTS else None)
+    if isinstance(node, ast.UnaryOp):
+        inner = polynomial(node.operand)
+        if inner is None:
+            return None
+        return {k: -v for k, v in inner.items()} if isinstance(node.op, ast.USub) else inner
+    if not isinstance(node, ast.BinOp):
+        return None
+    a, b = polynomial(node.left), polynomial(node.right)
+    if a is None or b is None:
+        return None
+    op = type(node.op)
+    if op in (ast.Add, ast.Sub):
+        sign = 1.0 if op is ast.Add else -1.0
+        out = dict(a)
+        for k, v in b.items():
+            out[k] = out.get(k, 0.0) + sign * v
+        return _capped(out)
+    if op is ast.Mult:
+        return _times(a, b)
+    c = b.get((0, 0), 0.0) if _degree(b) == 0 else None
+    if op is ast.Div:
+        return {k: v / c for k, v in a.items()} if c else None
+    if op is ast.Pow and c is not None and c == int(c) and 0 <= c <= POLY_DEGREE:
+        out = {(0, 0): 1.0}
+        for _ in range(int(c)):
+            out = _times(out, a)
+            if out is None:
+                return None
+        return out
+    return None
+
+
+def _degree(p: dict) -> int:
+    return max((i + j for (i, j), v in p.items() if v != 0), default=0)
+
+
+def _capped(p: dict) -> dict | None:
+    return p if _degree(p) <= POLY_DEGREE else None
+
+
+def _times(a: dict, b: dict) -> dict | None:
+    if _degree(a) + _degree(b) > POLY_DEGREE:
+        return None
+    out: dict = {}
+    for (i, j), u in a.items():
+        for (k, m), v in b.items():
+            out[i + k, j + m] = out.get((i + k, j + m), 0.0) + u * v
+    return out
+
+
+def quadratic_form(tree: ast.AST):
+    """(Hessian, minimum) of a quadratic expression: the constant Hessian ((fxx, fxy), (fxy, fyy))
+    read off its coefficients, and its minimum −H⁻¹∇f(0) when H is positive definite (else None).
+    None for an expression that is not a polynomial of degree 2."""
+    p = polynomial(tree)
+    if p is None or _degree(p) != 2 or not all(math.isfinite(v) for v in p.values()):
+        return None
+    a, b, c = p.get((2, 0), 0.0), p.get((1, 1), 0.0), p.get((0, 2), 0.0)
+    hessian = ((2.0 * a, b), (b, 2.0 * c))
+    H = np.array(hessian)
+    if np.linalg.eigvalsh(H).min() <= 0:
+        return hessian, None
+    z = np.linalg.solve(H, -np.array([p.get((1, 0), 0.0), p.get((0, 1), 0.0)]))
+    return hessian, (float(z[0]) + 0.0, float(z[1]) + 0.0)  # (+ 0.0: no −0)
+
+
 def _tree(text: str) -> ast.Expression:
     text = text.replace("^", "**")  # the common math notation
     try:
@@ -232,8 +314,9 @@ DEFAULT_START = (3.0, 3.0)
 
 
 def custom_surface(text: str, view=((-5.0, 5.0), (-5.0, 5.0)), start=DEFAULT_START) -> Surface:
-    """A Surface from user text; its gradient is numerical (central differences), and its minimum
-    is estimated on a grid over the view (marked as approximate)."""
+    """A Surface from user text; its gradient is numerical (central differences). A quadratic's
+    Hessian and minimum are exact (read off its coefficients); any other surface's minimum is
+    estimated on a grid over the view (marked as approximate)."""
     tree = _checked_tree(text)
     f = _function(tree)
     (x0, x1), (y0, y1) = view
@@ -251,6 +334,9 @@ def custom_surface(text: str, view=((-5.0, 5.0), (-5.0, 5.0)), start=DEFAULT_STA
     low, median, high = finite.min(), np.median(finite), finite.max()
     log_levels = bool(high - low > 15 * max(median - low, 1e-12))  # Rosenbrock 17.5, Booth 10.8
     latex = to_latex(tree)
-    return Surface("custom", latex, f, numeric_gradient(f), (), view, start, log_levels=log_levels,
-                   numeric_gradient=True,
-                   extra={"approx_min": approx_min, "text": text})
+    # a quadratic gets its exact Hessian (so the 2/λmax stability limit) and, if it has one, its minimum
+    quad = quadratic_form(tree)
+    hessian, minimum = quad if quad is not None else (None, None)
+    extra = {"text": text} if minimum is not None else {"approx_min": approx_min, "text": text}
+    return Surface("custom", latex, f, numeric_gradient(f), (minimum,) if minimum else (), view, start,
+                   log_levels=log_levels, hessian=hessian, numeric_gradient=True, extra=extra)

@@ -49,7 +49,8 @@ def test_custom_surface_runs_with_a_numerical_gradient():
     a = optviz.optimize(s, "sgd", start=(-7, 2), steps=30, lr=0.05)
     b = optviz.optimize(ref, "sgd", start=(-7, 2), steps=30, lr=0.05)
     np.testing.assert_allclose(a.points, b.points, rtol=1e-6, atol=1e-8)
-    assert s.numeric_gradient and s.extra["approx_min"] == (0.0, 0.0)
+    assert s.numeric_gradient and s.minima == ((0.0, 0.0),)  # a quadratic: its minimum is exact
+    assert expr.custom_surface("x**4 + y**2").extra["approx_min"] == (0.0, 0.0)  # else found on a grid
 
 
 def test_expression_that_is_nowhere_finite_is_refused():
@@ -92,3 +93,39 @@ def test_a_custom_surface_with_a_steep_rim_gets_log_contour_levels_like_the_regi
     assert expr.custom_surface("x**2 + y**2 + 0.001*x**12").log_levels
     assert not expr.custom_surface("x**2 + 10*y**2").log_levels
     assert not expr.custom_surface("sin(x)*cos(y) + 0.1*(x**2 + y**2)").log_levels
+
+
+QUADRATICS = ["x**2 + 10*y**2", "(x-1)**2 + 3*(y+2)**2 + x*y", "x/20 + y**2/4 + x**2/20",
+              "(x+y)**2/2 + 0.1*(x-y)**2", "0.5*(2*x - y + 1)**2 + y**2 - pi*x", "-(x**2) * -3 + y^2"]
+
+
+@pytest.mark.parametrize("text", QUADRATICS)
+def test_a_typed_quadratic_has_the_hessian_and_minimum_of_its_function(text):
+    s = expr.custom_surface(text, view=((-6, 6), (-6, 6)))
+    rng = np.random.default_rng(1)
+    for x, y in rng.uniform(-3, 3, (5, 2)):  # second differences of f: exact for a quadratic up to rounding
+        h = 1e-3
+        fxx = (s.f(x + h, y) - 2 * s.f(x, y) + s.f(x - h, y)) / h**2
+        fyy = (s.f(x, y + h) - 2 * s.f(x, y) + s.f(x, y - h)) / h**2
+        fxy = (s.f(x + h, y + h) - s.f(x + h, y - h) - s.f(x - h, y + h) + s.f(x - h, y - h)) / (4 * h**2)
+        np.testing.assert_allclose(np.array(s.hessian), [[fxx, fxy], [fxy, fyy]], atol=1e-5)
+    (mx, my), = s.minima
+    np.testing.assert_allclose(s.grad(np.float64(mx), np.float64(my)), 0.0, atol=1e-6)
+    assert s.f(mx, my) <= s.f(rng.uniform(-6, 6, 1000), rng.uniform(-6, 6, 1000)).min()
+    assert s.stability_limit == pytest.approx(2 / np.linalg.eigvalsh(np.array(s.hessian)).max())
+    assert "approx_min" not in s.extra
+
+
+@pytest.mark.parametrize("text,hessian", [("x**2 - y**2", ((2.0, 0.0), (0.0, -2.0))), ("x*y", ((0.0, 1.0), (1.0, 0.0))),
+                                          ("(x+1)**2 - x**2 + y**2", ((0.0, 0.0), (0.0, 2.0)))])
+def test_a_quadratic_without_a_minimum_has_its_hessian_but_no_limit(text, hessian):
+    s = expr.custom_surface(text)
+    assert s.hessian == hessian and s.minima == () and s.stability_limit is None
+    assert "approx_min" in s.extra
+
+
+@pytest.mark.parametrize("text", ["sin(x) + y**2", "x**4 + y**2", "2**x + y**2", "x/y + y**2", "x**3", "x + y",
+                                  "(x**2 + y**2)**3", "abs(x) + y**2", "x**2.5 + y**2", "7"])
+def test_anything_else_is_no_quadratic(text):
+    s = expr.custom_surface(text)
+    assert s.hessian is None and s.stability_limit is None

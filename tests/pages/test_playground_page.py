@@ -263,3 +263,13 @@ def test_the_lr_steps_by_its_leading_digit():
     assert at.number_input(key="pg_r1_lr").value == pytest.approx(0.004)
     assert not at.exception
     assert "lr=0.004" in [t["name"] for t in path_traces(charts(at)[0])][1]
+
+
+def test_a_typed_quadratic_gets_its_stability_limit_and_exact_minimum():
+    at = open_page(PAGE, s="custom", expr="(x-1)**2 + 3*(y+2)**2 + x*y", runs="sgd:lr=0.5", x="-4", y="2")
+    assert not at.exception
+    limit = 2 / np.linalg.eigvalsh([[2.0, 1.0], [1.0, 6.0]]).max()
+    assert any(f"lr < 2/λmax = {limit:g}" in i.value for i in at.info)
+    assert any("SGD (lr=0.5)" in e.value for e in at.error)  # 0.5 > 0.32: diverges, with the limit named
+    ja = open_page(PAGE, lang="ja", s="custom", expr="x**2 + 10*y**2", runs="sgd:lr=0.05")
+    assert not ja.exception and any("0.1" in i.value for i in ja.info)
