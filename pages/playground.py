@@ -16,7 +16,7 @@ if isinstance(surface, str):  # the custom expression was refused: say why, draw
     st.stop()
 st.latex(f"f(x, y) = {surface.latex}")
 if surface.numeric_gradient:
-    st.caption(tr("playground.numeric_gradient"))
+    st.caption(tr("playground.numeric_gradient_quadratic" if surface.minima else "playground.numeric_gradient"))
 
 left, right = st.columns([3, 2], gap="medium")
 with right:

@@ -271,5 +271,6 @@ def test_a_typed_quadratic_gets_its_stability_limit_and_exact_minimum():
     limit = 2 / np.linalg.eigvalsh([[2.0, 1.0], [1.0, 6.0]]).max()
     assert any(f"lr < 2/λmax = {limit:g}" in i.value for i in at.info)
     assert any("SGD (lr=0.5)" in e.value for e in at.error)  # 0.5 > 0.32: diverges, with the limit named
+    assert "are exact, read off its coefficients" in all_text(at) and "found on a grid" not in all_text(at)
     ja = open_page(PAGE, lang="ja", s="custom", expr="x**2 + 10*y**2", runs="sgd:lr=0.05")
     assert not ja.exception and any("0.1" in i.value for i in ja.info)
