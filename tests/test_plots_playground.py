@@ -57,3 +57,11 @@ def test_presentation_mode_enlarges_markers_and_arrows_but_not_the_invisible_cli
     presentation(fig)
     assert list(fig.data[0].marker.size) == [13.5, 19.5] and fig.data[1].marker.size == 6
     assert fig.data[2].marker.size == 14 and fig.layout.annotations[0].arrowwidth == 3
+
+
+def test_runs_at_one_point_show_as_concentric_rings_none_hidden():
+    runs = [pg.spec("sgd", lr=0.01), pg.spec("momentum", lr=0.01), pg.spec("adam", lr=0.1)]
+    res = pg.race("quadratic", runs, (-7, 2), 30)
+    marker = contour_with_paths(surfaces.get("quadratic"), res, ["a", "b", "c"], step=0).data[-1].marker
+    assert marker.symbol == "circle-open"  # a ring: the start dot underneath stays visible
+    assert list(marker.size) == sorted(marker.size, reverse=True) and len(set(marker.size)) == 3

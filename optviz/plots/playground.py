@@ -111,10 +111,14 @@ def _positions(results, k):
 
 
 def _position_trace(results, k, present):
+    """Each run's position at step k as a ring, the first run's the largest: runs at the same point
+    (all of them at step 0, or converged to one minimum) show as concentric rings, none hidden."""
     xs, ys = _positions(results, k)
+    n = len(results)
+    base, gap = (18, 8) if present else (13, 6)
     return dict(type="scatter", x=xs, y=ys, mode="markers", name="step", showlegend=False, hoverinfo="skip",
-                marker=dict(size=20 if present else 15, color=[color(i) for i in range(len(results))],
-                            line=dict(color="black", width=2)))
+                marker=dict(size=[base + gap * (n - 1 - i) for i in range(n)], symbol="circle-open",
+                            color=[color(i) for i in range(n)], line=dict(width=3 if present else 2.5)))
 
 
 def playback_steps(steps: int, max_frames: int = MAX_FRAMES, dense: int = 100) -> np.ndarray:
