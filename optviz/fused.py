@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import ctypes
 import os
+from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
@@ -50,6 +51,17 @@ def available() -> bool:
     return _lib is not None
 
 
+@contextmanager
+def disabled():
+    """Run the numpy loops instead, within the block (benchmarks and tests compare the two)."""
+    global _lib
+    lib, _lib = _lib, None
+    try:
+        yield
+    finally:
+        _lib = lib
+
+
 def supports(surface_id: str, opt, k: int) -> bool:
     """True if (surface, optimizer) has a fused kernel and the library is loaded; lr may be one
     per start (an lr sweep), every other hyperparameter is one number."""
@@ -63,16 +75,15 @@ class Plan:
     expressions as the pure update (so they are the same doubles)."""
 
     def __init__(self, surface_id: str, opt, k: int):
-        hp = {n: v if n == "lr" else float(v) for n, v in opt.hyperparams.items()}
+        hp = {n: float(v) for n, v in opt.hyperparams.items() if n != "lr"}
         self.surface = SURFACES.index(surface_id)
         self.optimizer = OPTIMIZERS.index(opt.name)
-        lr = hp["lr"] if np.ndim(hp["lr"]) else float(hp["lr"])
-        self.lr = np.ascontiguousarray(np.broadcast_to(np.asarray(lr, dtype=float), (k,)))
+        self.lr = np.ascontiguousarray(np.broadcast_to(np.asarray(opt.hyperparams["lr"], dtype=float), (k,)))
         self.decay = self.lr  # read by no kernel but AdamW's
         if opt.name in ("adam", "adamw"):
             b1, b2 = hp["beta1"], hp["beta2"]
-            if opt.name == "adamw":
-                self.decay = np.ascontiguousarray(np.broadcast_to(1.0 - lr * hp["weight_decay"], (k,)))
+            if opt.name == "adamw":  # the pure rule's factor 1 − ηλ, per start
+                self.decay = 1.0 - self.lr * hp["weight_decay"]
             values = [b1, b2, hp["eps"], 1.0 - b1, 1.0 - b2]
         else:
             beta = hp.get("beta", 0.0)

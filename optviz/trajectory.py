@@ -97,13 +97,14 @@ def optimize(surface, optimizer, start=None, steps: int = 100, *, noise: float =
     # Work on a (2, K) array: each coordinate contiguous, so the surface sees plain 1-D arrays.
     x = np.array(starts.T, order="C")
     rng = np.random.default_rng(seed) if noise > 0 else None
-    fused = rng is None and _fused.supports(surf.id, opt, x.shape[1]) and _surfaces.SURFACES.get(surf.id) is surf
+    registry = _surfaces.SURFACES.get(surf.id) is surf  # (a custom surface's id may be anything)
+    fused = registry and rng is None and _fused.supports(surf.id, opt, x.shape[1])
     kernel = None if record_states or fused else _kernels.make(opt, x.shape)
     with np.errstate(all="ignore"):  # diverging runs overflow on purpose; they are caught
         if fused:  # C: the same numbers as the numpy loops (tests/test_fused.py)
             traj, diverged_at, grads, states = _run_fused(surf, opt, x, steps, record_states)
         elif kernel is not None and x.shape[1] == 1 and rng is None and _scalar_hyperparams(opt) \
-                and _surfaces.SURFACES.get(surf.id) is surf:  # registry gradients: tested equal on scalars
+                and registry:  # registry gradients: tested equal on scalars
             traj, diverged_at = _run_scalar(surf, opt, x, steps)
             grads = states = None
         elif kernel is not None:
@@ -161,6 +162,11 @@ def _run_scalar(surf, opt, x, steps):
     return traj, np.array([diverged_at], dtype=np.int64)
 
 
+CHUNK = 16384  # starts per block: a block's working arrays stay in the CPU cache
+WORKERS = min(2, os.cpu_count() or 1)  # threads running blocks side by side (numpy releases the GIL)
+_pool: ThreadPoolExecutor | None = None
+
+
 FUSED_SPLIT = 2_000_000  # start-steps from which a fused run is split over WORKERS threads
 
 
@@ -192,11 +198,6 @@ def _threads() -> ThreadPoolExecutor:
     if _pool is None:
         _pool = ThreadPoolExecutor(WORKERS, thread_name_prefix="optviz")
     return _pool
-
-
-CHUNK = 16384  # starts per block: a block's working arrays stay in the CPU cache
-WORKERS = min(2, os.cpu_count() or 1)  # threads running blocks side by side (numpy releases the GIL)
-_pool: ThreadPoolExecutor | None = None
 
 
 def _run_inplace(surf, opt, kernel, x, steps, noise, rng):

@@ -19,11 +19,8 @@ SETTINGS = [("sgd", dict(lr=1e-3)), ("momentum", dict(lr=2e-3, beta=0.9)),
 def numpy_loop(*args, **kw):
     """optimize() through the numpy loops (the library switched off for one call); with
     record_states=True, the pure update rules themselves."""
-    lib, fused._lib = fused._lib, None
-    try:
+    with fused.disabled():
         return optviz.optimize(*args, **kw)
-    finally:
-        fused._lib = lib
 
 
 def test_the_library_is_built_under_ci():

@@ -7,9 +7,10 @@ from optviz import fused, kernels, optimizers
 
 
 @pytest.fixture(autouse=True)
-def numpy_kernels_only(monkeypatch):
+def numpy_kernels_only():
     """These tests are about the numpy loops: the fused C library (tests/test_fused.py) is off."""
-    monkeypatch.setattr(fused, "_lib", None)
+    with fused.disabled():
+        yield
 
 SETTINGS = [("sgd", dict(lr=1e-3)), ("momentum", dict(lr=1e-3, beta=0.9)),
             ("nesterov", dict(lr=1e-3, beta=0.7)), ("adagrad", dict(lr=0.1, eps=1e-7)),
