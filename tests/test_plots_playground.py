@@ -65,3 +65,10 @@ def test_runs_at_one_point_show_as_concentric_rings_none_hidden():
     marker = contour_with_paths(surfaces.get("quadratic"), res, ["a", "b", "c"], step=0).data[-1].marker
     assert marker.symbol == "circle-open"  # a ring: the start dot underneath stays visible
     assert list(marker.size) == sorted(marker.size, reverse=True) and len(set(marker.size)) == 3
+
+
+def test_long_basin_labels_break_in_two_so_two_maps_keep_their_width():
+    from optviz.plots.playground import _two_lines
+    assert _two_lines("other stationary point") == "other stationary<br>point"
+    assert _two_lines("局所最小値(120 個、それぞれ別の色)") == "局所最小値(120 個、<br>それぞれ別の色)"
+    assert _two_lines("(3.58, -1.85)") == "(3.58, -1.85)" and _two_lines("diverged") == "diverged"

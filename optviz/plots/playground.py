@@ -279,6 +279,21 @@ def _quantized(values, none_text: str, integer: bool):
 MANY_MINIMA = 12  # beyond this many minima the basin colour bar names the local ones together
 
 
+def _two_lines(text: str, width: int = 18) -> str:
+    """A long colour-bar label broken at the space nearest its middle: the bar's labels set how
+    much width is left for the map, and two maps share a row."""
+    if len(text) <= width:
+        return text
+    if text.isascii():  # at a space, which the break replaces
+        cuts = [(i, i + 1) for i, ch in enumerate(text) if ch == " "]
+    else:  # Japanese: after a comma
+        cuts = [(i + 1, i + 1) for i, ch in enumerate(text) if ch == "、"]
+    if not cuts:
+        return text
+    a, b = min(cuts, key=lambda c: abs(c[0] - len(text) / 2))
+    return text[:a] + "<br>" + text[b:]
+
+
 def basin_figure(surface, bmap, title, color_by="minimum", *, tr: Translator = english,
                  present=False) -> go.Figure:
     """Each start of the grid coloured by the minimum it reached (or diverged / did not converge),
@@ -296,17 +311,17 @@ def basin_figure(surface, bmap, title, color_by="minimum", *, tr: Translator = e
         n = len(cats)
         scale = [[v, c[1]] for j, c in enumerate(cats) for v in (j / n, (j + 1) / n)]
         shares = bmap.shares()
-        text = {j: f"{c[2]} ({100 * shares.get(c[0], 0):.0f}%)" for j, c in enumerate(cats)}
+        text = {j: f"{_two_lines(c[2])}  {100 * shares.get(c[0], 0):.0f}%" for j, c in enumerate(cats)}
         ticks = list(range(n))
         if len(bmap.minima) > MANY_MINIMA:  # Rastrigin's 121: one tick for all the local ones
             local = range(len(specials) + len(surface.minima), n)
             ticks = ticks[:local.start] + [(local.start + n - 1) / 2]
             share = sum(shares.get(cats[j][0], 0) for j in local)
-            text[ticks[-1]] = (tr("playground.basin_local_minima", count=len(local))
-                               + f" ({100 * share:.0f}%)")
+            text[ticks[-1]] = _two_lines(tr("playground.basin_local_minima", count=len(local))) + f"  {100 * share:.0f}%"
         fig = go.Figure(go.Heatmap(x=bmap.xs, y=bmap.ys, z=z, zmin=-0.5, zmax=n - 0.5, colorscale=scale,
-                                   colorbar=dict(tickvals=ticks, ticktext=[text[j] for j in ticks],
-                                                 thickness=12),
+                                   colorbar=dict(tickvals=ticks, ticktext=[text[j] for j in ticks], thickness=12,
+                                                 title=dict(text=tr("playground.basin_color_minimum"),
+                                                            side="top")),
                                    hovertemplate="(%{x:.2f}, %{y:.2f})<extra></extra>"))
     else:
         values = bmap.steps_needed if color_by == "steps" else bmap.final_loss

@@ -176,7 +176,8 @@ def test_basin_map_colours_every_start_of_the_grid():
     z = values(heat[0]["data"][0]["z"])
     assert z.size == 25 * 25
     ticks = heat[0]["data"][0]["colorbar"]["ticktext"]
-    assert any(t.startswith("minimum (3.00, 2.00)") for t in ticks)
+    assert any(t.startswith("(3.00, 2.00)  ") and t.endswith("%") for t in ticks)
+    assert heat[0]["data"][0]["colorbar"]["title"]["text"] == "minimum reached"
 
 
 def test_basin_map_of_a_long_race_stops_at_its_step_cap_and_says_so():
