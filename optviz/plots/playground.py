@@ -317,7 +317,8 @@ def basin_figure(surface, bmap, title, color_by="minimum", *, tr: Translator = e
             local = range(len(specials) + len(surface.minima), n)
             ticks = ticks[:local.start] + [(local.start + n - 1) / 2]
             share = sum(shares.get(cats[j][0], 0) for j in local)
-            text[ticks[-1]] = _two_lines(tr("playground.basin_local_minima", count=len(local))) + f"  {100 * share:.0f}%"
+            label = _two_lines(tr("playground.basin_local_minima", count=len(local)))
+            text[ticks[-1]] = f"{label}  {100 * share:.0f}%"
         fig = go.Figure(go.Heatmap(x=bmap.xs, y=bmap.ys, z=z, zmin=-0.5, zmax=n - 0.5, colorscale=scale,
                                    colorbar=dict(tickvals=ticks, ticktext=[text[j] for j in ticks], thickness=12,
                                                  title=dict(text=tr("playground.basin_color_minimum"),
