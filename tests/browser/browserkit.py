@@ -229,8 +229,11 @@ class Tab:
         raise AssertionError(f"the app did not finish a run within {timeout} s ({self.snapshot()})")
 
     def _wait_charts(self, deadline: float) -> None:
+        # Streamlit loads the plotly element lazily: until its code is parsed (about 0.5 s in each
+        # new tab) a chart is a stSkeleton placeholder, not yet a stPlotlyChart, so wait for those too
         while time.time() < deadline and not self.page.evaluate(
-                """() => [...document.querySelectorAll('[data-testid="stPlotlyChart"]')]
+                """() => !document.querySelector('[data-testid="stSkeleton"]') &&
+                         [...document.querySelectorAll('[data-testid="stPlotlyChart"]')]
                          .every(c => c.querySelector('.js-plotly-plot svg.main-svg, canvas'))"""):
             self.page.wait_for_timeout(50)
 
