@@ -22,15 +22,17 @@ def boundary_grid(model: MLP, X, extra=(), n: int = 70):
     lo, hi = view_box(X)
     xs, ys = np.linspace(lo[0], hi[0], n), np.linspace(lo[1], hi[1], n)
     G = np.column_stack([a.ravel() for a in np.meshgrid(xs, ys)])
-    out = model.predict(_features.expand(G, extra))
-    P = np.exp(log_softmax(out))
+    with np.errstate(all="ignore"):  # a diverged network predicts inf/nan: drawn as gaps
+        out = model.predict(_features.expand(G, extra))
+        P = np.exp(log_softmax(out))
     return xs, ys, P.reshape(n, n, -1)
 
 
 def regression_curve(model: MLP, X, n: int = 200):
     lo, hi = view_box(X, 0.05)
     xs = np.linspace(lo[0], hi[0], n)
-    return xs, model.predict(xs.reshape(-1, 1))[:, 0]
+    with np.errstate(all="ignore"):  # a diverged network predicts inf/nan: drawn as gaps
+        return xs, model.predict(xs.reshape(-1, 1))[:, 0]
 
 
 def confusion_matrix(y_true, y_pred, k: int) -> np.ndarray:
