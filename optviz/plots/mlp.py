@@ -52,8 +52,24 @@ def regression(X, y, curve=None, *, title="", tr: Translator = english, present=
         fig.add_trace(go.Scatter(x=curve[0], y=curve[1], mode="lines", name=tr("mlp.fit"),
                                  line=dict(color=color(3), width=3)))
     fig.update_xaxes(title="x")
-    fig.update_yaxes(title="y")
+    fig.update_yaxes(title="y", range=_y_window(y, None if curve is None else curve[1]))
     return style(fig, present=present, height=420, title=title)
+
+
+def _y_window(y, fit=None) -> list:
+    """The y range of the regression view: the data's, widened to the network's curve as far as one
+    data span beyond it either way. A diverging network (a curve at 1e175) leaves the chart at the
+    edge instead of squashing the data flat against the axis."""
+    y = np.asarray(y, dtype=float)
+    lo, hi = float(y.min()), float(y.max())
+    span = max(hi - lo, 1e-9)
+    if fit is not None:
+        fit = np.asarray(fit, dtype=float)
+        fit = fit[np.isfinite(fit)]
+        if fit.size:
+            lo, hi = max(min(lo, float(fit.min())), lo - span), min(max(hi, float(fit.max())), hi + span)
+    pad = 0.06 * (hi - lo)
+    return [lo - pad, hi + pad]
 
 
 def history(h, *, tr: Translator = english, present=False) -> go.Figure:

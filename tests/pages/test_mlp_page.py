@@ -95,6 +95,13 @@ def test_diverging_lr_is_reported():
     assert not at.exception
     assert "learning rate is too large" in at.error[0].value
     assert "inf" in summary(at) or "nan" in summary(at)  # the history keeps the finite part
+    # the diverged network's curve (≈1e175) leaves the chart instead of flattening the data
+    fig = json.loads(at.get("plotly_chart")[0].proto.spec)
+    y = arr(fig["data"][0]["y"])
+    lo, hi = fig["layout"]["yaxis"]["range"]
+    span = y.max() - y.min()
+    assert y.min() - 1.2 * span <= lo <= y.min() and y.max() <= hi <= y.max() + 1.2 * span
+    assert np.nanmax(np.abs(arr(fig["data"][1]["y"]).astype(float))) > 1e6 * span
 
 
 def arr(v):
