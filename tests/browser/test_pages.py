@@ -73,20 +73,26 @@ def test_deep_link_as_a_fresh_servers_first_request_runs_through_the_navigation(
         fresh.stop()
 
 
+ROOM = ["/playground", "/activations", "/vanishing", "/backprop", "/batch_modes", "/mlp"]
+
+
 def test_a_room_opening_the_link_at_once_on_a_fresh_server_all_get_the_navigation(context):
-    """Regression: of four tabs opening a deep link together on a fresh server, three ran the page
-    alone in legacy mode (file names as nav, no language) — they had started before the switch."""
+    """Regressions on a fresh server, tabs opening deep links together (a workshop room):
+    - three of four ran the page alone in legacy mode (file names as nav, no language), having
+      started before the switch;
+    - pages drawing a figure while another session's st.table was still importing pandas showed
+      "partially initialized module 'pandas'" (plotly looks pandas up in sys.modules)."""
     require_chromium()
     fresh = Server("streamlit-fresh-room")
-    tabs = [Tab(context.new_page(), fresh.url) for _ in range(4)]
+    tabs = [Tab(context.new_page(), fresh.url) for _ in ROOM]
     try:
-        for i, tab in enumerate(tabs):  # all requests go out before any page has run
-            tab.page.goto(fresh.url + ("/playground" if i % 2 else "/activations") + "?lang=ja",
-                          wait_until="commit")
+        for tab, path in zip(tabs, ROOM):  # all requests go out before any page has run
+            tab.page.goto(fresh.url + path + "?lang=ja", wait_until="commit")
         for tab in tabs:
             tab.settle()
             nav = tab.page.locator('[data-testid="stSidebarNav"]').inner_text()
             assert JA["nav.home"] in nav and "playground" not in nav.lower(), nav[:80]
+            tab.assert_healthy()
     finally:
         for tab in tabs:
             tab.page.close()
