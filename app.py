@@ -1,12 +1,6 @@
 """optviz entry point: `streamlit run app.py` (or `make run`)."""
 from pathlib import Path
 
-# Imported here, before any page runs: Streamlit imports pandas lazily (for st.table, st.dataframe),
-# and plotly looks pandas up in sys.modules without importing it, so on a fresh server a session
-# drawing a figure could see another session's half-imported pandas ("partially initialized module
-# 'pandas' has no attribute 'Series'"), e.g. a workshop room opening the app at the same moment.
-# An import statement waits for an import in progress to finish; sys.modules.get does not.
-import pandas  # noqa: F401
 import streamlit as st
 
 from optviz import system, ui

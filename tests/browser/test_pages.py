@@ -73,20 +73,19 @@ def test_deep_link_as_a_fresh_servers_first_request_runs_through_the_navigation(
         fresh.stop()
 
 
-ROOM = ["/playground", "/activations", "/vanishing", "/backprop", "/batch_modes", "/mlp"]
-
-
 def test_a_room_opening_the_link_at_once_on_a_fresh_server_all_get_the_navigation(context):
     """Regressions on a fresh server, tabs opening deep links together (a workshop room):
     - three of four ran the page alone in legacy mode (file names as nav, no language), having
       started before the switch;
-    - pages drawing a figure while another session's st.table was still importing pandas showed
-      "partially initialized module 'pandas'" (plotly looks pandas up in sys.modules)."""
+    - with every page opened at once, sessions importing the same modules in different orders got
+      half-initialized ones ("partially initialized module 'pandas'", "cannot import name
+      'axis_ref'"): optviz/preload.py."""
     require_chromium()
     fresh = Server("streamlit-fresh-room")
-    tabs = [Tab(context.new_page(), fresh.url) for _ in ROOM]
+    room = [url_of(path) for _file, path in app_pages()]
+    tabs = [Tab(context.new_page(), fresh.url) for _ in room]
     try:
-        for tab, path in zip(tabs, ROOM):  # all requests go out before any page has run
+        for tab, path in zip(tabs, room):  # all requests go out before any page has run
             tab.page.goto(fresh.url + path + "?lang=ja", wait_until="commit")
         for tab in tabs:
             tab.settle()
