@@ -106,7 +106,9 @@ def test_activations_add_one(tab):
 
 @needs_page("mlp")
 def test_mlp_train_runs_to_the_end_and_draws_the_decision_boundary(tab):
-    tab.open("/mlp?epochs=1000")  # long enough (~1 s) that the progress bar is surely drawn
+    # long enough (≈ 0.8 s here) that the progress bar is surely drawn: a run of 0.15 s (1000 epochs
+    # of the default 8-8 net) can end before the browser paints it, and then it is rightly not shown
+    tab.open("/mlp?epochs=3000&hidden=32%2C32")
     assert tab.chart_title(0) == EN["mlp.data_title"]
     assert not {t["type"] for t in tab.chart_traces(0)} & {"heatmap", "contour"}
     tab.act(lambda: tab.page.get_by_role("button", name=EN["mlp.train"], exact=True).click(), timeout=120)
@@ -115,7 +117,7 @@ def test_mlp_train_runs_to_the_end_and_draws_the_decision_boundary(tab):
     stop = tab.page.get_by_role("button", name=EN["mlp.stop_button"], exact=True)
     assert stop.count() == 0, "the Stop button is still shown after the run ended"
     summary = tab.page.locator('[data-testid="stAlertContentSuccess"]').first.inner_text()
-    assert summary.startswith(EN["mlp.summary"].split("{")[0] + "1000 epochs"), summary
+    assert summary.startswith(EN["mlp.summary"].split("{")[0] + "3000 epochs"), summary
     tab.wait_until(lambda: tab.chart_title(0) == EN["mlp.boundary_title"], "the decision boundary's title")
     assert {t["type"] for t in tab.chart_traces(0)} & {"heatmap", "contour"}
     tab.assert_healthy()
