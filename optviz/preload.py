@@ -21,7 +21,6 @@ import pkgutil
 
 THIRD_PARTY = ("numpy", "pandas", "pyarrow", "pyarrow.pandas_compat", "plotly.graph_objects", "plotly.io")
 SKIP = {"__main__", "cli", "preload"}  # the command line, and this module itself
-TRACES = ("Scatter", "Scatter3d", "Bar", "Histogram", "Contour", "Heatmap", "Surface", "Frame")
 
 
 def app_modules() -> list[str]:
@@ -35,25 +34,15 @@ def app_modules() -> list[str]:
     return names
 
 
-def preload() -> list[str]:
-    """Import every module of ``THIRD_PARTY`` that is installed and all of ``app_modules()``, and
-    make plotly build the trace classes the figures use (it imports them on first use)."""
-    loaded = []
+def preload() -> None:
+    """Import every module of ``THIRD_PARTY`` that is installed, then all of ``app_modules()``."""
     for name in THIRD_PARTY:
         try:
             importlib.import_module(name)
         except ImportError:  # pyarrow is Streamlit's, not ours: its absence is Streamlit's business
-            continue
-        loaded.append(name)
-    import plotly.graph_objects as go
-    for trace in TRACES:
-        getattr(go, trace)()
-    go.Layout(title=dict(text=""), xaxis=dict(), yaxis=dict(), legend=dict(), margin=dict(),
-              annotations=[dict()], shapes=[dict()], sliders=[dict()], updatemenus=[dict()])
+            pass
     for name in app_modules():
         importlib.import_module(name)
-        loaded.append(name)
-    return loaded
 
 
 preload()
