@@ -17,13 +17,24 @@ def view_box(X, pad: float = 0.3):
     return lo - pad * span, hi + pad * span
 
 
+def predict(model: MLP, X) -> np.ndarray:
+    """``model.predict(X)``; a diverged network predicts inf/nan without a warning (drawn as gaps)."""
+    with np.errstate(all="ignore"):
+        return model.predict(X)
+
+
+def predicted_classes(model: MLP, X) -> np.ndarray:
+    """The class each row of X is put in (the largest output)."""
+    return predict(model, X).argmax(axis=1)
+
+
 def boundary_grid(model: MLP, X, extra=(), n: int = 70):
     """Class probabilities of ``model`` on an n × n grid around the data: (xs, ys, P (n, n, C))."""
     lo, hi = view_box(X)
     xs, ys = np.linspace(lo[0], hi[0], n), np.linspace(lo[1], hi[1], n)
     G = np.column_stack([a.ravel() for a in np.meshgrid(xs, ys)])
-    with np.errstate(all="ignore"):  # a diverged network predicts inf/nan: drawn as gaps
-        out = model.predict(_features.expand(G, extra))
+    out = predict(model, _features.expand(G, extra))
+    with np.errstate(all="ignore"):
         P = np.exp(log_softmax(out))
     return xs, ys, P.reshape(n, n, -1)
 
@@ -31,8 +42,7 @@ def boundary_grid(model: MLP, X, extra=(), n: int = 70):
 def regression_curve(model: MLP, X, n: int = 200):
     lo, hi = view_box(X, 0.05)
     xs = np.linspace(lo[0], hi[0], n)
-    with np.errstate(all="ignore"):  # a diverged network predicts inf/nan: drawn as gaps
-        return xs, model.predict(xs.reshape(-1, 1))[:, 0]
+    return xs, predict(model, xs.reshape(-1, 1))[:, 0]
 
 
 def confusion_matrix(y_true, y_pred, k: int) -> np.ndarray:

@@ -354,6 +354,6 @@ def confusion(trainer: Trainer, data: Data, extra):
     """The confusion matrix on the test points, or on the training points when there are none."""
     on_test = len(data.Xte) > 0
     X, y = (data.Xte, data.yte) if on_test else (data.X, data.y)
-    pred = trainer.model.predict(features.expand(X, extra)).argmax(axis=1)
+    pred = ev.predicted_classes(trainer.model, features.expand(X, extra))
     return plots.confusion(ev.confusion_matrix(y, pred, len(data.names)), data.names,
                            points="test" if on_test else "train", tr=tr)

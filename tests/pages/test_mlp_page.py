@@ -104,6 +104,16 @@ def test_diverging_lr_is_reported():
     assert np.nanmax(np.abs(arr(fig["data"][1]["y"]).astype(float))) > 1e6 * span
 
 
+
+def test_a_diverged_classifier_draws_its_confusion_matrix_without_a_warning():
+    # found by fuzzing the trainer's settings: the confusion matrix predicted with the overflowing
+    # weights outside np.errstate (RuntimeWarnings are errors in the tests)
+    at = open_page(PAGE, data="spiral", hidden="8, 8", act="identity", opt="nesterov", lr="10", epochs="300",
+                   mode="mini", batch="1000", n="2000", classes="3", feats="x2,y2")
+    at.button(key="mlp_train").click().run()
+    assert not at.exception
+    assert "learning rate is too large" in at.error[0].value
+
 def arr(v):
     """A trace's data array, from plotly's base64 encoding of numpy arrays where it is used."""
     if isinstance(v, dict) and "bdata" in v:
