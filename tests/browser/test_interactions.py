@@ -106,9 +106,9 @@ def test_activations_add_one(tab):
 
 @needs_page("mlp")
 def test_mlp_train_runs_to_the_end_and_draws_the_decision_boundary(tab):
-    # long enough (≈ 0.8 s here) that the progress bar is surely drawn: a run of 0.15 s (1000 epochs
-    # of the default 8-8 net) can end before the browser paints it, and then it is rightly not shown
-    tab.open("/mlp?epochs=3000&hidden=32%2C32")
+    # long enough (≈ 0.45 s here, 3000 epochs of the default 8-8 net) that the progress bar is surely
+    # drawn: a run of 0.15 s (1000 epochs) can end before the browser paints it, rightly unseen
+    tab.open("/mlp?epochs=3000")
     assert tab.chart_title(0) == EN["mlp.data_title"]
     assert not {t["type"] for t in tab.chart_traces(0)} & {"heatmap", "contour"}
     tab.act(lambda: tab.page.get_by_role("button", name=EN["mlp.train"], exact=True).click(), timeout=120)
