@@ -8,7 +8,7 @@ import io
 import numpy as np
 
 from . import features as _features
-from .mlp import MLP, log_softmax
+from .mlp import MLP
 
 
 def view_box(X, pad: float = 0.3):
@@ -33,9 +33,8 @@ def boundary_grid(model: MLP, X, extra=(), n: int = 70):
     lo, hi = view_box(X)
     xs, ys = np.linspace(lo[0], hi[0], n), np.linspace(lo[1], hi[1], n)
     G = np.column_stack([a.ravel() for a in np.meshgrid(xs, ys)])
-    out = predict(model, _features.expand(G, extra))
-    with np.errstate(all="ignore"):
-        P = np.exp(log_softmax(out))
+    with np.errstate(all="ignore"):  # as in predict(): a diverged network's inf/nan are drawn as gaps
+        P = model.predict_proba(_features.expand(G, extra))
     return xs, ys, P.reshape(n, n, -1)
 
 
