@@ -14,7 +14,11 @@ EXAMPLE = dict(x=(0.05, 0.10), t=(0.01, 0.99), W1=((0.15, 0.25), (0.20, 0.30)), 
 
 
 def sigmoid(z):
-    return 1.0 / (1.0 + np.exp(-np.asarray(z, dtype=float)))
+    """1/(1+e^(−z)), in a form that never overflows: e^(−|z|) ≤ 1, so large weights typed in by hand
+    (or a diverging lr) saturate the neuron at 0 or 1 instead of raising an overflow."""
+    z = np.asarray(z, dtype=float)
+    e = np.exp(-np.abs(z))
+    return np.where(z >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
 
 
 @dataclass

@@ -78,8 +78,8 @@ def apply_preset(pid: str) -> None:
     for o in optimizers.NAMES:
         for h, v in hyperparameters(o).items():
             st.session_state[_hp_key(o, h)] = v
-    st.session_state.pop("mlp_trainer", None)
-    st.session_state.pop("mlp_compare_result", None)
+    # a preset starts again: no trained network, no comparison (set, not popped: the page reads them)
+    st.session_state.update(mlp_trainer=None, mlp_compare_result=None, mlp_run=None)
 
 
 def _on_preset():

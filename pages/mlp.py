@@ -36,7 +36,7 @@ b = ui.batch_of(s, n)
 st.caption(tr(f"mlp.mode_note_{s['mode']}", n=n, b=b, updates=math.ceil(n / b)))
 c1, c2, c3, _ = st.columns([1, 1, 1, 3])
 do_train = c1.button(tr("mlp.train"), key="mlp_train", type="primary")
-no_weights = st.session_state["mlp_trainer"] is None and not do_train
+no_weights = st.session_state.get("mlp_trainer") is None and not do_train
 do_continue = c2.button(tr("mlp.continue"), key="mlp_continue", disabled=no_weights)
 if c3.button(tr("mlp.reset"), key="mlp_reset"):
     st.session_state.update(mlp_trainer=None, mlp_run=None)
@@ -48,7 +48,7 @@ if do_train or do_continue:
     trainer = ui.start_run(s, data, hidden, b, reg, fresh=do_train)
     board.draw(trainer)  # the data (and the boundary so far) stay in view until the first live update
     ui.train(trainer, s, data, extra, s["epochs"], lambda h: board.draw(trainer))
-trainer = st.session_state["mlp_trainer"]
+trainer = st.session_state.get("mlp_trainer")
 board.draw(trainer)
 
 if trainer is not None and trainer.history.epochs:

@@ -104,3 +104,23 @@ def test_weight_names_on_the_edges_match_the_table():
         for src in range(2):
             for dst in range(2):
                 assert bp.NAMES[offset + 2 * src + dst] == bp.weight_name(layer, src, dst)
+
+
+@pytest.mark.parametrize("scale", [1.0, 30.0, 800.0, 1e4, 1e6])
+@pytest.mark.parametrize("sign", [1.0, -1.0])
+def test_large_weights_saturate_without_overflow(scale, sign):
+    """Weights typed in by hand (or grown by a large lr) may be huge: the neurons saturate at 0 or 1
+    and every quantity of the table stays finite, with no overflow warning (warnings are errors)."""
+    rng = np.random.default_rng(int(scale))
+    p = bp.Params.from_flat(sign * scale * rng.uniform(0.5, 1.0, 12) * rng.choice([-1, 1], 12))
+    for x in [(0.05, 0.10), (5.0, -5.0), (-5.0, -5.0)]:
+        rows = bp.table(p, x, (0.01, 0.99), lr=10.0, update_biases=True)
+        tr = bp.forward_backward(p, x, (0.01, 0.99))
+        assert np.all((tr.out_h >= 0) & (tr.out_h <= 1)) and np.all((tr.out_o >= 0) & (tr.out_o <= 1))
+        assert all(np.isfinite([r.analytic, r.numeric, r.new_value, *r.factors]).all() for r in rows)
+
+
+@pytest.mark.parametrize("z", [-1e6, -800.0, -40.0, -1.0, 0.0, 1.0, 40.0, 800.0, 1e6])
+def test_sigmoid_is_the_textbook_formula_where_that_does_not_overflow(z):
+    expected = 1.0 / (1.0 + np.exp(-z)) if abs(z) < 700 else (1.0 if z > 0 else 0.0)
+    assert bp.sigmoid(z) == pytest.approx(expected, rel=1e-15, abs=1e-300)
