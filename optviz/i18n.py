@@ -7,6 +7,8 @@ Pure Python: the pages reach it through ``optviz.ui.tr``.
 from __future__ import annotations
 
 import json
+import re
+import string
 from functools import lru_cache
 from pathlib import Path
 
@@ -40,3 +42,69 @@ def t(key: str, lang: str = DEFAULT_LANG, **fmt) -> str:
     if text is None:
         text = catalog(DEFAULT_LANG).get(key, f"⟦{key}⟧")
     return text.format(**fmt) if fmt else text
+
+
+# --- user text inside messages ---------------------------------------------------------------------
+# A message is Markdown (Streamlit renders st.error, st.info, captions and labels as Markdown, with
+# LaTeX between $ signs and links). A value put into it may be a user's text: an expression, a CSV
+# cell, a value from a link. It must be shown as it is, never interpreted: a link typed into an
+# expression must not become a working link in the error box, `**` must not turn text bold.
+
+# Markdown's inline syntax (emphasis, code, links, HTML, maths, tables, Streamlit's :color[] and
+# :emoji: codes, entities, headings, e-mail links). Not . , + - ( ) =: a number (4.58, 1e+06) or a
+# name (SGD (one point)) often goes into a message and then into a table or a figure, which would
+# show the backslashes; those characters start nothing inline once line breaks are gone.
+_SYNTAX = frozenset("\\`*_[]<>$~|:&#@!{}")
+
+
+def _has_field(template: str) -> bool:
+    return any(name for _, name, _, _ in string.Formatter().parse(template))
+
+
+class Markdown(str):
+    """Text that is already safe Markdown (a message made by ``markdown``): not escaped again when
+    it is put into another message."""
+
+
+def escape_markdown(text: str) -> str:
+    """``text`` as Markdown that shows exactly ``text``: each character of Markdown's inline syntax
+    backslash-escaped (CommonMark allows it for any ASCII punctuation; ``http\\://`` and ``www\\.``
+    also stop GFM's bare-URL links), line breaks as spaces."""
+    text = " ".join(str(text).splitlines())
+    text = "".join("\\" + c if c in _SYNTAX else c for c in text)
+    return re.sub(r"(?i)(www)\.", r"\1\\.", text)
+
+
+def code_span(text: str) -> str:
+    """``text`` as a Markdown code span that shows exactly ``text``, backticks included: fenced by
+    one more backtick than its longest run of backticks (CommonMark), padded when it starts or ends
+    with one."""
+    text = " ".join(str(text).splitlines())
+    longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
+    fence = "`" * (longest + 1)
+    pad = " " if text.startswith("`") or text.endswith("`") or not text.strip() else ""
+    return f"{fence}{pad}{text}{pad}{fence}"
+
+
+def markdown(key: str, lang: str = DEFAULT_LANG, **fmt) -> Markdown:
+    """The message ``key`` as Markdown, with every text value in ``fmt`` shown as plain text:
+    inside a code span of the template (```{value}```) as a safe code span, elsewhere escaped.
+    Numbers, and values that are themselves ``Markdown`` messages, go in as they are."""
+    text = catalog(normalize_lang(lang)).get(key)
+    if text is None:
+        text = catalog(DEFAULT_LANG).get(key, f"⟦{key}⟧")
+    if not fmt:
+        return Markdown(text)
+    safe = {k: v for k, v in fmt.items() if not isinstance(v, str) or isinstance(v, Markdown)}
+
+    def code(m: re.Match) -> str:  # a code span of the template: filled with the raw values
+        return code_span(m.group(1).format(**fmt))
+
+    parts = re.split(r"(`[^`]*`)", text)  # the template's code spans, and the text between them
+    out = []
+    for part in parts:
+        if part.startswith("`") and part.endswith("`") and len(part) > 1 and _has_field(part):
+            out.append(code(re.match(r"`(.*)`", part, re.S)))
+        else:
+            out.append(part.format(**{**{k: escape_markdown(v) for k, v in fmt.items() if k not in safe}, **safe}))
+    return Markdown("".join(out))

@@ -4,6 +4,7 @@ Only this module and the pages import streamlit; the numeric core and the plotti
 """
 from __future__ import annotations
 
+import html
 import math
 import threading
 from contextlib import contextmanager
@@ -72,8 +73,16 @@ def current_lang() -> str:
 
 
 def tr(key: str, **fmt) -> str:
-    """The message ``key`` in the session's language."""
-    return i18n.t(key, current_lang(), **fmt)
+    """The message ``key`` in the session's language, as Markdown: text values in ``fmt`` (a user's
+    expression, a CSV cell, a link's value) are shown as plain text, never as links, HTML or maths."""
+    return i18n.markdown(key, current_lang(), **fmt)
+
+
+def plot_tr(key: str, **fmt) -> str:
+    """The message ``key`` for a plotly figure (titles, legends, axes): plotly reads no Markdown but
+    renders a few HTML tags (<a href>, <b>), so text values in ``fmt`` are HTML-escaped instead."""
+    return i18n.t(key, current_lang(), **{k: html.escape(v, quote=False) if isinstance(v, str) else v
+                                          for k, v in fmt.items()})
 
 
 # The optimizers' hyperparameters other than lr, as number inputs accept them (and a link)

@@ -7,7 +7,7 @@ import streamlit as st
 from optviz import autoencoder as ae
 from optviz import ui_fundamentals as uf
 from optviz.plots import fundamentals2 as plots
-from optviz.ui import chart, tr
+from optviz.ui import chart, plot_tr, tr
 
 SPEC = uf.Spec("ae", dict(data="shapes", latent=2, hidden=32, act="relu", loss="bce", epochs=60, lr=0.01, noise=0.0, n=600,
                           seed=0, pct=95.0),
@@ -80,20 +80,20 @@ if not images and s["act"] == "relu" and ours > theirs:
     st.warning(tr("ae.relu_code"))
 show = np.arange(8) * 25 % len(Xt) if images else np.arange(len(Xt))
 rows = {tr("ae.input"): Xt[show], tr("ae.reconstruction"): R[show], tr("ae.pca_row", k=latent): p.reconstruct(Xt[show])}
-chart(plots.image_rows(rows, tr=tr) if images else plots.cloud(rows, tr("ae.cloud_title"), tr=tr))
+chart(plots.image_rows(rows, tr=plot_tr) if images else plots.cloud(rows, tr("ae.cloud_title"), tr=plot_tr))
 
 if s["noise"]:
     st.subheader(tr("ae.denoise"))
     Nt = ae.corrupt(s["data"], Xt, s["noise"], s["seed"] + 7)
     rows = {tr("ae.noisy"): Nt[show], tr("ae.denoised"): model.reconstruct(Nt[show]), tr("ae.clean"): Xt[show]}
-    chart(plots.image_rows(rows, tr=tr) if images else plots.cloud(rows, tr("ae.denoise_title"), tr=tr))
+    chart(plots.image_rows(rows, tr=plot_tr) if images else plots.cloud(rows, tr("ae.denoise_title"), tr=plot_tr))
     st.caption(tr("ae.denoise_caption" if images else "ae.denoise_caption_cloud", before=ae.reconstruction_error(Xt, Nt).mean(),
                   after=ae.reconstruction_error(Xt, model.reconstruct(Nt)).mean()))
 
 st.subheader(tr("ae.latent_header"))
 view, shares = ae.code_view(model.encode(Xt))
 axes = [tr("ae.pc_axis", i=i + 1, share=100 * v) for i, v in enumerate(shares)] if shares is not None else ["z₁", "z₂"]
-chart(plots.latent_scatter(view, yt, classes, axes=axes, tr=tr,
+chart(plots.latent_scatter(view, yt, classes, axes=axes, tr=plot_tr,
                            title=tr(("ae.latent_title" if images else "ae.latent_title_cloud") + ("_pca" if shares is not None else ""))))
 if shares is not None:
     st.caption(tr("ae.latent_more", k=latent))
@@ -104,6 +104,6 @@ odd = ae.reconstruction_error(A, model.reconstruct(A))
 st.slider(tr("ae.pct"), 50.0, 100.0, key=SPEC.key("pct"), step=0.5, help=tr("ae.pct_help"))
 threshold = float(np.percentile(normal, st.session_state[SPEC.key("pct")]))
 hit, false_alarm = ae.detection_rates(normal, odd, threshold)
-chart(plots.error_histograms(normal, odd, threshold, images=images, tr=tr))
+chart(plots.error_histograms(normal, odd, threshold, images=images, tr=plot_tr))
 st.info(tr("ae.rates" if images else "ae.rates_cloud", hit=100 * hit, fa=100 * false_alarm, t=threshold))
 uf.write(SPEC, url)

@@ -5,7 +5,7 @@ import streamlit as st
 from optviz import backprop as bp
 from optviz import ui_fundamentals as uf
 from optviz.plots import fundamentals2 as plots
-from optviz.ui import chart, tr
+from optviz.ui import chart, plot_tr, tr
 
 
 
@@ -91,7 +91,7 @@ b1, b2, _ = st.columns([1, 1, 3])
 b1.button(tr("bp.next"), key="bp_next", type="primary", on_click=next_step)
 b2.button(tr("bp.reset"), key="bp_reset", on_click=reset)
 
-chart(plots.network(p, trace, x, tr=tr))
+chart(plots.network(p, trace, x, tr=plot_tr))
 st.subheader(tr("bp.forward"))
 st.dataframe({tr("bp.node"): ["h1", "h2", "o1", "o2"],
               "net": np.r_[trace.net_h, trace.net_o].round(9), "out = σ(net)": np.r_[trace.out_h, trace.out_o].round(9),
@@ -109,6 +109,6 @@ st.dataframe({tr("bp.param"): [r.name for r in rows], tr("bp.value"): [f"{r.valu
 st.caption(tr("bp.new_value_caption", lr=s["lr"]) + ("" if s["biases"] else " " + tr("bp.biases_fixed")))
 losses = st.session_state.get("bp_losses", []) + [trace.loss]
 if len(losses) > 1:
-    chart(plots.loss_history(np.array(losses), tr=tr))
+    chart(plots.loss_history(np.array(losses), tr=plot_tr))
 st.caption(tr("bp.steps_done", n=len(losses) - 1, loss=trace.loss))
 uf.write(SPEC, url)

@@ -5,7 +5,7 @@ import streamlit as st
 from optviz import linefit, optimizers
 from optviz import ui_fundamentals as uf
 from optviz.plots import fundamentals as plots
-from optviz.ui import chart, tr
+from optviz.ui import chart, plot_tr, tr
 
 SPEC = uf.Spec("batch", dict(n=100, noise=1.0, seed=0, opt="sgd", lr=0.02, epochs=20, b=10),
                bounds=dict(n=(2, 1000, True), noise=(0.0, 5.0, False), seed=(0, 9999, True),
@@ -42,13 +42,13 @@ bad = [name for name, f in fits.items() if f.diverged or not f.loss[-1] <= f.los
 if bad:  # the exact gradient overshooting too is a different story from the noisy ones alone
     why = "batch.diverged_all" if tr("batch.full") in bad else "batch.diverged"
     st.warning(tr(why, modes=", ".join(bad), lr=s["lr"]))
-chart(plots.ab_contours(x, y, {k: f.path for k, f in fits.items()}, best, tr=tr))
+chart(plots.ab_contours(x, y, {k: f.path for k, f in fits.items()}, best, tr=plot_tr))
 c1, c2 = st.columns(2)
 with c1:
     chart(plots.fit_losses({k: (f.update, f.loss) for k, f in fits.items()}, tr("batch.updates_log"), floor,
-                           log_x=True, tr=tr))
+                           log_x=True, tr=plot_tr))
 with c2:
-    chart(plots.fit_losses({k: (f.seen, f.loss) for k, f in fits.items()}, tr("batch.seen"), floor, tr=tr))
+    chart(plots.fit_losses({k: (f.seen, f.loss) for k, f in fits.items()}, tr("batch.seen"), floor, tr=plot_tr))
 
 st.subheader(tr("batch.table"))
 st.table({  # a static table wraps its text: all seven columns fit the page, no sideways scrolling

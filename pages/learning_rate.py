@@ -5,7 +5,7 @@ import streamlit as st
 from optviz import onedim
 from optviz import ui_fundamentals as uf
 from optviz.plots import fundamentals as plots
-from optviz.ui import chart, tr
+from optviz.ui import chart, plot_tr, tr
 
 LR_MAX = 5.0  # beyond 2/f″ = 1/a for every a ≥ 0.25
 SPEC = uf.Spec("lr1d", dict(fn="quadratic", a=1.0, x0=2.5, lr=0.3, steps=20),
@@ -43,18 +43,18 @@ box = {"slow": st.info, "good": st.success, "oscillating": st.warning, "edge": s
 box(tr(f"lr1d.regime_{reg}", lr=lr, once=once, edge=edge))
 if diverged >= 0:
     st.error(tr("lr1d.diverged", step=int(diverged)))
-chart(plots.descent_1d(fn, a, xs, tr=tr))
+chart(plots.descent_1d(fn, a, xs, tr=plot_tr))
 st.latex(tr("lr1d.update_rule"))
 
 lrs = np.logspace(-3, np.log10(LR_MAX), 200)
 runs, _ = onedim.descend(fn, s["x0"], lrs, s["steps"], a=a)
 star = "" if fn == "quadratic" else "(x*)"
 floor = onedim.gap_floor(fn, s["x0"], a)
-marks = [(once, tr("lr1d.mark_once", star=star, v=once)), (edge, tr("lr1d.mark_edge", star=star, v=edge))]
-chart(plots.loss_vs_lr(lrs, onedim.loss_gap(fn, runs[-1], a), lr, marks, floor, tr=tr))
+marks = [(once, plot_tr("lr1d.mark_once", star=star, v=once)), (edge, plot_tr("lr1d.mark_edge", star=star, v=edge))]
+chart(plots.loss_vs_lr(lrs, onedim.loss_gap(fn, runs[-1], a), lr, marks, floor, tr=plot_tr))
 st.caption(tr("lr1d.loss_vs_lr_caption", steps=s["steps"]))
 
 st.subheader(tr("lr1d.schedules"))
-chart(plots.schedules(onedim.compare_schedules(fn, s["x0"], lr, s["steps"], a), floor, tr=tr))
+chart(plots.schedules(onedim.compare_schedules(fn, s["x0"], lr, s["steps"], a), floor, tr=plot_tr))
 st.caption(tr("lr1d.schedules_caption"))
 uf.write(SPEC, url)

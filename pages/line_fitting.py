@@ -5,7 +5,7 @@ import streamlit as st
 from optviz import linefit, optimizers
 from optviz import ui_fundamentals as uf
 from optviz.plots import fundamentals as plots
-from optviz.ui import chart, tr
+from optviz.ui import chart, plot_tr, tr
 
 SPEC = uf.Spec("line", dict(a=2.0, b=1.0, noise=1.0, n=30, seed=0, opt="sgd", lr=0.05, epochs=100, k=100),
                bounds=dict(a=(-5.0, 5.0, False), b=(-5.0, 5.0, False), noise=(0.0, 5.0, False), n=(2, 500, True),
@@ -46,9 +46,9 @@ if fit.diverged or not fit.loss[-1] <= fit.loss[0]:  # the loss grew: the steps 
 
 left, right = st.columns(2)
 with left:
-    chart(plots.line_fit(x, y, {tr("line.ls"): best, tr("line.gd_at", k=k): (a_k, b_k)}, tr=tr))
+    chart(plots.line_fit(x, y, {tr("line.ls"): best, tr("line.gd_at", k=k): (a_k, b_k)}, tr=plot_tr))
 with right:
-    chart(plots.ab_contours(x, y, {f"{s['opt']} (lr={s['lr']:g})": fit.path[:k + 1]}, best, view=fit.path, tr=tr))
+    chart(plots.ab_contours(x, y, {f"{s['opt']} (lr={s['lr']:g})": fit.path[:k + 1]}, best, view=fit.path, tr=plot_tr))
 
 j = min(k, last - 1)  # the five steps of update j + 1: from path[j] to path[j + 1]
 st.subheader(tr("line.five_steps", k=j + 1))
@@ -58,7 +58,7 @@ update = tr(f"line.{rule}", a1=fit.path[j + 1][0], b1=fit.path[j + 1][1], lr=s["
 nums = dict(a=fit.path[j][0], b=fit.path[j][1], loss=float(fit.loss[j]), da=g[0], db=g[1], k=j, update=update)
 st.markdown(tr("line.steps_md", **nums))
 st.latex(tr("line.closed_form", a=best[0], b=best[1], loss=floor))
-chart(plots.fit_losses({s["opt"]: (fit.update, fit.loss)}, tr("line.updates"), floor, at=k, tr=tr))
+chart(plots.fit_losses({s["opt"]: (fit.update, fit.loss)}, tr("line.updates"), floor, at=k, tr=plot_tr))
 gap = float(np.hypot(*(fit.path[-1] - best)))
 start = float(fit.loss[0])
 st.caption(tr("line.gap", gap=gap, updates=last, loss=linefit.shown_loss(float(fit.loss[-1]), start),

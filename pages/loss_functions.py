@@ -5,7 +5,7 @@ import streamlit as st
 from optviz import losses
 from optviz import ui_fundamentals as uf
 from optviz.plots import fundamentals as plots
-from optviz.ui import chart, coded_message, tr
+from optviz.ui import chart, coded_message, plot_tr, tr
 
 BOOK = "0.1, 0.05, 0.6, 0.0, 0.05, 0.1, 0.0, 0.1, 0.0, 0.0"  # ゼロから作る 4.2: the network says "2"
 SPEC = uf.Spec("loss", dict(p=BOOK, label=2, w=1.0),
@@ -40,7 +40,7 @@ c3.metric(tr("loss.ce"), f"{losses.cross_entropy(p, s['label']):.4f}")
 st.latex(r"E_{\mathrm{SSE}} = \frac{1}{2}\sum_k (y_k - t_k)^2,\quad \mathrm{MSE} = \frac{1}{K}\sum_k (y_k - t_k)^2,"
          r"\quad E_{\mathrm{CE}} = -\sum_k t_k \log y_k")
 grads = {tr("loss.grad_sse"): losses.sum_squares_grad(p, target), tr("loss.grad_ce"): losses.cross_entropy_grad(p, s["label"])}
-chart(plots.prediction_bars(p, target, grads, tr=tr))
+chart(plots.prediction_bars(p, target, grads, tr=plot_tr))
 st.write(tr("loss.explain", p=float(p[s["label"]]), k=s["label"]))
 
 st.subheader(tr("loss.why"))
@@ -51,7 +51,7 @@ ws = np.linspace(-3, 3, 601)
 b = losses.TOY_BIAS
 acc, ce = losses.accuracy_and_loss_vs_w(x, y, ws, b)
 acc_w, ce_w = (v[0] for v in losses.accuracy_and_loss_vs_w(x, y, [w], b))
-chart(plots.acc_vs_loss(ws, acc, ce, w, tr=tr))
+chart(plots.acc_vs_loss(ws, acc, ce, w, tr=plot_tr))
 c1, c2, c3, c4 = st.columns(4)
 c1.metric(tr("loss.acc_at_w"), f"{acc_w:.3f}")
 c2.metric(tr("loss.acc_slope"), f"{losses.accuracy_slope(x, y, w, b):+.4f}")

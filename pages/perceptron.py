@@ -4,7 +4,7 @@ import streamlit as st
 from optviz import perceptron as pc
 from optviz import ui_fundamentals as uf
 from optviz.plots import fundamentals2 as plots
-from optviz.ui import chart, tr
+from optviz.ui import chart, plot_tr, tr
 
 SPEC = uf.Spec("pc", dict(w1=0.5, w2=0.5, b=-0.7, gate="AND"),
                bounds=dict(w1=(-1.0, 1.0, False), w2=(-1.0, 1.0, False), b=(-1.0, 1.0, False)),
@@ -36,7 +36,7 @@ with left:
     else:
         st.info(tr("pc.not_yet", n=sum(a != b for a, b in zip(got, target)), gate=s["gate"]))
 with right:
-    chart(plots.perceptron_plane(s["w1"], s["w2"], s["b"], target, tr=tr))
+    chart(plots.perceptron_plane(s["w1"], s["w2"], s["b"], target, tr=plot_tr))
 
 st.subheader(tr("pc.xor_title"))
 st.write(tr("pc.xor_text"))
@@ -46,6 +46,6 @@ left.dataframe({"x₁": [int(v) for v in pc.INPUTS[:, 0]], "x₂": [int(v) for v
                 "s₁ = NAND": list(out["s1"]), "s₂ = OR": list(out["s2"]), "y = AND(s₁, s₂)": list(out["y"]),
                 "XOR": list(pc.TARGETS["XOR"])}, hide_index=True)
 with right:
-    chart(plots.xor_plane(tr=tr))
+    chart(plots.xor_plane(tr=plot_tr))
     st.caption(tr("pc.xor_caption"))
 uf.write(SPEC, url)

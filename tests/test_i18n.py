@@ -3,6 +3,8 @@ import re
 import string
 from pathlib import Path
 
+import pytest
+
 from optviz import i18n
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -37,3 +39,45 @@ def test_unknown_language_and_missing_key_fall_back():
     assert i18n.t("nav.home", "fr") == "Home"
     assert i18n.t("no.such_key", "ja") == "⟦no.such_key⟧"
     assert i18n.t("url.fallback", "en", items="a=1").endswith("a=1")
+
+
+# --- user text in messages stays plain text ---------------------------------------------------
+
+from plaintext import HOSTILE, live_markup_near_evil  # noqa: E402
+
+
+def _fields(template: str) -> dict:
+    """Each str.format field of ``template``: its format spec and conversion."""
+    return {name: (":" + spec if spec else "") for _, name, spec, _ in string.Formatter().parse(template) if name}
+
+
+@pytest.mark.parametrize("lang", i18n.LANGS)
+@pytest.mark.parametrize("payload", HOSTILE)
+def test_every_message_shows_a_users_text_as_plain_text(lang, payload):
+    """Any value may come from a user (an expression, a CSV cell, a link): in every message of
+    the catalog, in a code span of the template or outside one, it must not become Markdown."""
+    checked = 0
+    for key, template in i18n.catalog(lang).items():
+        fields = _fields(template)
+        if not fields:
+            continue
+        # a field with a number format ({n:,}) gets a number; every other field the hostile text
+        fmt = {f: 12345 if spec.startswith(":") and not spec.startswith(":s") else payload
+               for f, spec in fields.items()}
+        shown = i18n.markdown(key, lang, **fmt)
+        assert not live_markup_near_evil(shown), (key, shown, live_markup_near_evil(shown))
+        checked += 1
+    assert checked > 100
+
+
+def test_the_plaintext_check_catches_unescaped_text():
+    for payload in HOSTILE:
+        assert live_markup_near_evil(f"error: {payload}") or live_markup_near_evil(f"name `{payload}`"), payload
+
+
+def test_escaped_text_reads_as_the_original():
+    payload = "a_b *c* [d](e) `f` $g$ <h> \\ 1.5"
+    unescaped = re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", i18n.escape_markdown(payload))
+    assert unescaped == payload
+    span = i18n.code_span("x ``y`` `z`")
+    assert span.startswith("```") and span[3:-3].strip() == "x ``y`` `z`"

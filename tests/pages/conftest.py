@@ -45,10 +45,16 @@ def all_text(at: AppTest) -> str:
     parts = []
     for kind in ("title", "header", "subheader", "markdown", "caption", "text", "info", "warning",
                  "error", "success"):
-        parts += [str(e.value) for e in getattr(at, kind)]
+        parts += [shown(e.value) for e in getattr(at, kind)]
     return "\n".join(parts)
 
 
 @pytest.fixture
 def page():
     return open_page
+
+
+def shown(markdown: str) -> str:
+    """The text a reader sees of a Markdown message whose values were escaped (``\\=`` shows ``=``)."""
+    import re
+    return re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", str(markdown))

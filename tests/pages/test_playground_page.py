@@ -6,7 +6,7 @@ import numpy as np
 
 import pytest
 
-from conftest import all_text, open_page
+from conftest import all_text, open_page, shown
 from optviz import playground as pg
 
 PAGE = "playground.py"
@@ -86,7 +86,7 @@ def test_an_expression_error_is_said_in_japanese_with_the_users_text_as_code():
 def test_malformed_url_falls_back_to_defaults_with_a_note():
     at = open_page(PAGE, s="nowhere", steps="-5", x="abc", runs="adm:lr=zz", noise="1e9")
     assert not at.exception
-    note = at.info[0].value
+    note = shown(at.info[0].value)
     for bad in ("s=nowhere", "steps=-5", "x=abc", "runs=adm:lr=zz", "noise=1e9"):
         assert bad in note
     assert len(path_traces(charts(at)[0])) == 5  # the default preset
