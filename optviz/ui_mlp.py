@@ -1,18 +1,19 @@
 """Widgets, state and training loop of the MLP trainer page (Streamlit)."""
 from __future__ import annotations
 
+import html
 import time
 from dataclasses import dataclass
 
 import numpy as np
 import streamlit as st
 
-from . import datasets, features, optimizers, userdata
+from . import budget, datasets, features, optimizers, userdata
 from . import evaluation as ev
 from .mlp import INITS, MLP
 from .plots import mlp as plots
-from .training import Trainer, batch_size_for
-from .ui import HYPERPARAM_BOUNDS, UrlState, chart, coded_message, hyperparam_step, keep_widgets, lr_step, tr
+from .training import Trainer, batch_size_for, epoch_seconds, n_weights
+from .ui import HYPERPARAM_BOUNDS, UrlState, chart, coded_message, hyperparam_step, keep_widgets, lr_step, plot_tr, tr
 
 ACTIVATIONS = ("tanh", "relu", "sigmoid", "leaky_relu", "elu", "swish", "gelu", "identity")
 DATASETS = (*datasets.CLASSIFICATION, "regression", "upload")
@@ -40,6 +41,9 @@ NUMBERS = dict(n=(4, 2000, True), noise=(0.0, 2.0, False), classes=(2, 6, True),
 MAX_HIDDEN, MAX_WIDTH = 6, 256
 # bounds of the optimizers' own hyperparameters (the learning rate has its own widget)
 REDRAW_SECONDS = 0.3  # live charts during training: about three redraws a second
+# One epoch at most this long (estimated): Stop, any other click and a closed tab end a run between
+# two epochs (Streamlit stops a script at its next call into Streamlit), so within about a second.
+MAX_EPOCH_SECONDS = 1.0
 
 
 def hyperparameters(name: str) -> dict:
@@ -205,18 +209,40 @@ def load_data(s: dict) -> Data:
         except userdata.UserDataError as e:  # said in the page's language; the file's text as code
             raise ValueError(coded_message("userdata.", e)) from None
         Xtr, ytr, Xte, yte = datasets.train_test_split(X, y, s["test"], s["seed"])
-        return Data(Xtr, ytr, Xte, yte, names, "classification")
+        # the class names are a user's text and go into figures, which render a few HTML tags
+        return Data(Xtr, ytr, Xte, yte, [html.escape(n, quote=False) for n in names], "classification")
     X, y, Xtr, ytr, Xte, yte = _make_data(s["data"], s["n"], s["noise"], s["classes"], s["test"], s["seed"])
     if s["data"] == "regression":
         return Data(Xtr, ytr, Xte, yte, [], "regression")
     return Data(Xtr, ytr, Xte, yte, [str(c) for c in range(int(y.max()) + 1)], "classification")
 
 
-def new_model(s: dict, data: Data, hidden: list[int]) -> MLP:
+def layer_sizes(s: dict, data: Data, hidden: list[int]) -> list[int]:
     n_in = data.X.shape[1] + (len(s["feats"]) if data.task == "classification" else 0)
     n_out = len(data.names) if data.task == "classification" else 1
-    return MLP([n_in, *hidden, n_out], activation=s["act"], init=s["init"],
+    return [n_in, *hidden, n_out]
+
+
+def new_model(s: dict, data: Data, hidden: list[int]) -> MLP:
+    return MLP(layer_sizes(s, data, hidden), activation=s["act"], init=s["init"],
                loss="cross_entropy" if data.task == "classification" else "mse", seed=s["seed"])
+
+
+def too_slow(s: dict, data: Data, hidden: list[int], b: int, compare: int = 0) -> str | None:
+    """Why this training may not start (a message saying what to reduce), or None. Training is run
+    for ``compare`` optimizers, each for the chosen epochs (a comparison), or once (Train, Continue:
+    those stop by themselves after budget.MAX_SECONDS and can be continued)."""
+    sizes = layer_sizes(s, data, hidden)
+    epoch = epoch_seconds(sizes, len(data.X), b, len(data.Xte))
+    if epoch > MAX_EPOCH_SECONDS:
+        return tr("mlp.too_slow_epoch", weights=n_weights(sizes), n=len(data.X), b=b, seconds=epoch,
+                  limit=MAX_EPOCH_SECONDS)
+    total = epoch * s["epochs"] * compare
+    if compare and total > budget.MAX_SECONDS:
+        fit = max(1, int(budget.MAX_SECONDS / (epoch * compare)))
+        return tr("mlp.too_slow_compare", k=compare, epochs=s["epochs"], seconds=total,
+                  limit=budget.MAX_SECONDS, fit=fit)
+    return None
 
 
 def optimizer_of(s: dict, name: str | None = None):
@@ -273,6 +299,7 @@ def train(trainer: Trainer, s: dict, data: Data, extra, epochs: int, on_update) 
     stop.button(tr("mlp.stop_button"), key="mlp_stop_run")
     run = st.session_state["mlp_run"]
     start_epoch, last = trainer.history.epochs, time.perf_counter()
+    deadline = budget.Deadline(budget.MAX_SECONDS)  # a run is a bounded piece: Continue goes on
 
     def callback(epoch, h):
         nonlocal last
@@ -283,6 +310,9 @@ def train(trainer: Trainer, s: dict, data: Data, extra, epochs: int, on_update) 
             bar.progress(done / epochs, text=tr("mlp.training", done=done, total=epochs))
             on_update(h)
             last = time.perf_counter()
+        if deadline.expired() and epoch - start_epoch < epochs:
+            run["cut"] = dict(done=epoch - start_epoch, total=epochs)
+            return True
         return bool(s["stop"] and h.test_loss and h.test_loss[-1] <= s["stop"])
 
     trainer.run(X, data.y, epochs, Xte, data.yte if Xte is not None else None, callback=callback)
@@ -291,23 +321,44 @@ def train(trainer: Trainer, s: dict, data: Data, extra, epochs: int, on_update) 
     stop.empty()  # the run is over: nothing left to stop
 
 
-def compare(s: dict, data: Data, hidden, extra, reg, b: int) -> dict:
+def compare(s: dict, data: Data, hidden, extra, reg, b: int) -> dict | None:
     """Train the same network from the same initial weights with each chosen optimizer. The result
-    keeps the settings it was run with, for its caption."""
+    keeps the settings it was run with, for its caption. The progress bar moves within each run, so
+    that a click (Stop or any other) or a closed tab ends the comparison at once; None when it ran
+    out of its budget of computing (said on the page)."""
     X = features.expand(data.X, extra)
     runs = []
     base = new_model(s, data, hidden)
+    names, epochs = s["compare"], s["epochs"]
     bar = st.progress(0.0)
-    for i, name in enumerate(s["compare"]):
+    stop = st.empty()
+    stop.button(tr("mlp.stop_button"), key="mlp_stop_compare")
+    deadline = budget.Deadline(budget.MAX_SECONDS)
+    last = time.perf_counter()
+    for i, name in enumerate(names):
         model = base.copy()
         trainer = Trainer(model, optimizer_of(s, name), b, s["seed"], **reg)
         initial, _ = trainer.evaluate(X, data.y)  # epoch 0: the same for every optimizer
-        trainer.run(X, data.y, s["epochs"])
+        label = optimizers.display_name(name)
+
+        def callback(epoch, h, i=i, label=label):
+            nonlocal last
+            if time.perf_counter() - last >= REDRAW_SECONDS:
+                bar.progress((i + epoch / epochs) / len(names),
+                             text=tr("mlp.compare_progress", name=label, i=i + 1, k=len(names)))
+                last = time.perf_counter()
+            return deadline.expired()
+
+        trainer.run(X, data.y, epochs, callback=callback)
+        if deadline.expired():
+            bar.empty(), stop.empty()
+            st.warning(tr("mlp.compare_stopped", limit=budget.MAX_SECONDS))
+            return None
         grid = _boundary(model, data, extra) if data.task == "classification" else None
-        runs.append((f"{optimizers.display_name(name)} (lr={s['lr']:g})", trainer.history, grid, initial))
-        bar.progress((i + 1) / len(s["compare"]))
+        runs.append((f"{label} (lr={s['lr']:g})", trainer.history, grid, initial))
     bar.empty()
-    return dict(runs=runs, epochs=s["epochs"], lr=s["lr"], mode=mode_label(s, b))
+    stop.empty()
+    return dict(runs=runs, epochs=epochs, lr=s["lr"], mode=mode_label(s, b))
 
 
 def _boundary(model, data, extra):
@@ -329,14 +380,14 @@ class Board:
         with self.board.container():
             if d.task == "regression":
                 curve = ev.regression_curve(trainer.model, d.X) if trainer else None
-                chart(plots.regression(d.X, d.y, curve, title=tr("mlp.fit_title"), tr=tr), key=f"mlp_b{n}")
+                chart(plots.regression(d.X, d.y, curve, title=tr("mlp.fit_title"), tr=plot_tr), key=f"mlp_b{n}")
             else:
                 grid = ev.boundary_grid(trainer.model, d.X, self.extra) if trainer else None
                 title = tr("mlp.boundary_title") if trainer else tr("mlp.data_title")
-                chart(plots.boundary(d.X, d.y, d.names, grid, d.Xte, d.yte, title=title, tr=tr), key=f"mlp_b{n}")
+                chart(plots.boundary(d.X, d.y, d.names, grid, d.Xte, d.yte, title=title, tr=plot_tr), key=f"mlp_b{n}")
         if trainer is not None and trainer.history.epochs:
             with self.curves.container():
-                chart(plots.history(trainer.history, tr=tr), key=f"mlp_h{n}")
+                chart(plots.history(trainer.history, tr=plot_tr), key=f"mlp_h{n}")
 
 
 def summary(trainer: Trainer, classify: bool) -> str:
@@ -356,4 +407,4 @@ def confusion(trainer: Trainer, data: Data, extra):
     X, y = (data.Xte, data.yte) if on_test else (data.X, data.y)
     pred = ev.predicted_classes(trainer.model, features.expand(X, extra))
     return plots.confusion(ev.confusion_matrix(y, pred, len(data.names)), data.names,
-                           points="test" if on_test else "train", tr=tr)
+                           points="test" if on_test else "train", tr=plot_tr)

@@ -6,7 +6,7 @@ import streamlit as st
 from optviz import evaluation as ev
 from optviz import ui_mlp as ui
 from optviz.plots import mlp as plots
-from optviz.ui import UrlState, chart, tr
+from optviz.ui import UrlState, chart, plot_tr, tr
 
 st.title(tr("mlp.title"))
 st.write(tr("mlp.intro"))
@@ -44,7 +44,10 @@ st.caption(tr("mlp.stop_note"))
 
 board = ui.Board(data, extra)
 reg = dict(l2=s["rate"] if s["reg"] == "l2" else 0.0, l1=s["rate"] if s["reg"] == "l1" else 0.0)
-if do_train or do_continue:
+refused = (do_train or do_continue) and ui.too_slow(s, data, hidden, b)
+if refused:
+    st.error(refused)
+elif do_train or do_continue:
     trainer = ui.start_run(s, data, hidden, b, reg, fresh=do_train)
     board.draw(trainer)  # the data (and the boundary so far) stay in view until the first live update
     ui.train(trainer, s, data, extra, s["epochs"], lambda h: board.draw(trainer))
@@ -54,11 +57,14 @@ board.draw(trainer)
 if trainer is not None and trainer.history.epochs:
     h = trainer.history
     st.success(ui.summary(trainer, classify))
+    cut = (st.session_state.get("mlp_run") or {}).get("cut")
+    if cut:
+        st.warning(tr("mlp.budget_stopped", limit=ui.budget.MAX_SECONDS, **cut))
     if not math.isfinite(h.loss[-1]):
         st.error(tr("mlp.diverged"))
     g1, g2 = st.columns([3, 2])
     with g1:
-        chart(plots.grad_norms(h, tr=tr))
+        chart(plots.grad_norms(h, tr=plot_tr))
     if classify:
         with g2:
             chart(ui.confusion(trainer, data, extra))
@@ -69,12 +75,15 @@ st.multiselect(tr("mlp.compare"), ui.optimizers.NAMES, key="mlp_compare", max_se
                format_func=ui.optimizers.display_name,
                placeholder=tr("common.choose"))
 if st.button(tr("mlp.compare_run"), key="mlp_compare_run", disabled=not s["compare"]):
-    st.session_state["mlp_compare_result"] = ui.compare(s, data, hidden, extra, reg, b)
+    refused = ui.too_slow(s, data, hidden, b, compare=len(s["compare"]))
+    if refused:
+        st.error(refused)
+    st.session_state["mlp_compare_result"] = None if refused else ui.compare(s, data, hidden, extra, reg, b)
 result = st.session_state.get("mlp_compare_result")
 if result:
     runs = result["runs"]
-    chart(plots.compare_losses([r[1] for r in runs], [r[0] for r in runs], [r[3] for r in runs], tr=tr))
+    chart(plots.compare_losses([r[1] for r in runs], [r[0] for r in runs], [r[3] for r in runs], tr=plot_tr))
     if classify:
         chart(plots.compare_boundaries(data.X, data.y, data.names, [r[2] for r in runs],
-                                       [r[0] for r in runs], tr=tr))
+                                       [r[0] for r in runs], tr=plot_tr))
     st.caption(tr("mlp.compare_note", epochs=result["epochs"], lr=result["lr"], mode=result["mode"]))

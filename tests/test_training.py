@@ -52,3 +52,16 @@ def test_changing_only_the_batch_or_regularization_keeps_the_state():
     t = Trainer(MLP([2, 8, 2], loss="cross_entropy", seed=1), optimizers.momentum(lr=0.01))
     t.run(X, y, 5)
     assert t.configure(batch_size=8, l2=0.01) is True and t.opt_state[0].step == 5
+
+
+def test_the_epoch_estimate_counts_weights_as_the_network_does_and_grows_with_the_work():
+    from optviz.training import epoch_seconds, n_weights
+    for sizes in ([2, 8, 8, 2], [4, 256, 256, 6], [2, 1]):
+        assert n_weights(sizes) == MLP(sizes, seed=0).n_params
+    base = epoch_seconds([2, 16, 16, 2], 400, 32)
+    assert epoch_seconds([2, 64, 64, 2], 400, 32) > base      # more weights
+    assert epoch_seconds([2, 16, 16, 2], 800, 32) > base      # more points
+    assert epoch_seconds([2, 16, 16, 2], 400, 1) > base       # more updates
+    assert epoch_seconds([2, 16, 16, 2], 400, 32, 400) > base  # test points are evaluated too
+    # the link: 6 × 256 wide on 2 000 points one at a time, 3 000 epochs: hours, not seconds
+    assert epoch_seconds([2, *[256] * 6, 6], 2000, 1) * 3000 > 3600

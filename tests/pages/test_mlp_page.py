@@ -312,3 +312,69 @@ def test_a_link_with_more_optimizers_to_compare_than_allowed_keeps_the_first_fou
 def test_lr_step_is_a_unit_of_the_leading_digit(lr, step):
     from optviz.ui import lr_step
     assert lr_step(lr) == pytest.approx(step, rel=1e-12)
+
+
+# --- one participant cannot stall the room ----------------------------------------------------
+
+HEAVY = dict(data="spiral", classes="6", n="2000", test="0", hidden="256,256,256,256,256,256", act="gelu",
+             epochs="3000", mode="sgd", compare="sgd,adam,momentum,rmsprop")
+
+
+@pytest.mark.parametrize("button", ["mlp_train", "mlp_compare_run"])
+def test_the_heaviest_link_is_refused_before_training_with_what_to_reduce(monkeypatch, button):
+    """The issue's link: 12 h of CPU per optimizer at batch size 1. Nothing is trained; the message
+    says what to reduce."""
+    from optviz.training import Trainer
+    runs = []
+    monkeypatch.setattr(Trainer, "run", lambda self, *a, **k: runs.append(1))
+    at = open_page(PAGE, **HEAVY)
+    at.button(key=button).click().run()
+    assert not at.exception and runs == []
+    assert any("One epoch" in e.value and "larger batches" in e.value for e in at.error)
+    assert at.session_state["mlp_trainer"] is None
+
+
+def test_a_comparison_too_long_for_one_click_says_how_many_epochs_fit(monkeypatch):
+    at = open_page(PAGE, data="moons", n="2000", test="0", hidden="64,64", mode="sgd",
+                   epochs="3000", compare="sgd,adam,momentum,rmsprop")
+    at.button(key="mlp_compare_run").click().run()
+    assert not at.exception and at.session_state["mlp_compare_result"] is None
+    fit = int(re.search(r"at most (\d+) epochs", at.error[0].value).group(1))
+    assert 1 <= fit < 3000
+    from optviz.training import Trainer
+    monkeypatch.setattr(Trainer, "run", lambda self, *a, **k: self.history)  # the training itself is not the point
+    at.number_input(key="mlp_epochs").set_value(fit).run()
+    at.button(key="mlp_compare_run").click().run()
+    assert not at.exception and not at.error and at.session_state["mlp_compare_result"] is not None
+
+
+def test_training_stops_at_its_budget_and_continue_goes_on(monkeypatch):
+    from optviz import budget
+    monkeypatch.setattr(budget, "MAX_SECONDS", 0.0)  # every run is over budget after its first epoch
+    at = open_page(PAGE, epochs="50")
+    at.button(key="mlp_train").click().run()
+    assert not at.exception
+    assert at.session_state["mlp_trainer"].history.epochs == 1
+    assert any("stopped after 0 s" in w.value and "epoch 1 of 50" in w.value for w in at.warning)
+    at.button(key="mlp_continue").click().run()
+    assert at.session_state["mlp_trainer"].history.epochs == 2
+
+
+def test_a_comparison_over_its_budget_stops_and_says_so(monkeypatch):
+    from optviz import budget
+    at = open_page(PAGE, epochs="50", compare="sgd,adam")
+    monkeypatch.setattr(budget, "MAX_SECONDS", 0.0)
+    monkeypatch.setattr("optviz.ui_mlp.too_slow", lambda *a, **k: None)  # past the estimate
+    at.button(key="mlp_compare_run").click().run()
+    assert not at.exception and at.session_state["mlp_compare_result"] is None
+    assert any("stopped after 0 s" in w.value for w in at.warning)
+
+
+@pytest.mark.parametrize("preset", ["", *__import__("optviz.ui_mlp", fromlist=["PRESETS"]).PRESETS])
+def test_every_preset_trains_and_compares_within_the_budget(preset):
+    at = open_page(PAGE)
+    if preset:
+        at.selectbox(key="mlp_preset").set_value(preset).run()
+    at.button(key="mlp_train").click().run()
+    assert not at.exception and not at.error and not at.warning, [e.value for e in at.error]
+    assert at.session_state["mlp_trainer"].history.epochs > 0
