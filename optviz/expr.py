@@ -10,6 +10,7 @@ from __future__ import annotations
 import ast
 import math
 import operator
+from dataclasses import dataclass
 from typing import Callable
 
 import numpy as np
@@ -258,20 +259,120 @@ def _times(a: dict, b: dict) -> dict | None:
     return out
 
 
-def quadratic_form(tree: ast.AST):
-    """(Hessian, minimum) of a quadratic expression: the constant Hessian ((fxx, fxy), (fxy, fyy))
-    read off its coefficients, and its minimum −H⁻¹∇f(0) when H is positive definite (else None).
-    None for an expression that is not a polynomial of degree 2."""
+# Curvature below which a direction counts as flat: absolutely, below CURVATURE_FLOOR (over the
+# whole range of starts the page accepts, |x| ≤ 10⁴, such a term changes f by less than 5·10⁻⁵, and
+# no run of at most 5000 steps with lr ≤ 100 feels it: lr·λ·steps ≤ 5·10⁻⁷), and relatively, below
+# RANK_TOL × the largest curvature (rounding of the eigenvalues of a 2 × 2 matrix is ~10⁻¹⁶ of it).
+# 1e-320·x² is flat, so is the smaller eigenvalue of (x + y)² up to rounding; x² + 1e-10·y² is not.
+CURVATURE_FLOOR = 1e-12
+RANK_TOL = 1e-12
+SLOPE_TOL = 1e-9  # a slope along a flat direction counts when above this share of the whole gradient at 0
+
+
+@dataclass(frozen=True)
+class QuadraticForm:
+    """A polynomial of degree ≤ 2, ½ zᵀHz + gᵀz + c, and what it has to offer an optimizer.
+
+    ``kind``: "minimum" (H positive definite: one minimum), "valley" (H singular and positive
+    semi-definite, g in its range: a whole line of lowest points), "flat" (no curvature and no
+    slope worth the name: every point is as low as any), "unbounded" (a direction of negative
+    curvature — a hill or a saddle — or a slope along a flat direction, as a plane has: no minimum,
+    f falls without end). ``limit`` is 2/λmax, the largest lr plain gradient descent converges
+    with, only where it means something: a bounded quadratic with λmax > 0 (always finite here)."""
+    hessian: tuple
+    kind: str
+    minimum: tuple | None
+    limit: float | None
+    eigenvalues: tuple
+
+
+def quadratic_form(tree: ast.AST) -> QuadraticForm | None:
+    """The exact Hessian, minimum and stability limit of a polynomial of degree 1 or 2 read off
+    its coefficients; None for anything else (a constant, a higher degree, a function)."""
     p = polynomial(tree)
-    if p is None or _degree(p) != 2 or not all(math.isfinite(v) for v in p.values()):
+    if p is None or _degree(p) not in (1, 2) or not all(math.isfinite(v) for v in p.values()):
         return None
     a, b, c = p.get((2, 0), 0.0), p.get((1, 1), 0.0), p.get((0, 2), 0.0)
     hessian = ((2.0 * a, b), (b, 2.0 * c))
     H = np.array(hessian)
-    if np.linalg.eigvalsh(H).min() <= 0:
-        return hessian, None
-    z = np.linalg.solve(H, -np.array([p.get((1, 0), 0.0), p.get((0, 1), 0.0)]))
-    return hessian, (float(z[0]) + 0.0, float(z[1]) + 0.0)  # (+ 0.0: no −0)
+    g = np.array([p.get((1, 0), 0.0), p.get((0, 1), 0.0)])
+    if not (np.isfinite(H).all() and np.isfinite(g).all()):  # 2 × 10³⁰⁸ overflowed
+        return None
+    with np.errstate(all="ignore"):  # coefficients near 10³⁰⁸ overflow: caught just below
+        lam, V = np.linalg.eigh(H)  # ascending; V's columns are the directions
+        slope = V.T @ g  # the linear term along each direction
+        size = float(np.hypot(*g))
+    if not (np.isfinite(lam).all() and np.isfinite(slope).all() and math.isfinite(size)):
+        return None
+    tol = max(CURVATURE_FLOOR, RANK_TOL * float(np.abs(lam).max()))
+    flat = np.abs(lam) <= tol
+    sloped = flat & (np.abs(slope) > SLOPE_TOL * size)
+    eig = (float(lam[0]), float(lam[1]))
+    if (lam < -tol).any() or sloped.any():
+        return QuadraticForm(hessian, "unbounded", None, None, eig)
+    if flat.all():
+        return QuadraticForm(hessian, "flat", None, None, eig)
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        # the lowest point (of the valley's floor: the one nearest 0), −H⁺g over the curved directions
+        z = -(V[:, ~flat] @ (slope[~flat] / lam[~flat]))
+        if not flat.any():
+            z = np.linalg.solve(H, -g)  # the same numbers as ever for a quadratic with a minimum
+    if not np.isfinite(z).all():  # farther than numbers go: it falls for as long as anyone can follow
+        return QuadraticForm(hessian, "unbounded", None, None, eig)
+    limit = 2.0 / float(lam[1])  # λmax ≥ 10⁻¹²: at most 2 × 10¹²
+    if flat.any():
+        return QuadraticForm(hessian, "valley", None, limit, eig)
+    return QuadraticForm(hessian, "minimum", (float(z[0]) + 0.0, float(z[1]) + 0.0), limit, eig)  # (no −0)
+
+
+# --- what evaluating an expression costs (the playground refuses work beyond its budget) ---------
+# Seconds per numpy call and per point of the arrays it gets, for each kind of part. Measured on the
+# 2-core development machine with other work running: ten copies of each part added up, evaluated
+# on 1, 41, 2 000 and 16 384 points (time.thread_time, best of 3); a part's figure is the largest
+# seen for its kind, rounded up. A name or number: 0.2–0.3 µs, nothing per point. + − × ÷, abs,
+# sqrt and the fast powers (x², √x, 1/x): 0.6–1.0 µs and 0.8–2 ns per point. Any other function
+# or power (sin, tanh, x³, x^-3, 2^x): 0.7–1.5 µs and 6–19 ns per point on values in ±3 (x^-3: 18.5),
+# up to 29 on values near 10⁵ (x³, 2^x) and 41 on subnormal ones (x³); 25 ns covers all but such
+# extremes (sin, tan of 10³⁰⁰: 76, 103 ns), which the safety of the other constants absorbs.
+LEAF_COST = (0.3e-6, 0.0)
+CHEAP_COST = (1.0e-6, 2e-9)
+HEAVY_COST = (1.5e-6, 25e-9)
+CHEAP_FUNCTIONS = frozenset({"abs", "sqrt"})
+CHEAP_POWERS = frozenset({0.0, 0.5, 1.0, -1.0, 2.0})  # numpy's fast paths
+# Around the parts: ``_function`` (np.errstate, broadcasting, a copy) per evaluation, and the
+# central differences (four evaluations, steps, quotients) per gradient. Measured with the
+# expression ``x``: a gradient costs 50 µs per call and 41 ns per point.
+EVAL_WRAP = (10e-6, 5e-9)
+GRADIENT_WRAP = (20e-6, 30e-9)
+
+
+def _parts_cost(tree: ast.AST) -> tuple[float, float]:
+    call = point = 0.0
+    names = {id(n.func) for n in ast.walk(tree) if isinstance(n, ast.Call)}  # sin in sin(x): no call
+    for node in ast.walk(tree):
+        if id(node) in names:
+            continue
+        if isinstance(node, (ast.Constant, ast.Name)):
+            c = LEAF_COST
+        elif isinstance(node, ast.UnaryOp):
+            c = CHEAP_COST
+        elif isinstance(node, ast.BinOp):
+            p = _constant_value(node.right) if isinstance(node.op, ast.Pow) else None
+            c = HEAVY_COST if isinstance(node.op, ast.Pow) and p not in CHEAP_POWERS else CHEAP_COST
+        elif isinstance(node, ast.Call):
+            c = CHEAP_COST if getattr(node.func, "id", "") in CHEAP_FUNCTIONS else HEAVY_COST
+        else:
+            continue  # Load, operators, the Expression wrapper: no call of their own
+        call, point = call + c[0], point + c[1]
+    return call, point
+
+
+def gradient_cost(tree: ast.AST) -> tuple[float, float]:
+    """(seconds per call, seconds per point) of the numerical gradient of an accepted expression:
+    four evaluations and the central differences around them. An upper bound by construction
+    (every part is charged as the slowest of its kind); tests check its units and monotonicity."""
+    call, point = _parts_cost(tree)
+    return (GRADIENT_WRAP[0] + 4 * (EVAL_WRAP[0] + call), GRADIENT_WRAP[1] + 4 * (EVAL_WRAP[1] + point))
 
 
 def _tree(text: str) -> ast.Expression:
@@ -313,10 +414,24 @@ def parse(text: str) -> Callable[[np.ndarray, np.ndarray], np.ndarray]:
 DEFAULT_START = (3.0, 3.0)
 
 
-def custom_surface(text: str, view=((-5.0, 5.0), (-5.0, 5.0)), start=DEFAULT_START) -> Surface:
-    """A Surface from user text; its gradient is numerical (central differences). A quadratic's
-    Hessian and minimum are exact (read off its coefficients); any other surface's minimum is
-    estimated on a grid over the view (marked as approximate)."""
+@dataclass(frozen=True)
+class CustomSurface(Surface):
+    """A typed surface. Its stability limit is its quadratic form's (None unless it is a quadratic
+    that is bounded below with λmax > 0): 2/λmax recomputed from a singular or indefinite Hessian
+    would be infinite or meaningless. ``cost``: (seconds per call, per point) of its gradient."""
+    quadratic: QuadraticForm | None = None
+    cost: tuple = GRADIENT_WRAP
+
+    @property
+    def stability_limit(self) -> float | None:
+        return self.quadratic.limit if self.quadratic is not None else None
+
+
+def custom_surface(text: str, view=((-5.0, 5.0), (-5.0, 5.0)), start=DEFAULT_START) -> CustomSurface:
+    """A Surface from user text; its gradient is numerical (central differences). A polynomial of
+    degree ≤ 2 gets its exact Hessian, and its minimum and stability limit where it has them (none
+    when it is unbounded below or has a line of minima: ``quadratic.kind`` says which); any other
+    surface's minimum is estimated on a grid over the view (marked as approximate)."""
     tree = _checked_tree(text)
     f = _function(tree)
     (x0, x1), (y0, y1) = view
@@ -332,11 +447,15 @@ def custom_surface(text: str, view=((-5.0, 5.0), (-5.0, 5.0)), start=DEFAULT_STA
     # narrow valley, a steep rim), as the registry does for Rosenbrock
     finite = Z[np.isfinite(Z)]
     low, median, high = finite.min(), np.median(finite), finite.max()
-    log_levels = bool(high - low > 15 * max(median - low, 1e-12))  # Rosenbrock 17.5, Booth 10.8
+    with np.errstate(over="ignore"):  # values near ±10³⁰⁸: a difference may overflow (to inf: log levels)
+        log_levels = bool(high - low > 15 * max(median - low, 1e-12))  # Rosenbrock 17.5, Booth 10.8
     latex = to_latex(tree)
-    # a quadratic gets its exact Hessian (so the 2/λmax stability limit) and, if it has one, its minimum
+    # a quadratic gets its exact Hessian (so the 2/λmax stability limit) and, if it has one, its
+    # minimum; one without a minimum gets no star (the grid's lowest point of a surface that falls
+    # without end is only a corner of the view)
     quad = quadratic_form(tree)
-    hessian, minimum = quad if quad is not None else (None, None)
-    extra = {"text": text} if minimum is not None else {"approx_min": approx_min, "text": text}
-    return Surface("custom", latex, f, numeric_gradient(f), (minimum,) if minimum else (), view, start,
-                   log_levels=log_levels, hessian=hessian, numeric_gradient=True, extra=extra)
+    minimum = quad.minimum if quad is not None else None
+    extra = {"text": text} if quad is not None else {"approx_min": approx_min, "text": text}
+    return CustomSurface("custom", latex, f, numeric_gradient(f), (minimum,) if minimum else (), view, start,
+                         log_levels=log_levels, hessian=quad.hessian if quad is not None else None,
+                         numeric_gradient=True, extra=extra, quadratic=quad, cost=gradient_cost(tree))

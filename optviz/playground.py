@@ -9,7 +9,7 @@ import numpy as np
 
 from . import optimizers as _optimizers
 from . import surfaces as _surfaces
-from .trajectory import OptimizeResult, optimize
+from .trajectory import OptimizeResult, estimate_seconds, optimize
 
 MAX_RUNS = 8
 MAX_STEPS = 5000
@@ -170,6 +170,29 @@ def lr_sweep(surface, spec_: RunSpec, start, steps: int, lrs: np.ndarray | None 
     if np.isfinite(final).any():
         best = float(lrs[np.nanargmin(final)])
     return Sweep(lrs, final, diverged, best)
+
+
+# --- what a setting costs (estimated CPU seconds; see optviz.trajectory.estimate_seconds) ------
+
+def race_seconds(surface, specs: list[RunSpec], steps: int, noise: float = 0.0) -> float:
+    """Estimated CPU seconds of ``race(surface, specs, start, steps, noise)`` and of its losses."""
+    return sum(estimate_seconds(surface, s.build(), 1, steps, noise=noise) for s in specs)
+
+
+def sweep_seconds(surface, spec_: RunSpec, steps: int, lrs: np.ndarray | None = None) -> float:
+    """Estimated CPU seconds of ``lr_sweep(surface, spec_, start, steps, lrs)``."""
+    lrs = lr_grid() if lrs is None else np.asarray(lrs, dtype=float)
+    params = {k: v for k, v in spec_.params.items() if k != "lr"}
+    return estimate_seconds(surface, _optimizers.get(spec_.name, **params, lr=lrs), lrs.size, steps)
+
+
+def round_noise(noise: float) -> float:
+    """σ to two significant digits from 0.01 on (0 below 0.005, else at least 0.01): 362 noise
+    levels from 0 to 100, so links cannot ask for endless distinct (uncacheable) races."""
+    noise = float(noise)
+    if not math.isfinite(noise) or noise < 0.005:
+        return 0.0
+    return max(0.01, float(f"{noise:.2g}"))
 
 
 # --- step inspector ------------------------------------------------------------------------------

@@ -293,3 +293,57 @@ def _run_pure(surf, opt, x, steps, noise, rng, record_states):
     if grads is not None:
         grads[steps] = np.array(surf.grad(x[0], x[1]), dtype=float).reshape(2, k)
     return traj, diverged_at, grads, states
+
+
+# --- what a run costs ------------------------------------------------------------------------------
+# CPU seconds of optimize(), estimated before a run so that a page can refuse or shrink work beyond
+# its budget (optviz.budget). Measured on the 2-core development machine with other work running
+# (time.process_time around optimize(), one BLAS thread, 2 000 steps; numpy paths on Rastrigin and
+# on the custom expression ``x``, fused ones on five surfaces × sgd/adam/adamw): every constant is
+# the largest value seen, rounded up, so an estimate lies above the time measured (by 1–2×).
+NUMPY_STEP = 60e-6  # per step of a numpy loop beyond the gradient: update, checks, recording (15–40 µs)
+NUMPY_POINT = 25e-9  # per start and step of a numpy loop beyond the gradient (kernels, trajectory: 10–20 ns)
+NOISE_COST = (2e-6, 20e-9)  # per step: drawing the noise (per call, per start)
+FUSED_STEP = 5e-6  # per step of a fused C run (one start recording its states: 1.6–3.8 µs)
+FUSED_POINT = 10e-9  # per start and step in C (3.3–6.8 ns; 14 once, fresh memory)
+# numpy gradients of the registry's surfaces, (seconds per call, per point), timed on 1, 41 and
+# 16 384 points (time.thread_time, best of 5), ×1.3 and rounded up (Ackley: 38 µs, 117 ns)
+GRADIENT_COST = {
+    "quadratic": (5e-6, 1e-9), "quadratic_book": (5e-6, 1.5e-9), "rosenbrock": (14e-6, 5e-9),
+    "beale": (70e-6, 65e-9), "himmelblau": (12e-6, 40e-9), "rastrigin": (18e-6, 46e-9),
+    "saddle": (5e-6, 1.5e-9), "booth": (15e-6, 37e-9), "ackley": (50e-6, 155e-9),
+    "six_hump_camel": (14e-6, 30e-9)}
+UNKNOWN_GRADIENT = (1e-3, 1e-6)  # a surface that says nothing of its cost: taken as very slow
+
+
+def gradient_seconds(surface, points: int) -> float:
+    """Estimated seconds of one gradient call on ``points`` points: a registry surface's measured
+    cost, a custom surface's ``cost`` (optviz.expr.gradient_cost), else UNKNOWN_GRADIENT."""
+    surf = _surfaces.get(surface)
+    if _surfaces.SURFACES.get(surf.id) is surf:
+        call, point = GRADIENT_COST.get(surf.id, UNKNOWN_GRADIENT)
+    else:
+        call, point = getattr(surf, "cost", UNKNOWN_GRADIENT)
+    return call + point * points
+
+
+def estimate_seconds(surface, optimizer, starts: int = 1, steps: int = 100, *, noise: float = 0.0,
+                     losses: bool = True) -> float:
+    """Estimated CPU seconds of ``optimize(surface, optimizer, <starts starts>, steps, noise=…)``,
+    an upper bound by construction (see the constants above), taking the path optimize takes: fused
+    C for a registry surface without noise, else the numpy loop. ``losses``: and f at every point
+    afterwards (OptimizeResult.losses; charged as much as a gradient call on all of them)."""
+    surf = _surfaces.get(surface)
+    opt = _optimizers.get(optimizer)
+    k, steps = int(starts), int(steps)
+    registry = _surfaces.SURFACES.get(surf.id) is surf
+    if registry and noise == 0 and _fused.supports(surf.id, opt, k):
+        per_step = FUSED_STEP + FUSED_POINT * k
+    else:
+        per_step = NUMPY_STEP + NUMPY_POINT * k + gradient_seconds(surf, k)
+        if noise > 0:
+            per_step += NOISE_COST[0] + NOISE_COST[1] * k
+    total = steps * per_step
+    if losses:
+        total += gradient_seconds(surf, (steps + 1) * k)
+    return total

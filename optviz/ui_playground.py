@@ -3,19 +3,17 @@
 from __future__ import annotations
 
 import re
-import threading
-from collections import OrderedDict
 from dataclasses import dataclass
 
 import numpy as np
 import streamlit as st
 
-from . import optimizers, surfaces
+from . import budget, memo, optimizers, surfaces
 from . import playground as pg
-from .basins import MAX_STEPS as MAX_BASIN_STEPS, basin_map
+from .basins import GRIDS as BASIN_GRIDS, MAX_STEPS as MAX_BASIN_STEPS, basin_map, estimate_seconds_map
 from .expr import DEFAULT_START, ExpressionError, custom_surface
 from .plots import playground as plots
-from .ui import HYPERPARAM_BOUNDS, UrlState, chart, coded_message, hyperparam_step, keep_widgets, lr_step, tr
+from .ui import HYPERPARAM_BOUNDS, UrlState, chart, coded_message, hyperparam_step, keep_widgets, lr_step, plot_tr, tr
 
 CUSTOM = "custom"
 DEFAULT_EXPR = "sin(x)*cos(y) + 0.1*(x**2 + y**2)"
@@ -116,11 +114,21 @@ def _on_chart_select() -> None:
                                 pg_step=0)
 
 
+def surface_start(sid: str) -> tuple[float, float]:
+    """Where a surface's race starts unless told otherwise: its own start (a custom one: DEFAULT_START)."""
+    start = surfaces.get(sid).start if sid in surfaces.IDS else DEFAULT_START
+    return float(start[0]), float(start[1])
+
+
 def _on_surface_change() -> None:
     """A new surface starts from its own start point: the old one may lie far outside its view."""
-    sid = st.session_state.get("pg_surface")
-    start = surfaces.get(sid).start if sid in surfaces.IDS else DEFAULT_START
-    st.session_state.update(pg_x0=float(start[0]), pg_y0=float(start[1]), pg_step=0)
+    x, y = surface_start(st.session_state.get("pg_surface"))
+    st.session_state.update(pg_x0=x, pg_y0=y, pg_step=0)
+
+
+def _on_noise_change() -> None:
+    """σ as typed, to two significant digits (pg.round_noise): 0.123 runs, and is cached, as 0.12."""
+    st.session_state["pg_noise"] = pg.round_noise(st.session_state.get("pg_noise", 0.0))
 
 
 # Widgets whose values Streamlit drops when a run does not draw them (another page was open, or
@@ -146,10 +154,12 @@ def init_state(url: UrlState) -> None:
     st.session_state["pg_preset"] = pg.DEFAULT_PRESET
     st.session_state["pg_surface"] = url.choice("s", st.session_state["pg_surface"], [*surfaces.IDS, CUSTOM])
     st.session_state["pg_expr"] = url.text("expr", DEFAULT_EXPR, max_len=200)
-    for key, name in (("pg_x0", "x"), ("pg_y0", "y")):
-        st.session_state[key] = url.number(name, st.session_state[key], -COORD, COORD)
+    # a link that names a surface but no start starts at that surface's own (Himmelblau's, not the
+    # default preset's (−7, 2), which lies outside Himmelblau's view)
+    for key, name, value in zip(("pg_x0", "pg_y0"), ("x", "y"), surface_start(st.session_state["pg_surface"])):
+        st.session_state[key] = url.number(name, value, -COORD, COORD)
     st.session_state["pg_steps"] = url.number("steps", st.session_state["pg_steps"], 1, pg.MAX_STEPS, integer=True)
-    st.session_state["pg_noise"] = url.number("noise", 0.0, 0.0, 100.0)
+    st.session_state["pg_noise"] = pg.round_noise(url.number("noise", 0.0, 0.0, 100.0))
     st.session_state["pg_fair"] = url.flag("fair", False)
     st.session_state["pg_3d"] = url.flag("3d", False)  # the 3-D view and the sweep, as a link shows them
     st.session_state["pg_sweep"] = url.flag("sweep", False)
@@ -195,11 +205,11 @@ def sidebar_controls() -> tuple[Settings, object]:
     c2.number_input(tr("playground.start_y"), -COORD, COORD, key="pg_y0", step=0.1, format="%g")
     sb.number_input(tr("playground.steps"), 1, pg.MAX_STEPS, key="pg_steps", step=10)
     sb.number_input(tr("playground.noise"), 0.0, 100.0, key="pg_noise", step=0.1, format="%g",
-                    help=tr("playground.noise_help"))
+                    help=tr("playground.noise_help"), on_change=_on_noise_change)
     sb.toggle(tr("playground.fair"), key="pg_fair", help=tr("playground.fair_help"))
     s = Settings(st.session_state["pg_surface"], st.session_state["pg_expr"],
                  (float(st.session_state["pg_x0"]), float(st.session_state["pg_y0"])),
-                 int(st.session_state["pg_steps"]), float(st.session_state["pg_noise"]),
+                 int(st.session_state["pg_steps"]), pg.round_noise(st.session_state["pg_noise"]),
                  _runs_from_widgets(), bool(st.session_state["pg_fair"]))
     return s, (surface if error is None else error)
 
@@ -234,23 +244,70 @@ def run_editor() -> list[pg.RunSpec]:
     return _runs_from_widgets()
 
 
-@st.cache_resource(max_entries=32, show_spinner=False)
+# --- results shared by every session (optviz.memo: bounded by bytes, arrays read-only) -----------
+# Sizes measured with memo.nbytes on real entries: a custom surface ≈ 2 kB; a race of the default
+# preset (5 runs × 30 steps) ≈ 43 kB, of 8 runs × 5 000 steps with recorded states ≈ 11 MB (the
+# largest); a sweep ≈ 1 kB; a basin map of 100² ≈ 0.24 MB, of 200² ≈ 0.93 MB (the largest).
+
+@memo.memo(max_mb=2, name="playground.custom")  # ≈ 1 000 surfaces
 def cached_custom(text: str):
     return custom_surface(text)
 
 
-@st.cache_resource(max_entries=128, show_spinner=False)
+def _surface(surface_key: str):
+    return cached_custom(surface_key[len(CUSTOM) + 1:]) if surface_key.startswith(CUSTOM + ":") else surface_key
+
+
+@memo.memo(max_mb=64, name="playground.race")  # 5 of the largest races, 1 500 of the default
 def cached_race(surface_key: str, runs_text: str, start, steps: int, noise: float):
-    surface = cached_custom(surface_key[len(CUSTOM) + 1:]) if surface_key.startswith(CUSTOM + ":") \
-        else surface_key
-    return pg.race(surface, pg.parse_runs(runs_text), start, steps, noise=noise)
+    results = pg.race(_surface(surface_key), pg.parse_runs(runs_text), start, steps, noise=noise)
+    for r in results:  # computed here, once for everyone, and read-only like the rest
+        r.losses.flags.writeable = False
+    return results
 
 
-@st.cache_resource(max_entries=128, show_spinner=False)
+@memo.memo(max_mb=4, name="playground.sweep")  # ≈ 3 700 sweeps
 def cached_sweep(surface_key: str, run_text: str, start, steps: int):
-    surface = cached_custom(surface_key[len(CUSTOM) + 1:]) if surface_key.startswith(CUSTOM + ":") \
-        else surface_key
-    return pg.lr_sweep(surface, pg.parse_runs(run_text)[0], start, steps)
+    return pg.lr_sweep(_surface(surface_key), pg.parse_runs(run_text)[0], start, steps)
+
+
+# --- what a setting costs: refused or shrunk before it starts (optviz.budget) -------------------
+
+def race_seconds(surface, settings: Settings, runs: list[pg.RunSpec]) -> float:
+    """Estimated CPU seconds of the race, with the fair comparison's sweeps when it is on."""
+    need = pg.race_seconds(surface, runs, settings.steps, settings.noise)
+    if settings.fair:
+        need += sweep_seconds(surface, settings, runs)
+    return need
+
+
+def sweep_seconds(surface, settings: Settings, runs: list[pg.RunSpec]) -> float:
+    return sum(pg.sweep_seconds(surface, r, settings.steps) for r in runs)
+
+
+def too_costly(kind: str, need: float, **fmt) -> str:
+    """The message for work refused: how long it would take, the limit, and what to reduce."""
+    return tr(f"playground.cost_{kind}", need=f"{need:.0f}", max=f"{budget.MAX_SECONDS:g}", **fmt)
+
+
+def basin_plan(surface, specs: list[pg.RunSpec], steps: int, n: int, seconds: float) -> tuple[int, int]:
+    """(grid, steps) for the basin maps of ``specs`` within ``seconds`` (estimated): the grid and
+    steps asked for if they fit, else the largest smaller grid of the page's that does, else the
+    smallest grid with fewer steps; (grid, 0) when not even one step fits."""
+    def cost(g: int, k: int) -> float:
+        return sum(estimate_seconds_map(surface, s.build(), k, g) for s in specs)
+
+    if cost(n, steps) <= seconds:
+        return n, steps
+    for g in sorted((g for g in BASIN_GRIDS if g < n), reverse=True):
+        if cost(g, steps) <= seconds:
+            return g, steps
+    g = min(n, BASIN_GRIDS[0])
+    lo, hi = 0, steps  # the most steps that fit (the cost grows with the steps)
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        lo, hi = (mid, hi) if cost(g, mid) <= seconds else (lo, mid - 1)
+    return g, lo
 
 
 def surface_key(s: Settings) -> str:
@@ -294,29 +351,18 @@ def _pair(value) -> str:
     return "—" if not np.isfinite(v).all() else "(" + ", ".join(f"{a:.4g}" for a in v) + ")"
 
 
-_BASINS: OrderedDict = OrderedDict()  # shared by all sessions, like st.cache_resource
-_BASINS_LOCK = threading.Lock()
-
-
+@memo.memo(max_mb=32, name="playground.basins",  # 34 of the largest maps, 130 of the default 100²
+           key=lambda surface_key, run_text, steps, n, progress=None: (surface_key, run_text, steps, n))
 def cached_basin(surface_key: str, run_text: str, steps: int, n: int, progress=None):
-    """Basin maps cached across sessions (st.cache_* cannot drive a progress bar from inside)."""
-    key = (surface_key, run_text, steps, n)
-    with _BASINS_LOCK:
-        if key in _BASINS:
-            _BASINS.move_to_end(key)
-            return _BASINS[key]
-    surface = cached_custom(surface_key[len(CUSTOM) + 1:]) if surface_key.startswith(CUSTOM + ":") \
-        else surface_key
-    bmap = basin_map(surface, pg.parse_runs(run_text)[0].build(), steps, n, progress=progress)
-    with _BASINS_LOCK:
-        _BASINS[key] = bmap
-        while len(_BASINS) > 16:
-            _BASINS.popitem(last=False)
-    return bmap
+    """Basin maps shared by all sessions; the key leaves out ``progress``, the computing session's
+    progress bar (the others wait for the result, then find it stored)."""
+    return basin_map(_surface(surface_key), pg.parse_runs(run_text)[0].build(), steps, n, progress=progress)
 
 
-def basin_section(surface, key: str, settings: Settings, runs, labels) -> None:
-    """The basin-of-attraction tab: one or two optimizers mapped over a grid of starts."""
+def basin_section(surface, key: str, settings: Settings, runs, labels,
+                  seconds: float = budget.MAX_SECONDS) -> None:
+    """The basin-of-attraction tab: one or two optimizers mapped over a grid of starts, within
+    ``seconds`` of (estimated) computing: a smaller grid, or fewer steps, when it would take more."""
     if not st.toggle(tr("playground.basin_show"), key="pg_basin"):
         return
     c1, c2, c3 = st.columns([3, 2, 2])
@@ -327,12 +373,22 @@ def basin_section(surface, key: str, settings: Settings, runs, labels) -> None:
     color_by = c3.radio(tr("playground.basin_color"), ["minimum", "steps", "loss"], horizontal=True,
                         key="pg_basin_color", format_func=lambda c: tr(f"playground.basin_color_{c}"))
     steps = min(settings.steps, MAX_BASIN_STEPS)
-    st.caption(tr("playground.basin_intro", n=n, count=n * n, steps=steps))
-    if steps < settings.steps:
-        st.caption(tr("playground.basin_capped", steps=settings.steps, cap=steps, count=n * n))
     if not chosen:
+        st.caption(tr("playground.basin_intro", n=n, count=n * n, steps=steps))
         st.info(tr("playground.basin_none"))
         return
+    asked_n, asked_steps = n, steps
+    n, steps = basin_plan(surface, [runs[i] for i in chosen], asked_steps, asked_n, seconds)
+    if steps < 1:
+        st.warning(too_costly("basin", sum(estimate_seconds_map(surface, runs[i].build(), asked_steps, asked_n)
+                                           for i in chosen)))
+        return
+    st.caption(tr("playground.basin_intro", n=n, count=n * n, steps=steps))
+    if asked_steps < settings.steps:
+        st.caption(tr("playground.basin_capped", steps=settings.steps, cap=asked_steps, count=asked_n * asked_n))
+    if (n, steps) != (asked_n, asked_steps):
+        st.info(tr("playground.basin_budget", max=f"{budget.MAX_SECONDS:g}", n=n, steps=steps,
+                   asked_n=asked_n, asked_steps=asked_steps))
     cols = st.columns(len(chosen))
     for col, i in zip(cols, chosen):
         bar = col.progress(0.0, text=tr("playground.basin_progress", count=n * n))
@@ -341,4 +397,4 @@ def basin_section(surface, key: str, settings: Settings, runs, labels) -> None:
                                                                              count=n * n)))
         bar.empty()
         with col:
-            chart(plots.basin_figure(surface, bmap, labels[i], color_by, tr=tr))
+            chart(plots.basin_figure(surface, bmap, labels[i], color_by, tr=plot_tr))

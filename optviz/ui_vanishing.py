@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 import streamlit as st
 
+from . import budget, memo
 from . import vanishing as vg
 from .plots.vanishing import config_label
 from .ui import UrlState, counted, tr
@@ -120,42 +121,59 @@ def sidebar_controls() -> Settings:
                     float(ss["vg_lr"]), int(ss["vg_ep"]))
 
 
-# --- cached computations --------------------------------------------------------------------------
+# --- cached computations: shared by every session (optviz.memo), within one change's budget ----
+# Sizes measured with memo.nbytes: a probe ≈ 3 kB (5 layers) to 13 kB (30 layers); a learning run
+# of 40 epochs of 5 layers ≈ 13 kB, of 200 epochs of 30 layers ≈ 0.21 MB (the largest).
 
-@st.cache_data(max_entries=128, show_spinner=False)
+@memo.memo(max_mb=4, name="vanishing.probe")  # 300 of the largest
 def cached_probe(config_id: str, depth: int, width: int, n_samples: int, seed: int) -> vg.Probe:
     return vg.probe(vg.NetConfig.parse(config_id), depth, width, n_samples, seed)
 
 
-@st.cache_data(max_entries=128, show_spinner=False)
+@memo.memo(max_mb=16, name="vanishing.run")  # 75 of the largest, 1 200 of the default's
 def cached_run(config_id: str, depth: int, width: int, dataset: str, optimizer: str, lr: float,
-               epochs: int, seed: int) -> vg.LearningRun:
-    return vg.learning_run(vg.NetConfig.parse(config_id), depth, width, dataset, optimizer, lr, epochs, seed)
+               epochs: int, seed: int, allowed: int) -> vg.LearningRun:
+    return vg.learning_run(vg.NetConfig.parse(config_id), depth, width, dataset, optimizer, lr, epochs, seed,
+                           allowed=allowed)
 
 
-def probes(s: Settings) -> list:
-    return [cached_probe(c.id, s.depth, s.width, s.n_samples, s.seed) for c in s.configs]
+def plan(s: Settings) -> vg.Plan:
+    """How many inputs the probes use and how many epochs the runs train, within one change's
+    budget (optviz.budget; vg.plan)."""
+    return vg.plan(s.configs, s.depth, s.width, s.n_samples, s.epochs)
 
 
-def runs(s: Settings) -> list:
+def probes(s: Settings, p: vg.Plan) -> list:
+    return [cached_probe(c.id, s.depth, s.width, p.n_samples, s.seed) for c in s.configs]
+
+
+def runs(s: Settings, p: vg.Plan) -> list:
     """Training runs of every configuration, with a progress bar while any is computed."""
     bar = st.progress(0.0, text=tr("vanishing.training"))
     out = []
     for k, c in enumerate(s.configs):
-        out.append(cached_run(c.id, s.depth, s.width, s.dataset, s.optimizer, s.lr, s.epochs, s.seed))
+        out.append(cached_run(c.id, s.depth, s.width, s.dataset, s.optimizer, s.lr, s.epochs, s.seed, p.epochs))
         bar.progress((k + 1) / len(s.configs), text=tr("vanishing.training"))
     bar.empty()
     return out
 
 
+def samples_note(s: Settings, p: vg.Plan) -> str | None:
+    """Says so when the probes use fewer inputs than asked, to stay within one change's budget."""
+    if p.n_samples >= s.n_samples:
+        return None
+    return tr("vanishing.samples_capped", n=p.n_samples, asked=s.n_samples, max=f"{budget.MAX_SECONDS:g}",
+              mb=vg.PROBE_MAX_BYTES // (1024 * 1024))
+
+
 def capped_note(runs: list) -> str | None:
-    """Says so when the training runs were cut short to stay within ``vg.MAX_TRAIN_WORK``."""
+    """Says so when the training runs were cut short to stay within one change's budget."""
     capped = [r for r in runs if r.capped]
     if not capped:
         return None
     r = capped[0]
     return tr("vanishing.train_capped", epochs=r.epochs_allowed, asked=r.epochs_asked,
-              work=vg.power_of_ten(vg.MAX_TRAIN_WORK))
+              max=f"{budget.MAX_SECONDS:g}")
 
 
 # --- the plain-language summary ------------------------------------------------------------------

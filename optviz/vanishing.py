@@ -18,6 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import activations as _activations
+from . import budget as _budget
 from . import datasets as _datasets
 from . import optimizers as _optimizers
 from .mlp import MLP
@@ -33,10 +34,6 @@ OPTIMIZERS = ("sgd", "momentum", "adam")
 N_CLASSES = 10
 MAX_DEPTH, MAX_WIDTH, MAX_SAMPLES, MAX_EPOCHS = 30, 200, 5000, 200
 TRAIN_POINTS, TRAIN_BATCH = 128, 32
-# A run's cost is about epochs × TRAIN_POINTS × weights multiply-adds per pass (forward, and twice
-# that backward). 2·10⁹ is ≈ 0.7 s on one core: 5 × 100 nets never reach it (386 epochs), a
-# 30 × 100 one stops at 53 epochs, 30 × 200 at 13 (200 epochs of four of those took 40–80 s).
-MAX_TRAIN_WORK = 2e9
 NEAR = 0.05  # "near" a value: within 0.05, the classic saturation test for sigmoid outputs
 # a layer's gradient this far below (above) the output layer's counts as vanished (exploded)
 VANISHED, EXPLODED = 1e-3, 1e3
@@ -247,18 +244,21 @@ def train_weights(depth: int, width: int, classes: int = 2, inputs: int = 2) -> 
     return inputs * width + (depth - 1) * width * width + width * classes
 
 
-def epoch_cap(depth: int, width: int, epochs: int, classes: int = 2) -> int:
-    """``epochs``, or fewer (at least 1) so that epochs × TRAIN_POINTS × weights ≤ MAX_TRAIN_WORK."""
-    per_epoch = TRAIN_POINTS * train_weights(depth, width, classes)
-    return max(1, min(int(epochs), int(MAX_TRAIN_WORK // per_epoch)))
+def epoch_cap(configs, depth: int, width: int, epochs: int, seconds: float = _budget.MAX_SECONDS,
+              classes: int = 2) -> int:
+    """``epochs``, or fewer (at least 1) so that training every network of ``configs`` for that many
+    epochs takes at most ``seconds`` (estimated: ``epoch_seconds``)."""
+    per_epoch = sum(epoch_seconds(c, depth, width, classes) for c in configs)
+    return max(1, min(int(epochs), int(seconds // per_epoch)))
 
 
 def learning_run(config: NetConfig, depth: int = 5, width: int = 100, dataset: str = "moons",
                  optimizer: str = "momentum", lr: float = 0.01, epochs: int = 40,
-                 seed: int = 0) -> LearningRun:
+                 seed: int = 0, allowed: int | None = None) -> LearningRun:
     """Train the deep net (input 2, ``depth`` hidden layers of ``width``) on a 2-D toy data set of
-    TRAIN_POINTS points with mini-batches of TRAIN_BATCH, for ``epochs`` epochs or as many as
-    MAX_TRAIN_WORK allows (``epoch_cap``; the run says so in ``capped``)."""
+    TRAIN_POINTS points with mini-batches of TRAIN_BATCH, for ``epochs`` epochs or ``allowed`` if
+    fewer (default: as many as one change's budget allows this run alone, ``epoch_cap``; the run
+    says so in ``capped``)."""
     check_sizes(depth, width, TRAIN_POINTS)
     if dataset not in DATASETS:
         raise ValueError(f"unknown data set {dataset!r}; choose one of: {', '.join(DATASETS)}")
@@ -269,10 +269,108 @@ def learning_run(config: NetConfig, depth: int = 5, width: int = 100, dataset: s
     X, y = _datasets.make(dataset, TRAIN_POINTS, noise=0.2 if dataset == "xor" else 0.1, seed=seed)
     k = int(y.max()) + 1
     model = config.mlp([2] + [width] * depth + [k], seed=seed)
-    allowed = epoch_cap(depth, width, epochs, k)
+    allowed = epoch_cap([config], depth, width, epochs, classes=k) if allowed is None \
+        else max(1, min(int(epochs), int(allowed)))
     with np.errstate(over="ignore", invalid="ignore", under="ignore"):
         h = train(model, X, y, _optimizers.get(optimizer, lr=lr), allowed, batch_size=TRAIN_BATCH, seed=seed)
     return LearningRun(config, h.loss, h.accuracy, math.log(k), h.grad_norms, int(epochs), allowed)
+
+
+# --- what the experiments cost (the page shrinks them to one change's budget, optviz.budget) -----
+# Measured on the 2-core development machine with other work running, one BLAS thread (as the app
+# runs): time.process_time around probe() and learning_run(), tracemalloc's peak for memory; five
+# activations × batch norm on and off, 1–30 layers of 10–200 units, 200–5 000 samples. Every
+# constant is the largest value seen, rounded up (estimates lie 1–2× above the times measured).
+_ACT_CLASS = {"relu": 0, "leaky_relu": 0, "sigmoid": 1, "tanh": 1, "elu": 2, "gelu": 2, "swish": 2}
+# probe: PROBE_FIXED + layers × samples × units × (activation + batch norm + PROBE_MATMUL × units).
+# Measured per layer, sample and unit at 10 units (elementwise only): ReLU 25 ns, sigmoid 50, ELU 78,
+# GELU 97, swish + BN 91, sigmoid + BN 71; the products add 0.2–0.45 ns per unit more (30 × 200 ×
+# 5 000 sigmoid: 4.1 s; ReLU + BN: 3.8 s).
+PROBE_FIXED = 0.03
+PROBE_ELEMENT = (35e-9, 70e-9, 120e-9)  # by activation class: cheap, logistic, smooth ReLU-like
+PROBE_ELEMENT_BN = 25e-9
+PROBE_MATMUL = 0.45e-9
+# probe memory: (a·layers + b) arrays of samples × units floats at the peak (activations, their
+# derivatives, the backward pass); measured 2.2–3.3 per layer without batch norm, 4.2–5.3 with it
+# (a 30 × 200 × 5 000 probe with batch norm: 1 GB).
+PROBE_ARRAYS, PROBE_ARRAYS_BN = (3.4, 6.0), (5.4, 8.0)
+PROBE_MAX_BYTES = 300 * 1024 * 1024  # of the 400 MB one change may take: the rest for the page
+MIN_SAMPLES = 50  # a probe never uses fewer inputs (50 × 30 × 200 costs 0.4 s and 32 MB)
+# a training epoch (adam, the slowest optimizer here): RUN_EPOCH + layers × (RUN_LAYER + RUN_UNIT ×
+# units) + RUN_WEIGHT × TRAIN_POINTS × weights; least squares on 35 settings gave 0.25–0.92 ms per
+# layer, up to 12 µs per layer and unit (swish + BN) and 1.23 ns per weight and point; 30 × 200:
+# 134 ms (ReLU) to 306 ms (swish + BN) per epoch.
+RUN_EPOCH = 2e-3
+RUN_LAYER, RUN_LAYER_BN = (0.3e-3, 0.4e-3, 0.7e-3), 0.5e-3
+RUN_UNIT, RUN_UNIT_BN = (1e-6, 2e-6, 8e-6), 4e-6
+RUN_WEIGHT = 1.3e-9
+
+
+def probe_seconds(config: NetConfig, depth: int, width: int, n_samples: int) -> float:
+    """Estimated CPU seconds of ``probe(config, depth, width, n_samples)`` (an upper bound)."""
+    per = PROBE_ELEMENT[_ACT_CLASS[config.activation]] + (PROBE_ELEMENT_BN if config.batch_norm else 0.0)
+    return PROBE_FIXED + depth * n_samples * width * (per + PROBE_MATMUL * width)
+
+
+def probe_bytes(config: NetConfig, depth: int, width: int, n_samples: int) -> float:
+    """Estimated peak of extra memory of ``probe(config, depth, width, n_samples)``, in bytes."""
+    a, b = PROBE_ARRAYS_BN if config.batch_norm else PROBE_ARRAYS
+    return 8.0 * n_samples * width * (a * depth + b)
+
+
+def epoch_seconds(config: NetConfig, depth: int, width: int, classes: int = 2) -> float:
+    """Estimated CPU seconds of one training epoch of ``learning_run`` (an upper bound)."""
+    c, bn = _ACT_CLASS[config.activation], config.batch_norm
+    layer = RUN_LAYER[c] + (RUN_LAYER_BN if bn else 0.0) + (RUN_UNIT[c] + (RUN_UNIT_BN if bn else 0.0)) * width
+    return RUN_EPOCH + depth * layer + RUN_WEIGHT * TRAIN_POINTS * train_weights(depth, width, classes)
+
+
+def sample_cap(configs, depth: int, width: int, n_samples: int, seconds: float,
+               max_bytes: float = PROBE_MAX_BYTES) -> int:
+    """``n_samples``, or fewer (at least MIN_SAMPLES, or n_samples if smaller) so that probing every
+    network of ``configs`` takes at most ``seconds`` and each probe at most ``max_bytes``."""
+    fixed = sum(probe_seconds(c, depth, width, 0) for c in configs)
+    per_sample = sum(probe_seconds(c, depth, width, 1) for c in configs) - fixed
+    by_time = (seconds - fixed) / per_sample
+    by_memory = max_bytes / max(probe_bytes(c, depth, width, 1) for c in configs)
+    fit = min(by_time, by_memory)
+    if fit >= n_samples:
+        return int(n_samples)
+    fit = _round_down(fit)  # 1 000 inputs, not 1 026: a number people read, and fewer cache keys
+    return int(min(n_samples, max(MIN_SAMPLES, fit)))
+
+
+def _round_down(x: float) -> int:
+    """x rounded down to two significant digits (1 026 → 1 000, 687 → 680, 48 → 48)."""
+    if x < 1:
+        return 0
+    step = 10 ** max(0, math.floor(math.log10(x)) - 1)
+    return int(x // step * step)
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What one change computes: the probe's inputs and the training epochs, within the budget."""
+    n_samples: int
+    epochs: int
+    probe_seconds: float
+    train_seconds: float
+
+
+def plan(configs, depth: int, width: int, n_samples: int, epochs: int,
+         seconds: float = _budget.MAX_SECONDS, max_bytes: float = PROBE_MAX_BYTES) -> Plan:
+    """The probes first, with as many of the ``n_samples`` inputs as fit in PROBE_SHARE of
+    ``seconds`` and in ``max_bytes`` each; then the training runs of every network with as many of
+    the ``epochs`` as the rest of ``seconds`` allows (at least one). Deterministic: the same
+    settings give the same plan (so the same cached results) in every session."""
+    n = sample_cap(configs, depth, width, n_samples, PROBE_SHARE * seconds, max_bytes)
+    probing = sum(probe_seconds(c, depth, width, n) for c in configs)
+    allowed = epoch_cap(configs, depth, width, epochs, seconds - probing)
+    training = allowed * sum(epoch_seconds(c, depth, width) for c in configs)
+    return Plan(n, allowed, probing, training)
+
+
+PROBE_SHARE = 0.4  # of one change's seconds, at most, for the probes (4 s: four 30 × 200 probes of ~1 000 inputs)
 
 
 # --- verdicts for the plain-language summary ------------------------------------------------------

@@ -1,10 +1,11 @@
 """Optimizer playground: race optimizers on a surface and see why they behave as they do."""
 import streamlit as st
 
+from optviz import budget
 from optviz import playground as pg
 from optviz import ui_playground as ui
 from optviz.plots import playground as plots
-from optviz.ui import UrlState, chart, tr
+from optviz.ui import UrlState, chart, plot_tr, tr
 
 st.title(tr("playground.title"))
 url = UrlState()
@@ -16,13 +17,39 @@ if isinstance(surface, str):  # the custom expression was refused: say why, draw
     st.stop()
 st.latex(f"f(x, y) = {surface.latex}")
 if surface.numeric_gradient:
-    st.caption(tr("playground.numeric_gradient_quadratic" if surface.minima else "playground.numeric_gradient"))
+    quad = getattr(surface, "quadratic", None)  # a polynomial of degree ≤ 2: what kind of quadratic
+    if quad is None:
+        st.caption(tr("playground.numeric_gradient"))
+    elif quad.kind == "minimum":
+        st.caption(tr("playground.numeric_gradient_quadratic"))
+    else:  # no minimum to mark: said plainly, not as a star at ±inf
+        (st.warning if quad.kind == "unbounded" else st.info)(tr(f"playground.quadratic_{quad.kind}"))
 
 left, right = st.columns([3, 2], gap="medium")
 with right:
     st.subheader(tr("playground.optimizers"))
     user_runs = runs = ui.run_editor()
 key = ui.surface_key(settings)
+
+
+def share(k: int) -> None:
+    """The racers for the next run, and the link."""
+    ui.save_state(user_runs)
+    url.write({"s": settings.surface_id, "x": settings.start[0], "y": settings.start[1],
+               "steps": settings.steps, "runs": pg.format_runs(user_runs),
+               "noise": settings.noise, "k": k, "fair": settings.fair,
+               "3d": bool(st.session_state.get("pg_3d")), "sweep": bool(st.session_state.get("pg_sweep")),
+               **({"expr": settings.expr} if settings.surface_id == ui.CUSTOM else {})})
+
+
+# what this run may compute (estimated CPU seconds, optviz.budget): the race first, then the sweep
+# tab and the basin maps with what is left; work beyond it is refused before it starts
+seconds_left = budget.MAX_SECONDS - ui.race_seconds(surface, settings, runs)
+if seconds_left < 0:
+    with left:
+        st.error(ui.too_costly("race_fair" if settings.fair else "race", budget.MAX_SECONDS - seconds_left))
+    share(int(st.session_state.get("pg_step", 0)))
+    st.stop()
 
 sweeps = None
 if settings.fair:
@@ -36,7 +63,7 @@ with left:  # the contour with trajectories, the playback step and the click-to-
     if st.session_state.get("pg_step", 0) > settings.steps:
         st.session_state["pg_step"] = settings.steps
     k = int(st.session_state.get("pg_step", 0))
-    chart(plots.contour_with_paths(surface, results, labels, step=k, tr=tr),
+    chart(plots.contour_with_paths(surface, results, labels, step=k, tr=plot_tr),
                     width="stretch", key="pg_chart", on_select=ui._on_chart_select,
                     selection_mode="points")
     st.slider(tr("playground.inspect_step"), 0, settings.steps, key="pg_step")
@@ -68,31 +95,31 @@ with tab_inspect:
     st.caption(tr("playground.inspect_caption", step=k))
     st.dataframe(ui.inspector_table(results, labels, k))
 with tab_loss:
-    chart(plots.loss_curves(surface, results, labels, tr=tr))
+    chart(plots.loss_curves(surface, results, labels, tr=plot_tr))
     if surface.minima:  # a saddle or a custom surface has no known minimum to measure from
-        chart(plots.distance_curves(surface, results, labels, tr=tr))
+        chart(plots.distance_curves(surface, results, labels, tr=plot_tr))
     st.dataframe(ui.summary_table(summary, labels), hide_index=True)
 with tab_3d:
     if st.toggle(tr("playground.show_3d"), key="pg_3d"):
-        chart(plots.surface_3d(surface, results, labels, tr=tr))
+        chart(plots.surface_3d(surface, results, labels, tr=plot_tr))
 with tab_sweep:
     if sweeps is not None or st.toggle(tr("playground.compute_sweep"), key="pg_sweep"):
-        sweeps = sweeps or [ui.cached_sweep(key, pg.format_runs([r]), settings.start, settings.steps)
-                            for r in runs]
-        limits = [pg.stability_limit(surface, r) for r in runs]
-        chart(plots.lr_sweep_figure(surface, sweeps, labels, limits, tr=tr),
-                        width="stretch")
-        st.caption(tr("playground.sweep_caption", steps=settings.steps))
+        need = 0.0 if sweeps is not None else ui.sweep_seconds(surface, settings, runs)
+        if need > seconds_left:
+            st.warning(ui.too_costly("sweep", need))
+        else:
+            seconds_left -= need
+            sweeps = sweeps or [ui.cached_sweep(key, pg.format_runs([r]), settings.start, settings.steps)
+                                for r in runs]
+            limits = [pg.stability_limit(surface, r) for r in runs]
+            chart(plots.lr_sweep_figure(surface, sweeps, labels, limits, tr=plot_tr),
+                            width="stretch")
+            st.caption(tr("playground.sweep_caption", steps=settings.steps))
 with tab_basin:
-    ui.basin_section(surface, key, settings, runs, labels)
+    ui.basin_section(surface, key, settings, runs, labels, seconds=seconds_left)
 with tab_export:
     st.download_button(tr("common.download_csv"), pg.to_csv(results, labels),
                        file_name="optviz-trajectories.csv", mime="text/csv")
     st.caption(tr("sidebar.share_help"))
 
-ui.save_state(user_runs)
-url.write({"s": settings.surface_id, "x": settings.start[0], "y": settings.start[1],
-           "steps": settings.steps, "runs": pg.format_runs(user_runs),
-           "noise": settings.noise, "k": k, "fair": settings.fair,
-           "3d": bool(st.session_state.get("pg_3d")), "sweep": bool(st.session_state.get("pg_sweep")),
-           **({"expr": settings.expr} if settings.surface_id == ui.CUSTOM else {})})
+share(k)

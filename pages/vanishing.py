@@ -4,7 +4,7 @@ import streamlit as st
 from optviz import ui_vanishing as ui
 from optviz import vanishing as vg
 from optviz.plots import vanishing as plots
-from optviz.ui import UrlState, chart, tr
+from optviz.ui import UrlState, chart, plot_tr, tr
 
 st.title(tr("vanishing.title"))
 st.write(tr("vanishing.intro"))
@@ -12,17 +12,20 @@ url = UrlState()
 ui.init_state(url)
 s = ui.sidebar_controls()
 url.show_fallbacks()
+work = ui.plan(s)  # the inputs and epochs that fit one change's budget
 try:
-    probes = ui.probes(s)
+    probes = ui.probes(s, work)
 except ValueError as e:
     st.error(tr("common.error", message=e))
     st.stop()
 chosen = probes[0]
 
 st.subheader(tr("vanishing.hist_header"))
-st.caption(tr("vanishing.hist_caption", n=s.n_samples, width=s.width,
+st.caption(tr("vanishing.hist_caption", n=work.n_samples, width=s.width,
               hidden_layers=ui.counted("vanishing.count_hidden_layers", s.depth)))
-chart(plots.activation_histograms(chosen, tr=tr))
+if note := ui.samples_note(s, work):
+    st.info(note)
+chart(plots.activation_histograms(chosen, tr=plot_tr))
 notes = []
 if s.depth > plots.MAX_PANELS:
     notes.append(tr("vanishing.hist_some_layers", shown=len(plots.panel_layers(s.depth)), depth=s.depth))
@@ -34,9 +37,9 @@ if notes:
     st.caption(" ".join(notes))
 
 st.subheader(tr("vanishing.grad_header"))
-st.caption(tr("vanishing.grad_caption", n=s.n_samples, classes=vg.N_CLASSES))
+st.caption(tr("vanishing.grad_caption", n=work.n_samples, classes=vg.N_CLASSES))
 bound = vg.reference_bound(probes)
-chart(plots.layer_profiles(probes, bound=bound, tr=tr))
+chart(plots.layer_profiles(probes, bound=bound, tr=plot_tr))
 if bound is not None:
     st.caption(tr("vanishing.bound_caption"))
 
@@ -46,12 +49,12 @@ st.caption(tr("vanishing.learn_caption", hidden_layers=ui.counted("vanishing.cou
               dataset=tr(f"vanishing.ds_{s.dataset}"), optimizer=tr(f"vanishing.opt_{s.optimizer}"),
               lr=f"{s.lr:g}", batch=vg.TRAIN_BATCH))
 try:
-    runs = ui.runs(s)
+    runs = ui.runs(s, work)
 except ValueError as e:
     st.error(tr("common.error", message=e))
     runs = []
 if runs:
-    chart(plots.loss_curves(runs, tr=tr))
+    chart(plots.loss_curves(runs, tr=plot_tr))
     if note := ui.capped_note(runs):
         st.caption(note)
 

@@ -1,5 +1,6 @@
 import numpy as np
 import pytest
+from hypothesis import given, settings, strategies as st
 
 import optviz
 from optviz import expr, surfaces
@@ -121,10 +122,75 @@ def test_a_typed_quadratic_has_the_hessian_and_minimum_of_its_function(text):
 def test_a_quadratic_without_a_minimum_has_its_hessian_but_no_limit(text, hessian):
     s = expr.custom_surface(text)
     assert s.hessian == hessian and s.minima == () and s.stability_limit is None
-    assert "approx_min" in s.extra
+    assert s.quadratic.kind == "unbounded"
+    assert "approx_min" not in s.extra  # the grid's lowest point of a surface that falls without end: a corner
 
 
-@pytest.mark.parametrize("text", ["sin(x) + y**2", "x**4 + y**2", "2**x + y**2", "x/y + y**2", "x**3", "x + y",
+# Degenerate and unbounded quadratics, by kind: what they are, and never an infinite minimum or limit
+DEGENERATE = {
+    "unbounded": [  # zero or subnormal curvature along a slope, negative curvature, saddles, planes
+        "1e-320*x**2 + 1e-320*y**2 + x", "1e-320*x**2 + y**2 + x", "1e-300*x**2 + y**2 - 3*x",
+        "1e-13*x**2 + y**2 + x", "-x**2 - y**2", "-(x**2) + 1e-320*y**2", "-0.001*x**2 - 5*y**2 + x",
+        "x**2 - y**2", "x*y", "x**2 + 3*x*y + y**2", "(x - y)*(x + 2*y) + 7", "x + y", "2*x", "-y/3 + 1",
+        "1e-320*x", "(x+1)**2 - x**2 + y**2", "1e-11*x**2 + 1e300*x + y**2"],
+    "valley": [  # positive semi-definite and singular, the slope within the curved directions
+        "1e-320*x**2 + y**2", "y**2", "(x + y)**2", "(x + y + 1)**2", "1e6*(x - 2*y)**2 + 3",
+        "(x + y)**2 + 1e-14*x**2 - 2*(x + y)", "1e-320*x*y + x**2"],
+    "flat": ["1e-320*x**2 + 1e-320*y**2", "1e-300*x*y + 1e-320*y**2 - 4", "1e-13*(x**2 + y**2)"],
+}
+
+
+@pytest.mark.parametrize("kind,text", [(k, t) for k, texts in DEGENERATE.items() for t in texts])
+def test_a_degenerate_or_unbounded_quadratic_is_said_to_be_so_with_no_infinite_minimum_or_limit(kind, text):
+    s = expr.custom_surface(text)
+    assert s.minima == () and "approx_min" not in s.extra  # no minimum at ±inf, no star on a corner
+    limit = s.stability_limit
+    lam_max = np.linalg.eigvalsh(np.array(s.hessian)).max()
+    if kind == "valley":  # bounded below with λmax > 0: 2/λmax still holds, and is finite
+        assert limit == pytest.approx(2 / lam_max) and np.isfinite(limit)
+    else:
+        assert limit is None
+    assert s.quadratic.kind == kind and s.quadratic.minimum is None
+    if kind == "unbounded":  # it does fall without end: along some direction f goes far below f(0)
+        f0 = float(s.f(0.0, 0.0))
+        far = min(float(s.f(r * np.cos(a), r * np.sin(a)))
+                  for a in np.linspace(0, 2 * np.pi, 73) for r in (1e3, 1e6, 1e9))
+        assert far < f0 or not np.isfinite(far)
+
+
+@pytest.mark.parametrize("text", QUADRATICS)
+def test_well_posed_quadratics_keep_the_exact_minimum_and_limit(text):
+    s = expr.custom_surface(text)
+    H = np.array(s.hessian)
+    p = expr.polynomial(expr._tree(text))
+    g = np.array([p.get((1, 0), 0.0), p.get((0, 1), 0.0)])
+    assert s.minima == (tuple(float(v) + 0.0 for v in np.linalg.solve(H, -g)),)  # bit for bit as before
+    assert s.stability_limit == 2 / np.linalg.eigvalsh(H).max()
+    assert s.quadratic.kind == "minimum"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from([0.0, 1e-320, -1e-320, 1e-300, 1e-13, -1e-13, 1e-9, 0.5, -0.5, 1.0, -2.0, 3.0, 1e6,
+                                 -1e6, 1e300]), min_size=6, max_size=6))
+def test_no_quadratic_ever_reports_an_infinite_or_false_minimum_or_limit(c):
+    text = f"{c[0]!r}*x**2 + {c[1]!r}*x*y + {c[2]!r}*y**2 + {c[3]!r}*x + {c[4]!r}*y + {c[5]!r}"
+    s = expr.custom_surface(text)
+    limit = s.stability_limit
+    assert limit is None or (np.isfinite(limit) and limit > 0)
+    for mx, my in s.minima:  # a minimum is a finite point where the gradient vanishes, and the lowest
+        assert np.isfinite(mx) and np.isfinite(my)
+        assert np.linalg.eigvalsh(np.array(s.hessian)).min() > 0
+    if s.hessian is None:  # a constant (or coefficients that overflow): no quadratic at all
+        assert limit is None and s.quadratic is None
+        return
+    q = s.quadratic
+    assert q.kind in ("minimum", "valley", "flat", "unbounded")
+    assert (limit is not None) == (q.kind in ("minimum", "valley"))
+    assert bool(s.minima) == (q.kind == "minimum")
+    assert "approx_min" not in s.extra
+
+
+@pytest.mark.parametrize("text", ["sin(x) + y**2", "x**4 + y**2", "2**x + y**2", "x/y + y**2", "x**3",
                                   "(x**2 + y**2)**3", "abs(x) + y**2", "x**2.5 + y**2", "7"])
 def test_anything_else_is_no_quadratic(text):
     s = expr.custom_surface(text)

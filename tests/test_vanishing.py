@@ -8,6 +8,7 @@ import pytest
 
 from gradcheck import numeric_grad
 
+from optviz import budget
 from optviz import vanishing as vg
 from optviz.mlp import MLP
 from optviz.plots import vanishing as plots
@@ -220,13 +221,15 @@ def test_gradient_size_sees_what_the_ratio_cannot():
         assert vg.gradient_size_verdict(p) == "normal" and p.grad_norms.max() < vg.HUGE_GRAD / 50, c
 
 
-def test_training_work_is_capped_and_the_run_says_so():
+def test_training_is_capped_to_one_changes_budget_and_the_run_says_so():
     assert vg.train_weights(5, 100) == 2 * 100 + 4 * 100 * 100 + 100 * 2
-    assert vg.epoch_cap(5, 100, 200) == 200  # the default net is never cut short
-    cap = vg.epoch_cap(30, 200, 200)
-    assert cap * vg.TRAIN_POINTS * vg.train_weights(30, 200) <= vg.MAX_TRAIN_WORK
-    assert (cap + 1) * vg.TRAIN_POINTS * vg.train_weights(30, 200) > vg.MAX_TRAIN_WORK
-    run = vg.learning_run(vg.NetConfig("relu", "he"), depth=30, width=200, epochs=200)
-    assert run.capped and run.epochs_asked == 200 and len(run.loss) == run.epochs_allowed == cap
-    short = vg.learning_run(vg.NetConfig("relu", "he"), depth=30, width=200, epochs=cap)
+    assert vg.epoch_cap([vg.NetConfig()], 5, 100, 200) == 200  # the default net is never cut short
+    relu = vg.NetConfig("relu", "he")
+    cap = vg.epoch_cap([relu], 30, 200, 200)
+    assert 1 <= cap < 200
+    assert cap * vg.epoch_seconds(relu, 30, 200) <= budget.MAX_SECONDS < (cap + 1) * vg.epoch_seconds(relu, 30, 200)
+    assert 1 <= vg.epoch_cap([relu] * 4, 30, 200, 200) < cap  # four networks share one change's budget
+    run = vg.learning_run(relu, depth=5, width=20, epochs=200, allowed=3)
+    assert run.capped and run.epochs_asked == 200 and len(run.loss) == run.epochs_allowed == 3
+    short = vg.learning_run(relu, depth=5, width=20, epochs=3)
     assert short.loss == run.loss and not short.capped  # the same run, only stopped earlier

@@ -7,7 +7,9 @@ import numpy as np
 import pytest
 
 from conftest import all_text, open_page, shown
+from optviz import budget, surfaces
 from optviz import playground as pg
+from optviz import ui_playground as ui
 
 PAGE = "playground.py"
 
@@ -275,3 +277,123 @@ def test_a_typed_quadratic_gets_its_stability_limit_and_exact_minimum():
     assert "are exact, read off its coefficients" in all_text(at) and "found on a grid" not in all_text(at)
     ja = open_page(PAGE, lang="ja", s="custom", expr="x**2 + 10*y**2", runs="sgd:lr=0.05")
     assert not ja.exception and any("0.1" in i.value for i in ja.info)
+
+
+# --- a link that names only a surface; degenerate quadratics; the budget of one change ------------
+
+@pytest.mark.parametrize("sid", [*surfaces.IDS, "custom"])
+def test_a_link_naming_only_a_surface_starts_at_that_surfaces_own_start_inside_its_view(sid):
+    at = open_page(PAGE, s=sid)  # no x, no y: not the default preset's (−7, 2)
+    assert not at.exception
+    start = (at.number_input(key="pg_x0").value, at.number_input(key="pg_y0").value)
+    surface = ui.cached_custom(ui.DEFAULT_EXPR) if sid == "custom" else surfaces.get(sid)
+    assert start == tuple(surface.start)
+    (x0, x1), (y0, y1) = surface.view
+    assert x0 < start[0] < x1 and y0 < start[1] < y1
+    path = path_traces(charts(at)[0])[0]
+    assert (values(path["x"])[0], values(path["y"])[0]) == start
+    assert (float(at.query_params["x"]), float(at.query_params["y"])) == start
+
+
+@pytest.mark.parametrize("text", ["1e-320*x**2 + 1e-320*y**2 + x", "x*y", "x + y", "-x**2 - y**2",
+                                  "1e-320*x**2 + y**2 - 3*x"])
+def test_an_unbounded_quadratic_is_said_to_have_no_minimum_and_no_limit(text):
+    at = open_page(PAGE, s="custom", expr=text, runs="sgd:lr=0.01", steps="20", x="1", y="1")
+    assert not at.exception
+    assert any("a quadratic without a minimum: it is unbounded below" in w.value for w in at.warning)
+    shown = all_text(at)
+    assert "inf" not in shown.replace("information", "") and "2/λmax =" not in shown
+    assert not [t for t in charts(at)[0]["data"] if t.get("name") == "global minimum"]  # no star at ±inf
+    ja = open_page(PAGE, lang="ja", s="custom", expr=text, runs="sgd:lr=0.01", steps="20")
+    assert any("最小値のない 2 次関数" in w.value for w in ja.warning)
+
+
+def test_a_quadratic_with_a_valley_of_minima_keeps_its_stability_limit():
+    at = open_page(PAGE, s="custom", expr="(x + y)**2", runs="sgd:lr=0.1", steps="20", x="1", y="2")
+    assert any("a quadratic without a single minimum" in i.value for i in at.info)
+    assert any("lr < 2/λmax = 0.5" in i.value for i in at.info)
+    assert not [t for t in charts(at)[0]["data"] if t.get("name") == "global minimum"]
+
+
+def test_noise_from_a_link_or_typed_is_rounded_to_two_digits():
+    at = open_page(PAGE, noise="0.123456")
+    assert at.number_input(key="pg_noise").value == 0.12 and at.query_params["noise"] == "0.12"
+    at.number_input(key="pg_noise").set_value(0.777).run()
+    assert at.number_input(key="pg_noise").value == 0.78 and at.query_params["noise"] == "0.78"
+
+
+BIG_EXPR = "+".join(["sin(x*y)"] * 11)  # 120 parts, the most allowed
+EIGHT = "|".join(["sgd:lr=0.01", "momentum:lr=0.01", "nesterov:lr=0.01", "adagrad:lr=0.1", "rmsprop:lr=0.01",
+                  "adam:lr=0.01", "adamw:lr=0.01", "adam:lr=0.02"])
+
+
+@pytest.fixture
+def no_races(monkeypatch):
+    """Fail if the page starts a race or a sweep (they would cost seconds before any message)."""
+    def refuse(*a, **k):
+        raise AssertionError("expensive work started")
+    monkeypatch.setattr(pg, "race", refuse)
+    monkeypatch.setattr(pg, "lr_sweep", refuse)
+
+
+@pytest.mark.parametrize("fair", ["0", "1"])
+def test_the_most_expensive_race_links_are_refused_before_any_work_with_what_to_reduce(no_races, fair):
+    at = open_page(PAGE, s="custom", expr=BIG_EXPR, steps="5000", runs=EIGHT, fair=fair, sweep="1", x="1", y="1")
+    assert not at.exception
+    message = at.error[0].value
+    need = ui.race_seconds(ui.cached_custom(BIG_EXPR), ui.Settings("custom", BIG_EXPR, (1.0, 1.0), 5000, 0.0,
+                                                                  pg.parse_runs(EIGHT), fair == "1"),
+                           pg.parse_runs(EIGHT))
+    assert need > budget.MAX_SECONDS and f"about {need:.0f} s" in message and "at most 10 s" in message
+    assert "educe the steps, the number of optimizers or the size of the expression" in message
+    assert ("Turn off the fair comparison" in message) == (fair == "1")
+    assert not at.get("plotly_chart")
+    assert at.query_params["steps"] == "5000" and at.query_params["runs"] == EIGHT  # the link still says what was asked
+    ja = open_page(PAGE, lang="ja", s="custom", expr=BIG_EXPR, steps="5000", runs=EIGHT, fair=fair)
+    assert "1 回の操作は 10 秒までです" in ja.error[0].value and "式の大きさを減らしてください" in ja.error[0].value
+
+
+def test_a_sweep_that_does_not_fit_after_the_race_is_refused_and_the_race_still_shown(monkeypatch):
+    s = ui.cached_custom(ui.DEFAULT_EXPR)
+    runs = pg.parse_runs("sgd:lr=0.01|adam:lr=0.05")
+    race = pg.race_seconds(s, runs, 200)
+    sweep = sum(pg.sweep_seconds(s, r, 200) for r in runs)
+    monkeypatch.setattr(budget, "MAX_SECONDS", race + sweep / 2)  # the race fits, its sweep does not
+    calls = []
+    monkeypatch.setattr(pg, "lr_sweep", lambda *a, **k: calls.append(a))
+    at = open_page(PAGE, s="custom", runs="sgd:lr=0.01|adam:lr=0.05", steps="200", sweep="1")
+    assert not at.exception and len(path_traces(charts(at)[0])) == 2
+    assert any("The learning-rate sweep would need about" in w.value for w in at.warning)
+    assert not calls
+
+
+@pytest.mark.parametrize("surface,grid,steps", [("ackley", 200, 2000), ("custom", 100, 2000)])
+def test_a_basin_map_beyond_the_budget_is_computed_smaller_and_says_so(monkeypatch, surface, grid, steps):
+    mapped = []
+    real = ui.basin_map
+
+    def recording(surf, optimizer, steps_, n, progress=None):
+        mapped.append((n, steps_))
+        return real(surf, optimizer, min(steps_, 5), n, progress=progress)  # the test only needs the shape
+
+    monkeypatch.setattr(ui, "basin_map", recording)
+    ui.cached_basin.memo.clear()
+    query = dict(s=surface, runs="sgd:lr=0.001|adam:lr=0.01", steps=str(steps))
+    if surface == "custom":
+        query["expr"] = BIG_EXPR
+    at = open_page(PAGE, **query)
+    at.toggle(key="pg_basin").set_value(True).run()
+    at.select_slider(key="pg_basin_n").set_value(grid)
+    at.multiselect(key="pg_basin_runs").set_value([0, 1]).run()
+    ui.cached_basin.memo.clear()  # the maps of 5 steps must not serve anyone else
+    assert not at.exception
+    surf = ui.cached_custom(BIG_EXPR) if surface == "custom" else surface
+    specs = pg.parse_runs("sgd:lr=0.001|adam:lr=0.01")
+    left = budget.MAX_SECONDS - pg.race_seconds(surf, specs, steps)
+    n, k = ui.basin_plan(surf, specs, steps, grid, left)
+    assert (n, k) != (grid, steps) and mapped[-2:] == [(n, k), (n, k)]  # only the smaller maps ran
+    assert sum(ui.estimate_seconds_map(surf, s.build(), k, n) for s in specs) <= left
+    note = [i.value for i in at.info if "To keep one change within 10 s" in i.value]
+    assert note and f"{n}×{n} grid and {k} steps" in note[0] and f"{grid}×{grid}, {steps} steps" in note[0]
+    heat = [c for c in charts(at) if c["data"][0]["type"] == "heatmap"]
+    assert len(heat) == 2 and values(heat[0]["data"][0]["z"]).size == n * n
