@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from . import memo
 from . import optimizers as _optimizers
 from .mlp import MLP
 from .training import Trainer
@@ -118,6 +119,13 @@ def data(name: str, n: int, seed: int = 0):
 def unusual(name: str, n: int, seed: int = 1):
     """Inputs unlike the data set's: checkerboards and blocks, or points off the sheet."""
     return DATASETS[name][1](n, seed)
+
+
+@memo.memo(max_mb=8, name="autoencoder.data")  # ≤ 1.2 MB an entry (2 000 images of 8×8)
+def lesson_data(name: str, n: int, seed: int = 0):
+    """The page's training data, test data and unusual inputs, made once per setting for everyone
+    (shared, read-only)."""
+    return data(name, n, seed), data(name, 200, seed + 1000), unusual(name, 100, seed + 2000)[0]
 
 
 def corrupt(name: str, X, level: float, seed=0):

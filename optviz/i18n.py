@@ -7,6 +7,7 @@ Pure Python: the pages reach it through ``optviz.ui.tr``.
 from __future__ import annotations
 
 import json
+import numbers
 import re
 import string
 from functools import lru_cache
@@ -95,7 +96,9 @@ def markdown(key: str, lang: str = DEFAULT_LANG, **fmt) -> Markdown:
         text = catalog(DEFAULT_LANG).get(key, f"⟦{key}⟧")
     if not fmt:
         return Markdown(text)
-    safe = {k: v for k, v in fmt.items() if not isinstance(v, str) or isinstance(v, Markdown)}
+    # numbers and finished messages go in as they are; anything else (text, an exception, a list) is
+    # shown as its text
+    safe = {k: v for k, v in fmt.items() if isinstance(v, (numbers.Number, Markdown))}
 
     def code(m: re.Match) -> str:  # a code span of the template: filled with the raw values
         return code_span(m.group(1).format(**fmt))
@@ -106,5 +109,6 @@ def markdown(key: str, lang: str = DEFAULT_LANG, **fmt) -> Markdown:
         if part.startswith("`") and part.endswith("`") and len(part) > 1 and _has_field(part):
             out.append(code(re.match(r"`(.*)`", part, re.S)))
         else:
-            out.append(part.format(**{**{k: escape_markdown(v) for k, v in fmt.items() if k not in safe}, **safe}))
+            out.append(part.format(**{**{k: escape_markdown(str(v)) for k, v in fmt.items() if k not in safe},
+                                      **safe}))
     return Markdown("".join(out))

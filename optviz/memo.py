@@ -25,7 +25,7 @@ from typing import Any, Callable
 import numpy as np
 
 MB = 1024 * 1024
-_ALL: list["Memo"] = []
+_ALL: dict[str, "Memo"] = {}  # by name: a module imported again replaces its stores, never adds
 
 
 def nbytes(value: Any, _seen: set | None = None) -> int:
@@ -141,7 +141,7 @@ def memo(max_mb: float, name: str | None = None, key: Callable | None = None):
     The decorated function has ``.memo`` (the store) and ``.uncached`` (the plain function)."""
     def wrap(fn):
         store = Memo(fn, max_mb * MB, name or f"{fn.__module__}.{fn.__qualname__}")
-        _ALL.append(store)
+        _ALL[store.name] = store
         make_key = key or (lambda *a, **k: _key(a, k))
 
         @functools.wraps(fn)
@@ -156,8 +156,8 @@ def memo(max_mb: float, name: str | None = None, key: Callable | None = None):
 
 def stores() -> list[Memo]:
     """Every memo of this process (for the README's total and the tests)."""
-    return list(_ALL)
+    return list(_ALL.values())
 
 
 def total_bytes() -> int:
-    return sum(m.max_bytes for m in _ALL)
+    return sum(m.max_bytes for m in _ALL.values())

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 import streamlit as st
 
-from . import budget, datasets, features, optimizers, userdata
+from . import budget, datasets, features, memo, optimizers, userdata
 from . import evaluation as ev
 from .mlp import INITS, MLP
 from .plots import mlp as plots
@@ -191,7 +191,7 @@ class Data:
     task: str  # "classification" or "regression"
 
 
-@st.cache_data(max_entries=32, show_spinner=False)
+@memo.memo(max_mb=8, name="mlp.data")  # ≤ 0.1 MB an entry (2 000 points)
 def _make_data(name, n, noise, classes, test, seed):
     kw = {"classes": classes} if name in ("spiral", "blobs") else {}
     X, y = datasets.make(name, n, noise, seed, **kw)

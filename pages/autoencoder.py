@@ -24,12 +24,6 @@ SPEC = uf.Spec("ae", dict(data="shapes", latent=2, hidden=32, act="relu", loss="
 HIDDEN = [0, 16, 32, 64]
 
 
-@st.cache_data(max_entries=32, show_spinner=False)
-def load(name, n, seed):
-    """Training data, test data and unusual inputs: generated once per setting for everyone."""
-    return ae.data(name, n, seed), ae.data(name, 200, seed + 1000), ae.unusual(name, 100, seed + 2000)[0]
-
-
 st.title(tr("ae.title"))
 st.write(tr("ae.intro"))
 url = uf.setup(SPEC)
@@ -49,7 +43,7 @@ sb.slider(tr("ae.noise"), 0.0, 0.3, key=SPEC.key("noise"), step=0.01,
 sb.slider(tr("ae.n"), 100, 2000, key=SPEC.key("n"), step=100)
 s = uf.values(SPEC)
 
-(X, y), (Xt, yt), A = load(s["data"], s["n"], s["seed"])
+(X, y), (Xt, yt), A = ae.lesson_data(s["data"], s["n"], s["seed"])
 latent = min(s["latent"], X.shape[1] - 1)  # a code as wide as the input would only copy it
 if latent < s["latent"]:
     st.caption(tr("ae.latent_capped", k=latent, d=X.shape[1]))

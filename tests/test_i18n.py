@@ -81,3 +81,8 @@ def test_escaped_text_reads_as_the_original():
     assert unescaped == payload
     span = i18n.code_span("x ``y`` `z`")
     assert span.startswith("```") and span[3:-3].strip() == "x ``y`` `z`"
+
+
+def test_an_exception_or_other_object_in_a_message_is_shown_as_its_plain_text():
+    shown = i18n.markdown("common.error", "en", message=ValueError("[evil](http://evil.example)"))
+    assert not live_markup_near_evil(shown), shown

@@ -102,3 +102,19 @@ def test_a_failing_computation_is_not_cached_and_can_be_retried():
     with pytest.raises(ValueError):
         flaky(3)
     assert flaky(3) == 3 and len(calls) == 2
+
+
+def test_no_page_makes_a_store_of_its_own():
+    """A page file runs again on every click: a store made there would be a new, empty one each
+    time (and a leak). Shared results live in the core or the glue, imported once."""
+    from pathlib import Path
+    for page in (Path(__file__).resolve().parents[1] / "pages").glob("*.py"):
+        assert "memo.memo(" not in page.read_text(encoding="utf-8"), page.name
+
+
+def test_a_module_imported_again_replaces_its_stores():
+    for _ in range(3):
+        @memo.memo(max_mb=1, name="test.reimported")
+        def f(n):
+            return n
+    assert [m.name for m in memo.stores()].count("test.reimported") == 1
