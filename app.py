@@ -15,7 +15,9 @@ with ui.app_run():
     ui.presentation_toggle()
 
     # (file, catalog key of its title, icon, URL path); a page appears once its file exists. The URL
-    # path is the file name: a fresh server answers its first deep link by file name (legacy pages/).
+    # path is the file name: until a session has run st.navigation (a fresh server), Streamlit's
+    # legacy pages/ mode answers a deep link by file name and runs that file alone; its
+    # ui.app_frame(__file__) then runs this script around it, where the same path finds the same page.
     PAGES = [
         ("pages/home.py", "nav.home", "🏠", "home"),
         ("pages/playground.py", "nav.playground", "🏁", "playground"),

@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import html
 import math
+import runpy
 import threading
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any, Iterable
 
 import streamlit as st
@@ -15,17 +17,31 @@ import streamlit as st
 from . import i18n
 
 LANG_NAMES = {"en": "English", "ja": "日本語"}
-_LANG_KEY = "lang"
+_LANG_KEY = "lang"  # the session's language, in its own session state (see language_selector)
+_LANG_WIDGET = "lang_choice"  # the sidebar's language selectbox
 
 
 # --- language ------------------------------------------------------------------------------------
 
+def _language_chosen() -> None:
+    st.session_state[_LANG_KEY] = st.session_state[_LANG_WIDGET]
+
+
 def language_selector() -> str:
-    """Sidebar language choice, started from ``?lang=`` and kept in the session and the URL."""
+    """Sidebar language choice, started from ``?lang=`` and kept in the session and the URL.
+
+    The language is ``st.session_state["lang"]``, not the widget's state: Streamlit derives a
+    widget's identity from the page that runs it, and a fresh server's first session runs app.py
+    once as a page of the legacy ``pages/`` mode (until app.py's ``st.navigation`` turns that mode
+    off), so its widgets there are other widgets than in every later run. Kept by the widget, the
+    language fell back to English on the next run (the first click on a page), and a language
+    chosen in that first run was dropped. A widget's callback runs even when the widget has been
+    replaced, so the choice reaches the session either way."""
     if _LANG_KEY not in st.session_state:
         st.session_state[_LANG_KEY] = i18n.normalize_lang(st.query_params.get("lang"))
-    lang = st.sidebar.selectbox(i18n.t("sidebar.language", st.session_state[_LANG_KEY]),
-                                i18n.LANGS, format_func=LANG_NAMES.get, key=_LANG_KEY)
+    lang = st.session_state[_LANG_KEY]
+    st.sidebar.selectbox(i18n.t("sidebar.language", lang), i18n.LANGS, index=i18n.LANGS.index(lang),
+                         format_func=LANG_NAMES.get, key=_LANG_WIDGET, on_change=_language_chosen)
     st.query_params["lang"] = lang
     return lang
 
@@ -43,32 +59,23 @@ def app_run():
         _RUN.in_app = False
 
 
-_LEGACY_SEEN = False  # this server started in Streamlit's legacy pages/ mode
+def app_frame(page_file: str) -> None:
+    """A page's first call (``app_frame(__file__)``): make sure the page runs inside app.py (its
+    navigation, language and presentation mode).
 
-
-def _ensure_navigation() -> None:
-    """Run every page through app.py's navigation, even for a deep link that is a fresh server's
-    very first request: Streamlit then still uses its legacy ``pages/`` mode, which runs the page
-    file alone (no language selector, file names as nav). Switch that mode off and rerun."""
-    from streamlit.runtime.pages_manager import PagesManager
-
-    global _LEGACY_SEEN
+    Streamlit keeps its legacy ``pages/`` mode until a session has run ``st.navigation``: until
+    then a deep link runs ``pages/<page>.py`` alone (a fresh server's first visitor, and a room of
+    visitors opening links at once). Then run app.py here, as that mode runs it for ``/``: its
+    ``st.navigation`` turns the mode off for every session and runs this page inside it; the lone
+    run stops after that."""
     if getattr(_RUN, "in_app", False):
         return
-    if PagesManager.uses_pages_directory:
-        PagesManager.uses_pages_directory = False
-        _LEGACY_SEEN = True
-        st.rerun()
-    # Sessions that started with the first one (a room opening the link at once) began in legacy
-    # mode too, before the switch: each reruns once, now through app.py. Once per session, so a
-    # page run on its own (no app.py at all) cannot loop.
-    if _LEGACY_SEEN and not st.session_state.get("_optviz_nav_rerun"):
-        st.session_state["_optviz_nav_rerun"] = True
-        st.rerun()
+    runpy.run_path(str(Path(page_file).resolve().parents[1] / "app.py"), run_name="__main__")
+    st.stop()
 
 
 def current_lang() -> str:
-    _ensure_navigation()
+    """The session's language: the selector's (app.py), else ``?lang=``."""
     return i18n.normalize_lang(st.session_state.get(_LANG_KEY, st.query_params.get("lang")))
 
 
@@ -141,7 +148,8 @@ def counted(key: str, n: int, **fmt) -> str:
 
 # --- presentation mode (projector) -------------------------------------------------------------
 
-_PRESENT_KEY = "present"
+_PRESENT_KEY = "present"  # the sidebar switch
+_PRESENTING = "presenting"  # presentation mode, in the session's own state (as the language)
 _PRESENT_CSS = """<style>
 html, body, [data-testid="stAppViewContainer"] { font-size: 21px; }
 [data-testid="stMarkdownContainer"] p, [data-testid="stMarkdownContainer"] li { font-size: 1.15rem; }
@@ -150,15 +158,22 @@ h1 { font-size: 2.6rem !important; }
 
 
 def presentation_from_url() -> bool:
-    """Presentation mode as asked by the URL (``?present=1``), for ``st.set_page_config``."""
-    return st.session_state.get(_PRESENT_KEY, st.query_params.get("present") in ("1", "true"))
+    """Presentation mode: the session's, else as the URL asks (``?present=1``); for ``st.set_page_config``."""
+    return st.session_state.get(_PRESENTING, st.query_params.get("present") in ("1", "true"))
+
+
+def _presentation_switched() -> None:
+    st.session_state[_PRESENTING] = st.session_state[_PRESENT_KEY]
 
 
 def presentation_toggle() -> bool:
-    """Sidebar switch for larger fonts and lines and taller figures; kept in the URL."""
-    if _PRESENT_KEY not in st.session_state:
-        st.session_state[_PRESENT_KEY] = presentation_from_url()
-    on = st.sidebar.toggle(tr("sidebar.presentation"), key=_PRESENT_KEY, help=tr("sidebar.presentation_help"))
+    """Sidebar switch for larger fonts and lines and taller figures; kept in the session and the
+    URL (in the session's own state, not the switch's, for the reason given in language_selector)."""
+    if _PRESENTING not in st.session_state:
+        st.session_state[_PRESENTING] = presentation_from_url()
+    on = st.session_state[_PRESENTING]
+    st.sidebar.toggle(tr("sidebar.presentation"), value=on, key=_PRESENT_KEY,
+                      help=tr("sidebar.presentation_help"), on_change=_presentation_switched)
     if on:
         st.query_params["present"] = "1"
         st.html(_PRESENT_CSS)
@@ -168,7 +183,7 @@ def presentation_toggle() -> bool:
 
 
 def presenting() -> bool:
-    return bool(st.session_state.get(_PRESENT_KEY, False))
+    return bool(st.session_state.get(_PRESENTING, False))
 
 
 def chart(fig, **kwargs):

@@ -4,7 +4,9 @@ import streamlit as st
 
 from optviz import activations as A
 from optviz import ui_activations as ui
-from optviz.ui import UrlState, chart, current_lang, tr
+from optviz.ui import UrlState, app_frame, chart, current_lang, tr
+
+app_frame(__file__)  # first: a fresh server may run this file alone (see optviz.ui.app_frame)
 
 st.title(tr("activations.title"))
 st.write(tr("activations.intro"))

@@ -7,7 +7,9 @@ import streamlit as st
 from optviz import autoencoder as ae
 from optviz import ui_fundamentals as uf
 from optviz.plots import fundamentals2 as plots
-from optviz.ui import chart, plot_tr, tr
+from optviz.ui import app_frame, chart, plot_tr, tr
+
+app_frame(__file__)  # first: a fresh server may run this file alone (see optviz.ui.app_frame)
 
 SPEC = uf.Spec("ae", dict(data="shapes", latent=2, hidden=32, act="relu", loss="bce", epochs=60, lr=0.01, noise=0.0, n=600,
                           seed=0, pct=95.0),

@@ -5,7 +5,9 @@ import streamlit as st
 from optviz import backprop as bp
 from optviz import ui_fundamentals as uf
 from optviz.plots import fundamentals2 as plots
-from optviz.ui import chart, plot_tr, tr
+from optviz.ui import app_frame, chart, plot_tr, tr
+
+app_frame(__file__)  # first: a fresh server may run this file alone (see optviz.ui.app_frame)
 
 
 

@@ -5,7 +5,9 @@ import streamlit as st
 from optviz import linefit, optimizers
 from optviz import ui_fundamentals as uf
 from optviz.plots import fundamentals as plots
-from optviz.ui import chart, plot_tr, tr
+from optviz.ui import app_frame, chart, plot_tr, tr
+
+app_frame(__file__)  # first: a fresh server may run this file alone (see optviz.ui.app_frame)
 
 SPEC = uf.Spec("batch", dict(n=100, noise=1.0, seed=0, opt="sgd", lr=0.02, epochs=20, b=10),
                bounds=dict(n=(2, 1000, True), noise=(0.0, 5.0, False), seed=(0, 9999, True),

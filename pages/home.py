@@ -2,7 +2,9 @@ from pathlib import Path
 
 import streamlit as st
 
-from optviz.ui import tr
+from optviz.ui import app_frame, tr
+
+app_frame(__file__)  # first: a fresh server may run this file alone (see optviz.ui.app_frame)
 
 st.title(tr("home.title"))
 st.write(tr("home.intro"))

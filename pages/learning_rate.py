@@ -5,7 +5,9 @@ import streamlit as st
 from optviz import onedim
 from optviz import ui_fundamentals as uf
 from optviz.plots import fundamentals as plots
-from optviz.ui import chart, plot_tr, tr
+from optviz.ui import app_frame, chart, plot_tr, tr
+
+app_frame(__file__)  # first: a fresh server may run this file alone (see optviz.ui.app_frame)
 
 LR_MAX = 5.0  # beyond 2/f″ = 1/a for every a ≥ 0.25
 SPEC = uf.Spec("lr1d", dict(fn="quadratic", a=1.0, x0=2.5, lr=0.3, steps=20),

@@ -5,7 +5,9 @@ import streamlit as st
 from optviz import linefit, optimizers
 from optviz import ui_fundamentals as uf
 from optviz.plots import fundamentals as plots
-from optviz.ui import chart, plot_tr, tr
+from optviz.ui import app_frame, chart, plot_tr, tr
+
+app_frame(__file__)  # first: a fresh server may run this file alone (see optviz.ui.app_frame)
 
 SPEC = uf.Spec("line", dict(a=2.0, b=1.0, noise=1.0, n=30, seed=0, opt="sgd", lr=0.05, epochs=100, k=100),
                bounds=dict(a=(-5.0, 5.0, False), b=(-5.0, 5.0, False), noise=(0.0, 5.0, False), n=(2, 500, True),

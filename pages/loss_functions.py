@@ -5,7 +5,9 @@ import streamlit as st
 from optviz import losses
 from optviz import ui_fundamentals as uf
 from optviz.plots import fundamentals as plots
-from optviz.ui import chart, coded_message, plot_tr, tr
+from optviz.ui import app_frame, chart, coded_message, plot_tr, tr
+
+app_frame(__file__)  # first: a fresh server may run this file alone (see optviz.ui.app_frame)
 
 BOOK = "0.1, 0.05, 0.6, 0.0, 0.05, 0.1, 0.0, 0.1, 0.0, 0.0"  # ゼロから作る 4.2: the network says "2"
 SPEC = uf.Spec("loss", dict(p=BOOK, label=2, w=1.0),

@@ -6,7 +6,9 @@ import streamlit as st
 from optviz import evaluation as ev
 from optviz import ui_mlp as ui
 from optviz.plots import mlp as plots
-from optviz.ui import UrlState, chart, plot_tr, tr
+from optviz.ui import UrlState, app_frame, chart, plot_tr, tr
+
+app_frame(__file__)  # first: a fresh server may run this file alone (see optviz.ui.app_frame)
 
 st.title(tr("mlp.title"))
 st.write(tr("mlp.intro"))

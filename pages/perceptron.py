@@ -4,7 +4,9 @@ import streamlit as st
 from optviz import perceptron as pc
 from optviz import ui_fundamentals as uf
 from optviz.plots import fundamentals2 as plots
-from optviz.ui import chart, plot_tr, tr
+from optviz.ui import app_frame, chart, plot_tr, tr
+
+app_frame(__file__)  # first: a fresh server may run this file alone (see optviz.ui.app_frame)
 
 SPEC = uf.Spec("pc", dict(w1=0.5, w2=0.5, b=-0.7, gate="AND"),
                bounds=dict(w1=(-1.0, 1.0, False), w2=(-1.0, 1.0, False), b=(-1.0, 1.0, False)),

@@ -5,7 +5,9 @@ from optviz import budget
 from optviz import playground as pg
 from optviz import ui_playground as ui
 from optviz.plots import playground as plots
-from optviz.ui import UrlState, chart, plot_tr, tr
+from optviz.ui import UrlState, app_frame, chart, plot_tr, tr
+
+app_frame(__file__)  # first: a fresh server may run this file alone (see optviz.ui.app_frame)
 
 st.title(tr("playground.title"))
 url = UrlState()

@@ -4,7 +4,9 @@ import streamlit as st
 from optviz import ui_vanishing as ui
 from optviz import vanishing as vg
 from optviz.plots import vanishing as plots
-from optviz.ui import UrlState, chart, plot_tr, tr
+from optviz.ui import UrlState, app_frame, chart, plot_tr, tr
+
+app_frame(__file__)  # first: a fresh server may run this file alone (see optviz.ui.app_frame)
 
 st.title(tr("vanishing.title"))
 st.write(tr("vanishing.intro"))
