@@ -1,6 +1,6 @@
 """`make bench`: every benchmark, side by side on this machine, written to benchmarks/RESULTS.md.
 
-    python -m benchmarks.run [--quick] [--only trajectories,pages,mlp,memory,load]
+    python -m benchmarks.run [--quick] [--only trajectories,pages,mlp,memory,load,abuse]
 """
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ SECTIONS = {
     "pages": ("Pages: rerun script time and figure payload", "benchmarks.pages"),
     "memory": ("Memory: the largest basin map", "benchmarks.memory"),
     "load": ("Capacity: concurrent sessions on one server", "benchmarks.load"),
+    "abuse": ("Abuse: heavy work started and abandoned while others browse", "benchmarks.abuse"),
 }
 OUT = Path(__file__).with_name("RESULTS.md")
 NOTES = Path(__file__).with_name("NOTES.md")
