@@ -224,8 +224,10 @@ async def browse(browser, url: str, seed: int, pages: list) -> None:
         await ctx.close()
 
 
-async def heavy_tab(browser, url: str, heavy: Heavy, link: str, tabs: list, labels: dict) -> Tab:
-    """Open ``link``, start its work (a click where it needs one), let it run WORK_S, close the tab."""
+async def heavy_tab(browser, url: str, heavy: Heavy, link: str, tabs: list, labels: dict,
+                    wait: float = WORK_S) -> Tab:
+    """Open ``link``, start its work (a click where it needs one), let it run ``wait`` seconds (less
+    when the run is over sooner, as a refused one is), close the tab."""
     from playwright.async_api import Error as PlaywrightError
     from playwright.async_api import TimeoutError as PlaywrightTimeout
 
@@ -250,7 +252,7 @@ async def heavy_tab(browser, url: str, heavy: Heavy, link: str, tabs: list, labe
         try:  # a refused (or quick) run is over at once: no need to wait for it
             await page.wait_for_function(f"() => window.__abuse.finished > {before} && document.querySelector("
                                          "'[data-testid=\"stApp\"]').getAttribute('data-test-script-state')"
-                                         " === 'notRunning'", polling=100, timeout=WORK_S * 1000)
+                                         " === 'notRunning'", polling=100, timeout=wait * 1000)
         except PlaywrightTimeout:
             pass
         state = await page.locator('[data-testid="stApp"]').get_attribute("data-test-script-state")
@@ -286,7 +288,8 @@ async def choose_heavy(browser, server: Server, heavy: Heavy, labels: dict, ids)
     queue = list(heavy.candidates)
     while queue and len(refused) < 8:
         link = queue.pop(0)
-        tab = await heavy_tab(browser, server.url, heavy, link.format(i=next(ids)), [], labels)
+        # longer than a participant waits: a refusal on a loaded machine may take more than WORK_S to come
+        tab = await heavy_tab(browser, server.url, heavy, link.format(i=next(ids)), [], labels, wait=3 * WORK_S)
         if tab.status.startswith(("refused", "failed")):
             refused.append((link, tab.status))
             better = refine(link, tab.status)
