@@ -39,10 +39,14 @@ def normalize_lang(value) -> str:
 
 def t(key: str, lang: str = DEFAULT_LANG, **fmt) -> str:
     """The message ``key`` in ``lang``, formatted with ``fmt``. A missing key shows as ⟦key⟧."""
-    text = catalog(normalize_lang(lang)).get(key)
-    if text is None:
-        text = catalog(DEFAULT_LANG).get(key, f"⟦{key}⟧")
+    text = template(key, lang)
     return text.format(**fmt) if fmt else text
+
+
+def template(key: str, lang: str = DEFAULT_LANG) -> str:
+    """The unformatted message ``key`` in ``lang``, else in English, else ⟦key⟧."""
+    text = catalog(normalize_lang(lang)).get(key)
+    return text if text is not None else catalog(DEFAULT_LANG).get(key, f"⟦{key}⟧")
 
 
 # --- user text inside messages ---------------------------------------------------------------------
@@ -91,24 +95,17 @@ def markdown(key: str, lang: str = DEFAULT_LANG, **fmt) -> Markdown:
     """The message ``key`` as Markdown, with every text value in ``fmt`` shown as plain text:
     inside a code span of the template (```{value}```) as a safe code span, elsewhere escaped.
     Numbers, and values that are themselves ``Markdown`` messages, go in as they are."""
-    text = catalog(normalize_lang(lang)).get(key)
-    if text is None:
-        text = catalog(DEFAULT_LANG).get(key, f"⟦{key}⟧")
+    text = template(key, lang)
     if not fmt:
         return Markdown(text)
     # numbers and finished messages go in as they are; anything else (text, an exception, a list) is
     # shown as its text
-    safe = {k: v for k, v in fmt.items() if isinstance(v, (numbers.Number, Markdown))}
-
-    def code(m: re.Match) -> str:  # a code span of the template: filled with the raw values
-        return code_span(m.group(1).format(**fmt))
-
-    parts = re.split(r"(`[^`]*`)", text)  # the template's code spans, and the text between them
+    escaped = {k: v if isinstance(v, (numbers.Number, Markdown)) else escape_markdown(str(v))
+               for k, v in fmt.items()}
     out = []
-    for part in parts:
-        if part.startswith("`") and part.endswith("`") and len(part) > 1 and _has_field(part):
-            out.append(code(re.match(r"`(.*)`", part, re.S)))
+    for part in re.split(r"(`[^`]*`)", text):  # the template's code spans, and the text between them
+        if len(part) > 1 and part[0] == part[-1] == "`" and _has_field(part):
+            out.append(code_span(part[1:-1].format(**fmt)))  # filled with the raw values, fenced safely
         else:
-            out.append(part.format(**{**{k: escape_markdown(str(v)) for k, v in fmt.items() if k not in safe},
-                                      **safe}))
+            out.append(part.format(**escaped))
     return Markdown("".join(out))
