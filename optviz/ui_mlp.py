@@ -351,7 +351,8 @@ def compare(s: dict, data: Data, hidden, extra, reg, b: int) -> dict | None:
 
         trainer.run(X, data.y, epochs, callback=callback)
         if deadline.expired():
-            bar.empty(), stop.empty()
+            bar.empty()
+            stop.empty()
             st.warning(tr("mlp.compare_stopped", limit=budget.MAX_SECONDS))
             return None
         grid = _boundary(model, data, extra) if data.task == "classification" else None
