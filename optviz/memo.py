@@ -114,6 +114,10 @@ class Memo:
                     self._computing.pop(key, None)
         return value
 
+    def __contains__(self, key) -> bool:
+        with self._lock:
+            return key in self._store
+
     def _put(self, key, value) -> None:
         size = nbytes(value)
         with self._lock:
@@ -138,7 +142,8 @@ def _key(args, kwargs):
 def memo(max_mb: float, name: str | None = None, key: Callable | None = None):
     """Decorator: share ``fn``'s results across sessions, at most ``max_mb`` megabytes of them.
     ``key(*args, **kwargs)`` makes the cache key (default: the arguments, which must be hashable).
-    The decorated function has ``.memo`` (the store) and ``.uncached`` (the plain function)."""
+    The decorated function has ``.memo`` (the store), ``.uncached`` (the plain function) and
+    ``.stored(*args, **kwargs)`` (whether that call would be answered from the store)."""
     def wrap(fn):
         store = Memo(fn, max_mb * MB, name or f"{fn.__module__}.{fn.__qualname__}")
         _ALL[store.name] = store
@@ -149,6 +154,7 @@ def memo(max_mb: float, name: str | None = None, key: Callable | None = None):
             return store.get(make_key(*args, **kwargs), *args, **kwargs)
 
         cached.memo, cached.uncached = store, fn
+        cached.stored = lambda *a, **k: make_key(*a, **k) in store
         return cached
 
     return wrap

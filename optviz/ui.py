@@ -186,6 +186,22 @@ def presenting() -> bool:
     return bool(st.session_state.get(_PRESENTING, False))
 
 
+def in_pieces(text: str, fn, calls: list[tuple]) -> list:
+    """``[fn(*args) for args in calls]`` for a function of ``optviz.memo``, one call per piece of
+    work. When any call must compute, a progress bar moves between the pieces: each update hands
+    control to Streamlit, which ends the run there when the tab has closed or the user clicked
+    something else, so a user who has gone costs at most the piece under way."""
+    if all(fn.stored(*args) for args in calls):
+        return [fn(*args) for args in calls]
+    bar = st.progress(0.0, text=text)
+    out = []
+    for k, args in enumerate(calls):
+        out.append(fn(*args))
+        bar.progress((k + 1) / len(calls), text=text)
+    bar.empty()
+    return out
+
+
 def chart(fig, **kwargs):
     """``st.plotly_chart`` with the app's defaults; in presentation mode fonts, lines and the figure
     grow so that one figure fills a projector screen."""

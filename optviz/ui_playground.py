@@ -13,7 +13,8 @@ from . import playground as pg
 from .basins import GRIDS as BASIN_GRIDS, MAX_STEPS as MAX_BASIN_STEPS, basin_map, estimate_seconds_map
 from .expr import DEFAULT_START, ExpressionError, custom_surface
 from .plots import playground as plots
-from .ui import HYPERPARAM_BOUNDS, UrlState, chart, coded_message, hyperparam_step, keep_widgets, lr_step, plot_tr, tr
+from .ui import (HYPERPARAM_BOUNDS, UrlState, chart, coded_message, hyperparam_step, in_pieces,
+                 keep_widgets, lr_step, plot_tr, tr)
 
 CUSTOM = "custom"
 DEFAULT_EXPR = "sin(x)*cos(y) + 0.1*(x**2 + y**2)"
@@ -261,7 +262,7 @@ def _surface(surface_key: str):
 @memo.memo(max_mb=64, name="playground.race")  # 5 of the largest races, 1 500 of the default
 def cached_race(surface_key: str, runs_text: str, start, steps: int, noise: float):
     results = pg.race(_surface(surface_key), pg.parse_runs(runs_text), start, steps, noise=noise)
-    for r in results:  # computed here, once for everyone, and read-only like the rest
+    for r in results:  # losses (a cached property) computed here, once for everyone, and read-only
         r.losses.flags.writeable = False
     return results
 
@@ -269,6 +270,21 @@ def cached_race(surface_key: str, runs_text: str, start, steps: int, noise: floa
 @memo.memo(max_mb=4, name="playground.sweep")  # ≈ 3 700 sweeps
 def cached_sweep(surface_key: str, run_text: str, start, steps: int):
     return pg.lr_sweep(_surface(surface_key), pg.parse_runs(run_text)[0], start, steps)
+
+
+def race(surface_key: str, runs: list[pg.RunSpec], start, steps: int, noise: float) -> list:
+    """The race, one stored piece per run (pg.race runs each alone from the same start and noise
+    seed, so the pieces are the race): a changed run recomputes only itself, and a tab closed
+    mid-race stops at the next run (ui.in_pieces)."""
+    pieces = in_pieces(tr("playground.racing"), cached_race,
+                       [(surface_key, pg.format_runs([r]), tuple(start), steps, noise) for r in runs])
+    return [result for (result,) in pieces]
+
+
+def sweeps(surface_key: str, runs: list[pg.RunSpec], start, steps: int) -> list:
+    """The learning-rate sweep of every run, one stored piece each."""
+    return in_pieces(tr("playground.sweeping"), cached_sweep,
+                     [(surface_key, pg.format_runs([r]), tuple(start), steps) for r in runs])
 
 
 # --- what a setting costs: refused or shrunk before it starts (optviz.budget) -------------------

@@ -11,7 +11,7 @@ import streamlit as st
 from . import budget, memo
 from . import vanishing as vg
 from .plots.vanishing import config_label
-from .ui import UrlState, counted, tr
+from .ui import UrlState, counted, in_pieces, tr
 
 MAX_COMPARISONS = 3
 LR_RANGE = (1e-5, 1.0)
@@ -144,18 +144,16 @@ def plan(s: Settings) -> vg.Plan:
 
 
 def probes(s: Settings, p: vg.Plan) -> list:
-    return [cached_probe(c.id, s.depth, s.width, p.n_samples, s.seed) for c in s.configs]
+    """Probes of every configuration, one piece each (a progress bar while any is computed)."""
+    return in_pieces(tr("vanishing.probing"), cached_probe,
+                     [(c.id, s.depth, s.width, p.n_samples, s.seed) for c in s.configs])
 
 
 def runs(s: Settings, p: vg.Plan) -> list:
-    """Training runs of every configuration, with a progress bar while any is computed."""
-    bar = st.progress(0.0, text=tr("vanishing.training"))
-    out = []
-    for k, c in enumerate(s.configs):
-        out.append(cached_run(c.id, s.depth, s.width, s.dataset, s.optimizer, s.lr, s.epochs, s.seed, p.epochs))
-        bar.progress((k + 1) / len(s.configs), text=tr("vanishing.training"))
-    bar.empty()
-    return out
+    """Training runs of every configuration, one piece each (a progress bar while any is computed)."""
+    return in_pieces(tr("vanishing.training"), cached_run,
+                     [(c.id, s.depth, s.width, s.dataset, s.optimizer, s.lr, s.epochs, s.seed, p.epochs)
+                      for c in s.configs])
 
 
 def samples_note(s: Settings, p: vg.Plan) -> str | None:

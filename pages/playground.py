@@ -55,10 +55,10 @@ if seconds_left < 0:
 
 sweeps = None
 if settings.fair:
-    sweeps = [ui.cached_sweep(key, pg.format_runs([r]), settings.start, settings.steps) for r in runs]
+    sweeps = ui.sweeps(key, runs, settings.start, settings.steps)
     runs = [ui.with_lr(r, sw.best_lr) if sw.best_lr else r for r, sw in zip(runs, sweeps)]
 
-results = ui.cached_race(key, pg.format_runs(runs), settings.start, settings.steps, settings.noise)
+results = ui.race(key, runs, settings.start, settings.steps, settings.noise)
 labels = [f"{i + 1} · {r.label()}" for i, r in enumerate(runs)]
 
 with left:  # the contour with trajectories, the playback step and the click-to-start tip
@@ -111,8 +111,7 @@ with tab_sweep:
             st.warning(ui.too_costly("sweep", need))
         else:
             seconds_left -= need
-            sweeps = sweeps or [ui.cached_sweep(key, pg.format_runs([r]), settings.start, settings.steps)
-                                for r in runs]
+            sweeps = sweeps or ui.sweeps(key, runs, settings.start, settings.steps)
             limits = [pg.stability_limit(surface, r) for r in runs]
             chart(plots.lr_sweep_figure(surface, sweeps, labels, limits, tr=plot_tr),
                             width="stretch")

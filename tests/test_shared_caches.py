@@ -103,3 +103,60 @@ def test_vanishing_probes_and_runs_stay_within_their_stores(small):
     run = uv.cached_run("relu.he", 1, 4, "moons", "sgd", 0.1, 3, 11, 3)
     assert uv.cached_run("relu.he", 1, 4, "moons", "sgd", 0.1, 3, 11, 3) is run
     assert np.isfinite(run.loss).all()
+
+
+def test_a_race_in_pieces_is_the_race():
+    # one stored piece per run: with noise too, each run alone is the run in the race
+    runs = [pg.spec("sgd", lr=0.05), pg.spec("adam", lr=0.1), pg.spec("momentum", lr=0.02)]
+    whole = pg.race("rosenbrock", runs, (-1.0, 1.5), 200, noise=0.3)
+    pieces = ui.race("rosenbrock", runs, (-1.0, 1.5), 200, 0.3)
+    for a, b in zip(whole, pieces):
+        np.testing.assert_array_equal(a.points, b.points)
+        np.testing.assert_array_equal(a.losses, b.losses)
+
+
+class _Gone(Exception):
+    """What Streamlit raises inside a run whose tab has closed (or that another click replaced)."""
+
+
+@pytest.mark.parametrize("what", ["race", "sweeps", "probes", "runs"])
+def test_work_stops_at_the_next_piece_when_the_user_has_gone(monkeypatch, what):
+    # every piece-wise computation of the app hands control to Streamlit between pieces: when that
+    # raises (the session ended), the pieces after it are never computed
+    from optviz import ui as glue
+
+    calls = []
+
+    class Bar:
+        def progress(self, *a, **k):
+            raise _Gone
+
+        def empty(self):
+            pass
+
+    monkeypatch.setattr(glue.st, "progress", lambda *a, **k: Bar())
+    monkeypatch.setattr(glue, "tr", lambda key, **k: key)
+    runs = [pg.spec(n, lr=0.01) for n in ("sgd", "adam", "rmsprop")]
+    if what in ("race", "sweeps"):
+        fn = ui.cached_race if what == "race" else ui.cached_sweep
+        monkeypatch.setattr(fn.memo, "fn", lambda *a: calls.append(a) or [])
+        fn.memo.clear()
+        with pytest.raises(_Gone):
+            if what == "race":
+                ui.race("quadratic", runs, (-7.0, 2.0), 123, 0.0)
+            else:
+                ui.sweeps("quadratic", runs, (-7.0, 2.0), 123)
+    else:
+        fn = uv.cached_probe if what == "probes" else uv.cached_run
+        monkeypatch.setattr(fn.memo, "fn", lambda *a: calls.append(a) or [])
+        fn.memo.clear()
+        s = uv.Settings(*_vanishing_settings())
+        with pytest.raises(_Gone):
+            (uv.probes if what == "probes" else uv.runs)(s, uv.plan(s))
+    fn.memo.clear()
+    assert len(calls) == 1
+
+
+def _vanishing_settings():
+    parse = uv.vg.NetConfig.parse
+    return (parse("relu.he"), (parse("sigmoid.xavier"), parse("tanh.xavier")), 3, 8, 50, 0, "moons", "sgd", 0.1, 3)
