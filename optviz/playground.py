@@ -3,36 +3,54 @@ from __future__ import annotations
 
 import math
 import re
+import urllib.parse
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from . import optimizers as _optimizers
+from . import rules as _rules
 from . import surfaces as _surfaces
 from .trajectory import OptimizeResult, estimate_seconds, optimize
 
-MAX_RUNS = 8
+MAX_RUNS = 8  # built-in racers; a typed rule races with them
 MAX_STEPS = 5000
+
+
+RULE = "rule"  # the name of a run of a typed rule (optviz.rules)
 
 
 @dataclass(frozen=True)
 class RunSpec:
-    """One racer: an optimizer name and the hyperparameters that differ from its defaults."""
+    """One racer: an optimizer name and the hyperparameters that differ from its defaults; or, with
+    ``rule`` (name RULE), a typed update rule with a value for each of its hyperparameters."""
     name: str
     hyperparams: tuple[tuple[str, float], ...] = ()
+    rule: str = ""
 
     @property
     def params(self) -> dict[str, float]:
         return dict(self.hyperparams)
 
     def full_params(self) -> dict[str, float]:
+        if self.rule:
+            return self.params
         return {**_optimizers.hyperparameters(self.name), **self.params}
 
     def label(self) -> str:
         shown = {k: v for k, v in self.full_params().items() if k in ("lr",) or k in self.params}
-        return f"{_optimizers.display_name(self.name)} (" + ", ".join(f"{k}={v:g}" for k, v in shown.items()) + ")"
+        name = "Rule" if self.rule else _optimizers.display_name(self.name)
+        return f"{name} (" + ", ".join(f"{k}={v:g}" for k, v in shown.items()) + ")"
+
+    def with_params(self, **hp: float) -> "RunSpec":
+        """The same run with some hyperparameters changed."""
+        if self.rule:
+            return rule_spec(self.rule, **{**self.params, **hp})
+        return spec(self.name, **{**self.params, **hp})
 
     def build(self) -> _optimizers.Optimizer:
+        if self.rule:
+            return _optimizers.parse_rule(self.rule, **self.params)
         return _optimizers.get(self.name, **self.params)
 
 
@@ -40,38 +58,154 @@ def spec(name: str, **hp: float) -> RunSpec:
     return RunSpec(name, tuple(sorted((k, float(v)) for k, v in hp.items())))
 
 
-# --- runs as text (for URLs and CSV): "sgd:lr=0.1|adam:lr=0.3,beta1=0.9" --------------------------
+def rule_spec(text: str, **hp: float) -> RunSpec:
+    """A run of a typed rule; the hyperparameters in the order the rule reads them (as its inputs
+    show them), so that one rule with the same values is one run however they were given."""
+    try:
+        order = _rules.parsed(text).hyperparameters
+    except _rules.RuleError:
+        order = ()
+    names = [k for k in order if k in hp] + [k for k in hp if k not in order]
+    return RunSpec(RULE, tuple((k, float(hp[k])) for k in names), text)
 
-_RUN_RE = re.compile(r"^([a-z_]+)(?::(.*))?$")
+
+# --- runs as text (for URLs and CSV): "sgd:lr=0.1|adam:lr=0.3,beta1=0.9|rule[x %3D x - lr*g]:lr=0.1"
+
+_RUN_RE = re.compile(r"^([a-z_]+)(?:\[([^\]|]*)\])?(?::(.*))?$")
+_RULE_SAFE = " *+-/()<>!._"  # the rule's characters kept as they are; = , ; [ ] | : # newline encoded
 
 
 def format_runs(specs: list[RunSpec]) -> str:
-    return "|".join(s.name + (":" + ",".join(f"{k}={v!r}" for k, v in s.hyperparams)
-                              if s.hyperparams else "") for s in specs)
+    def one(s: RunSpec) -> str:
+        head = s.name + (f"[{urllib.parse.quote(s.rule, safe=_RULE_SAFE)}]" if s.rule else "")
+        return head + (":" + ",".join(f"{k}={v!r}" for k, v in s.hyperparams) if s.hyperparams else "")
+    return "|".join(one(s) for s in specs)
 
 
 def parse_runs(text: str) -> list[RunSpec]:
-    """Inverse of :func:`format_runs`; every optimizer and value is validated (ValueError if not)."""
+    """Inverse of :func:`format_runs`; every optimizer, rule and value is validated (ValueError if not)."""
     specs = []
     for part in [p for p in text.split("|") if p]:
         m = _RUN_RE.match(part.strip())
-        if not m:
-            raise ValueError(f"cannot read optimizer {part!r}")
+        if not m or (m.group(2) is not None) != (m.group(1) == RULE):
+            raise ValueError(f"cannot read optimizer {part[:60]!r}")
         hp = {}
-        for item in filter(None, (m.group(2) or "").split(",")):
+        for item in filter(None, (m.group(3) or "").split(",")):
             key, _, value = item.partition("=")
             try:
                 hp[key] = float(value)
             except ValueError:
                 raise ValueError(f"{key} must be a number, got {value!r}") from None
-        s = spec(m.group(1), **hp)
-        s.build()  # validates the name and every value
+        s = rule_spec(urllib.parse.unquote(m.group(2)), **hp) if m.group(2) is not None else spec(m.group(1), **hp)
+        s.build()  # validates the name, the rule and every value
         specs.append(s)
     if not specs:
         raise ValueError("no optimizer given")
-    if len(specs) > MAX_RUNS:
-        raise ValueError(f"at most {MAX_RUNS} optimizers at once")
+    typed = [s for s in specs if s.rule]
+    if len(specs) - len(typed) > MAX_RUNS or len(typed) > 1:
+        raise ValueError(f"at most {MAX_RUNS} optimizers and one typed rule at once")
     return specs
+
+
+# --- a typed rule: which optimizer is it? -----------------------------------------------------------
+
+# The names a typed rule may give a built-in's hyperparameters (the course's and the papers').
+ALIASES = {"lr": ("lr", "eta"), "beta": ("beta", "b", "mu", "momentum"), "beta1": ("beta1", "b1"),
+           "beta2": ("beta2", "b2"), "eps": ("eps", "epsilon"), "rho": ("rho",),
+           "weight_decay": ("weight_decay", "wd", "lam"), "momentum_decay": ("momentum_decay", "psi")}
+# Rule examples a student starts from: (id, text, hyperparameters)
+RULE_EXAMPLES = {
+    "sgd": ("x = x - lr*g", {"lr": 0.1}),
+    "momentum": ("v = beta*v - lr*g\nx = x + v", {"lr": 0.1, "beta": 0.9}),
+    "adam": ("m = beta1*m + (1 - beta1)*g\nv = beta2*v + (1 - beta2)*g**2\nm_hat = m/(1 - beta1**t)\n"
+             "v_hat = v/(1 - beta2**t)\nx = x - lr*m_hat/(sqrt(v_hat) + eps)",
+             {"lr": 0.1, "beta1": 0.9, "beta2": 0.999, "eps": 1e-8}),
+    "adam_no_bias": ("m = beta1*m + (1 - beta1)*g\nv = beta2*v + (1 - beta2)*g**2\n"
+                     "x = x - lr*m/(sqrt(v) + eps)", {"lr": 0.1, "beta1": 0.9, "beta2": 0.999, "eps": 1e-8}),
+    "sign": ("x = x - lr*sign(g)", {"lr": 0.1}),
+    "lion": ("c = beta1*m + (1 - beta1)*g\nx = x - lr*(sign(c) + weight_decay*x)\nm = beta2*m + (1 - beta2)*g",
+             {"lr": 0.1, "beta1": 0.9, "beta2": 0.99, "weight_decay": 0.0}),
+}
+# A hyperparameter a rule reads starts at the value people use for that name (else 0.1)
+USUAL_VALUES = {"lr": 0.1, "eta": 0.1, "beta": 0.9, "b": 0.9, "mu": 0.9, "momentum": 0.9, "beta1": 0.9,
+                "b1": 0.9, "beta2": 0.999, "b2": 0.999, "eps": 1e-8, "epsilon": 1e-8, "rho": 0.9,
+                "weight_decay": 0.01, "wd": 0.01, "lam": 0.01, "momentum_decay": 0.004, "psi": 0.004}
+RECOGNIZE_TOL = 1e-9  # relative: a rule within this of a built-in on every test run is that built-in
+_TESTS = (("quadratic", ((-7.0, 2.0), (3.0, -1.5)), 60), ("rosenbrock", ((-1.5, 2.0), (0.5, -0.5)), 60))
+
+
+def usual_value(name: str) -> float:
+    return USUAL_VALUES.get(name, 0.1)
+
+
+@dataclass(frozen=True)
+class Recognition:
+    """What a typed rule is: ``name`` the built-in it equals (``equal``: to ``difference``, the
+    largest relative difference on the test runs) or, if none, the closest one, which first differs
+    at ``step`` by ``difference``; ``name`` None when no built-in takes its hyperparameters."""
+    name: str | None
+    equal: bool
+    difference: float
+    step: int = -1
+
+
+def _builtin_like(d, params: dict) -> dict | None:
+    """A built-in's hyperparameters from a typed rule's (by name, ALIASES), defaults for the rest;
+    None if the rule has a hyperparameter the built-in cannot take."""
+    hp, used = {}, set()
+    for h in d.hyper:
+        for alias in ALIASES.get(h.name, (h.name,)):
+            if alias in params:
+                hp[h.name] = params[alias]
+                used.add(alias)
+                break
+    return hp if used == set(params) else None
+
+
+def _compare(a: np.ndarray, b: np.ndarray) -> tuple[float, int]:
+    """(largest relative difference, first step beyond RECOGNIZE_TOL or −1) of two trajectories."""
+    worst, first = 0.0, -1
+    for k in range(len(a)):
+        pa, pb = a[k], b[k]
+        fa, fb = np.isfinite(pa), np.isfinite(pb)
+        if (fa != fb).any():
+            return (math.inf, k) if first < 0 else (max(worst, math.inf), first)
+        if not fa.any():
+            continue
+        with np.errstate(all="ignore"):
+            d = float(np.max(np.abs(pa[fa] - pb[fb]) / np.maximum(np.abs(pb[fb]), 1e-12)))
+        worst = max(worst, d)
+        if first < 0 and d > RECOGNIZE_TOL:
+            first = k
+    return worst, first
+
+
+def recognize(spec_: RunSpec) -> Recognition:
+    """Runs a typed rule and every built-in that takes its hyperparameters on fixed test problems
+    (x²+10y² and Rosenbrock, two starts each, 60 steps): the one it equals, or the closest."""
+    best = Recognition(None, False, math.inf)
+    for d in _optimizers.DEFINITIONS:
+        hp = _builtin_like(d, spec_.params)
+        if hp is None:
+            continue
+        try:
+            builtin = _optimizers.get(d.name, **hp)
+        except ValueError:
+            continue
+        worst, first = 0.0, -1
+        for sid, starts, steps in _TESTS:
+            a = optimize(sid, spec_.build(), np.array(starts), steps).points
+            b = optimize(sid, builtin, np.array(starts), steps).points
+            w, f = _compare(a, b)
+            worst = max(worst, w)
+            if f >= 0:
+                first = f if first < 0 else min(first, f)
+        r = Recognition(d.name, first < 0, worst, first)
+        if r.equal:
+            return r
+        if best.name is None or (r.step, -r.difference) > (best.step, -best.difference):
+            best = r
+    return best
 
 
 # --- a race --------------------------------------------------------------------------------------
@@ -159,8 +293,9 @@ def lr_sweep(surface, spec_: RunSpec, start, steps: int, lrs: np.ndarray | None 
     """Final loss after ``steps`` for each lr, all lrs in one vectorized run (one column each)."""
     lrs = lr_grid() if lrs is None else np.asarray(lrs, dtype=float)
     surf = _surfaces.get(surface)
-    params = {k: v for k, v in spec_.params.items() if k != "lr"}
-    opt = _optimizers.get(spec_.name, **params, lr=lrs)
+    if "lr" not in spec_.full_params():  # a typed rule that names its step size otherwise: no sweep
+        return Sweep(lrs, np.full(lrs.size, np.nan), np.zeros(lrs.size, bool), None)
+    opt = _optimizers.get(spec_.build(), lr=lrs)
     starts = np.tile(np.asarray(start, dtype=float), (lrs.size, 1))
     res = optimize(surf, opt, start=starts, steps=steps)
     final = res.losses[-1].copy()
@@ -182,8 +317,9 @@ def race_seconds(surface, specs: list[RunSpec], steps: int, noise: float = 0.0) 
 def sweep_seconds(surface, spec_: RunSpec, steps: int, lrs: np.ndarray | None = None) -> float:
     """Estimated CPU seconds of ``lr_sweep(surface, spec_, start, steps, lrs)``."""
     lrs = lr_grid() if lrs is None else np.asarray(lrs, dtype=float)
-    params = {k: v for k, v in spec_.params.items() if k != "lr"}
-    return estimate_seconds(surface, _optimizers.get(spec_.name, **params, lr=lrs), lrs.size, steps)
+    if "lr" not in spec_.full_params():
+        return 0.0
+    return estimate_seconds(surface, _optimizers.get(spec_.build(), lr=lrs), lrs.size, steps)
 
 
 def round_noise(noise: float) -> float:

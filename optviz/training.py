@@ -68,7 +68,8 @@ def batch_size_for(mode: str, n: int, batch_size: int | None = None) -> int:
 def _same_but_lr(a, b) -> bool:
     """The same optimizer with the same hyperparameters, the learning rate aside."""
     others = lambda o: {k: v for k, v in o.hyperparams.items() if k != "lr"}  # noqa: E731
-    return a.name == b.name and others(a) == others(b)
+    text = lambda o: getattr(o.rule, "text", None)  # noqa: E731  (a typed rule: the same rule)
+    return a.name == b.name and text(a) == text(b) and others(a) == others(b)
 
 
 class Trainer:

@@ -306,6 +306,9 @@ NUMPY_POINT = 25e-9  # per start and step of a numpy loop beyond the gradient (k
 NOISE_COST = (2e-6, 20e-9)  # per step: drawing the noise (per call, per start)
 FUSED_STEP = 5e-6  # per step of a fused C run (one start recording its states: 1.6–3.8 µs)
 FUSED_POINT = 10e-9  # per start and step in C (3.3–6.8 ns; 14 once, fresh memory)
+# an optimizer without an in-place kernel runs its rule (optviz.rules) in the pure loop: per part
+# of the rule's step (Rule.size), per step and per start and step
+RULE_PART = (RULE_PART_STEP := 3e-6, RULE_PART_POINT := 10e-9)
 # numpy gradients of the registry's surfaces, (seconds per call, per point), timed on 1, 41 and
 # 16 384 points (time.thread_time, best of 5), ×1.3 and rounded up (Ackley: 38 µs, 117 ns)
 GRADIENT_COST = {
@@ -341,6 +344,8 @@ def estimate_seconds(surface, optimizer, starts: int = 1, steps: int = 100, *, n
         per_step = FUSED_STEP + FUSED_POINT * k
     else:
         per_step = NUMPY_STEP + NUMPY_POINT * k + gradient_seconds(surf, k)
+        if opt.rule is not None and _kernels.make(opt, (2, 1)) is None:
+            per_step += opt.rule.size * (RULE_PART_STEP + RULE_PART_POINT * k)
         if noise > 0:
             per_step += NOISE_COST[0] + NOISE_COST[1] * k
     total = steps * per_step

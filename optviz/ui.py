@@ -14,7 +14,7 @@ from typing import Any, Iterable
 
 import streamlit as st
 
-from . import i18n
+from . import i18n, optimizers
 
 LANG_NAMES = {"en": "English", "ja": "日本語"}
 _LANG_KEY = "lang"  # the session's language, in its own session state (see language_selector)
@@ -93,14 +93,14 @@ def plot_tr(key: str, **fmt) -> str:
 
 
 # The optimizers' hyperparameters other than lr, as number inputs accept them (and a link)
-HYPERPARAM_BOUNDS = {"beta": (0.0, 0.9999), "beta1": (0.0, 0.9999), "beta2": (0.0, 0.99999),
-                     "eps": (1e-12, 1.0), "weight_decay": (0.0, 10.0)}
+# from the optimizers' definitions (optviz.optimizers): the range a page or a link accepts
+HYPERPARAM_BOUNDS = {name: span for name, span in optimizers.bounds().items() if name != "lr"}
 
 
 def hyperparam_step(name: str, default: float) -> float:
-    """The +/− step of a hyperparameter's number input: a tenth of ε's default, 0.001 of weight
-    decay, 0.01 of a β."""
-    return default / 10 if name == "eps" else 0.001 if name == "weight_decay" else 0.01
+    """The +/− step of a hyperparameter's number input: a tenth of ε's default, 0.001 of a decay
+    (weight decay, NAdam's momentum decay), 0.01 of a β or ρ."""
+    return default / 10 if name == "eps" else 0.001 if name.endswith("decay") else 0.01
 
 
 def lr_step(lr: float) -> float:

@@ -8,7 +8,8 @@ from dataclasses import dataclass
 import numpy as np
 import streamlit as st
 
-from . import budget, datasets, features, memo, optimizers, userdata
+from . import budget, datasets, features, memo, optimizers, rules, ui_rules, userdata
+from . import playground as pg
 from . import evaluation as ev
 from .mlp import INITS, MLP
 from .plots import mlp as plots
@@ -56,6 +57,24 @@ def _hp_key(opt: str, name: str) -> str:
 
 
 HP_KEYS = [_hp_key(o, h) for o in optimizers.NAMES for h in hyperparameters(o)]
+RULE = pg.RULE  # "your rule": a typed update rule (optviz.rules), edited with ui_rules.editor
+OPTIMIZERS = (*optimizers.NAMES, RULE)
+
+
+def optimizer_label(name: str) -> str:
+    return tr("rule.yours") if name == RULE else optimizers.display_name(name)
+
+
+def _rule_hp(text: str) -> dict:
+    """The typed rule's hyperparameters but lr (the page's own lr input), as its editor holds them."""
+    try:
+        names = rules.parse(text).hyperparameters
+    except rules.RuleError:
+        return {}
+    return {h: st.session_state.get(f"mlp_rule_hp_{h}", pg.usual_value(h)) for h in names if h != "lr"}
+
+
+RULE_HP = "rh_"  # a typed rule's hyperparameters in a link: rh_beta=0.9 (its names cannot clash with the page's)
 
 
 def parse_hidden(text: str) -> list[int]:
@@ -107,7 +126,16 @@ def init_state(url: UrlState) -> None:
     ss[_k("init")] = url.choice("init", ss[_k("init")], INITS)
     ss[_k("feats")] = url.choices("feats", [], features.NAMES) if url._raw("feats") else []
     ss[_k("reg")] = url.choice("reg", ss[_k("reg")], ["none", "l2", "l1"])
-    ss[_k("opt")] = url.choice("opt", ss[_k("opt")], optimizers.NAMES)
+    ss[_k("opt")] = url.choice("opt", ss[_k("opt")], OPTIMIZERS)
+    if ss[_k("opt")] == RULE:  # a typed rule: its text and its hyperparameters by their own names
+        text = url.text("rule", pg.RULE_EXAMPLES["sgd"][0], max_len=rules.MAX_LENGTH)
+        try:
+            names = rules.parse(text).hyperparameters
+            ui_rules.set_rule("mlp", text, {h: url.number(RULE_HP + h, pg.usual_value(h), -ui_rules.VALUE_LIMIT,
+                                                          ui_rules.VALUE_LIMIT) for h in names if h != "lr"})
+        except rules.RuleError:
+            url.fallbacks.append(f"rule={text}")
+            ss[_k("opt")] = DEFAULTS["opt"]
     ss[_k("mode")] = url.choice("mode", ss[_k("mode")], ["full", "mini", "sgd"])
     ss[_k("compare")] = url.choices("compare", [], optimizers.NAMES, max_items=MAX_COMPARE) \
         if url._raw("compare") else []
@@ -144,7 +172,11 @@ def controls() -> dict:
     c1.selectbox(tr("mlp.reg"), ["none", "l2", "l1"], key=_k("reg"), format_func=lambda r: tr(f"mlp.reg_{r}"))
     c2.number_input(tr("mlp.rate"), 0.0, 1.0, key=_k("rate"), format="%g", step=0.001)
     s = {k: st.session_state.get(_k(k), v) for k, v in DEFAULTS.items()}
-    s["hp"] = hp_of(s["opt"])
+    if s["opt"] == RULE:
+        s["rule"] = st.session_state.get("mlp_rule_text", pg.RULE_EXAMPLES["sgd"][0])
+        s["hp"] = _rule_hp(s["rule"])
+    else:
+        s["hp"] = hp_of(s["opt"])
     return s
 
 
@@ -156,12 +188,23 @@ def hp_of(opt: str) -> dict:
 def url_values(s: dict) -> dict:
     """The settings as they go into the URL: the upload is not a link, the hyperparameters are flat."""
     out = {k: v for k, v in s.items() if k != "hp" and (k != "data" or v != "upload")}
+    if s["opt"] == RULE:
+        return {**out, **{RULE_HP + h: v for h, v in s["hp"].items()}}
     return {**out, **s["hp"]}
+
+
+def check_optimizer(s: dict) -> None:
+    """A typed rule that cannot run: ValueError with the reason in the page's language."""
+    if s["opt"] == RULE:
+        try:
+            optimizer_of(s)
+        except rules.RuleError as e:
+            raise ValueError(coded_message("rule.", e)) from None
 
 
 def training_controls() -> None:
     c = st.columns(6)
-    c[0].selectbox(tr("mlp.optimizer"), optimizers.NAMES, key=_k("opt"), format_func=optimizers.display_name)
+    c[0].selectbox(tr("mlp.optimizer"), OPTIMIZERS, key=_k("opt"), format_func=optimizer_label)
     c[1].number_input(tr("mlp.lr"), 1e-5, 10.0, key=_k("lr"), format="%g",
                       step=lr_step(st.session_state.get(_k("lr"))))
     c[2].number_input(tr("mlp.epochs"), 1, 3000, key=_k("epochs"), step=10)
@@ -172,7 +215,10 @@ def training_controls() -> None:
     c[5].number_input(tr("mlp.stop"), 0.0, 10.0, key=_k("stop"), format="%g", step=0.01,
                       help=tr("mlp.stop_help"))
     opt = st.session_state[_k("opt")]
-    if hyperparameters(opt):
+    if opt == RULE:
+        with st.expander(tr("mlp.rule_settings"), expanded=True):
+            ui_rules.editor("mlp", toggle=False, given=("lr",))
+    elif hyperparameters(opt):
         with st.expander(tr("mlp.opt_settings", opt=optimizers.display_name(opt))):
             cols = st.columns(4)
             for col, (h, default) in zip(cols, hyperparameters(opt).items()):
@@ -247,6 +293,9 @@ def too_slow(s: dict, data: Data, hidden: list[int], b: int, compare: int = 0) -
 
 def optimizer_of(s: dict, name: str | None = None):
     name = name or s["opt"]
+    if name == RULE:
+        rule = rules.parse(s["rule"])
+        return optimizers.from_rule(rule, {**({"lr": s["lr"]} if "lr" in rule.hyperparameters else {}), **s["hp"]})
     return optimizers.get(name, lr=s["lr"], **(s["hp"] if name == s["opt"] else hp_of(name)))
 
 
@@ -256,8 +305,11 @@ def batch_of(s: dict, n: int) -> int:
 
 def settings_label(s: dict, b: int) -> str:
     """What the weights are trained with, as marked on the curves when it changes."""
-    hp = ", ".join(f"{tr(f'mlp.hp_{h}')} {v:g}" for h, v in s["hp"].items() if v != hyperparameters(s["opt"])[h])
-    name = optimizers.display_name(s["opt"])
+    if s["opt"] == RULE:
+        hp = ", ".join(f"{h} {v:g}" for h, v in s["hp"].items())
+    else:
+        hp = ", ".join(f"{tr(f'mlp.hp_{h}')} {v:g}" for h, v in s["hp"].items() if v != hyperparameters(s["opt"])[h])
+    name = optimizer_label(s["opt"])
     opt = f"{name} ({hp})" if hp else name
     reg = tr("mlp.change_reg", reg=tr(f"mlp.reg_{s['reg']}"), rate=s["rate"]) if s["reg"] != "none" \
         else tr("mlp.change_reg_none")

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 import streamlit as st
 
-from . import budget, memo, optimizers, surfaces
+from . import budget, memo, optimizers, surfaces, ui_rules
 from . import playground as pg
 from .basins import GRIDS as BASIN_GRIDS, MAX_STEPS as MAX_BASIN_STEPS, basin_map, estimate_seconds_map
 from .expr import DEFAULT_START, ExpressionError, custom_surface
@@ -141,7 +141,7 @@ PERSISTED = ("pg_surface", "pg_expr", "pg_x0", "pg_y0", "pg_steps", "pg_noise", 
 
 
 def save_state(runs: list[pg.RunSpec]) -> None:
-    st.session_state["pg_runs"] = list(runs)
+    st.session_state["pg_runs"] = [r for r in runs if not r.rule]  # the typed rule lives in its editor
 
 
 def init_state(url: UrlState) -> None:
@@ -169,11 +169,16 @@ def init_state(url: UrlState) -> None:
         try:
             runs = pg.parse_runs(raw)
             for s in runs:
-                for p, v in s.params.items():
+                if s.rule and not ui_rules.valid_values(s):
+                    raise ValueError("a typed rule's value out of range")
+                for p, v in ({} if s.rule else s.params).items():
                     lo, hi = BOUNDS[p]
                     if not lo <= v <= hi:
                         raise ValueError(f"{p} out of range")
-            st.session_state["pg_runs"] = runs
+            st.session_state["pg_runs"] = [s for s in runs if not s.rule] or [pg.spec("adam", lr=0.1)]
+            for s in runs[-1:]:
+                if s.rule:
+                    ui_rules.from_link("pg", s)
         except ValueError:
             url.fallbacks.append(f"runs={raw}")
     st.session_state["pg_step"] = url.number("k", 0, 0, pg.MAX_STEPS, integer=True)
@@ -216,7 +221,8 @@ def sidebar_controls() -> tuple[Settings, object]:
 
 
 def run_editor() -> list[pg.RunSpec]:
-    """One row per racer: optimizer, lr, the other hyperparameters in a popover, remove."""
+    """One row per racer: optimizer, lr, the other hyperparameters and the formula in a popover,
+    remove; then the student's own rule, when it is on (ui_rules.editor)."""
     runs = st.session_state["pg_runs"]
     for i, spec_ in enumerate(runs):
         full = spec_.full_params()
@@ -234,6 +240,7 @@ def run_editor() -> list[pg.RunSpec]:
                              step=lr_step(st.session_state.get(lr_key, full["lr"])),
                              label_visibility="visible" if i == 0 else "collapsed")
         with cols[2].popover("", icon=":material/tune:", help=tr("playground.more_params")):
+            st.latex(ui_rules.rules.latex_block(optimizers.definition(name).parsed))
             for p in params:
                 if p != "lr":
                     lo, hi = BOUNDS[p]
@@ -242,7 +249,8 @@ def run_editor() -> list[pg.RunSpec]:
             st.button(tr("playground.remove"), key=f"pg_remove_{i}", on_click=_remove_run, args=(i,),
                       disabled=len(runs) <= 1, icon=":material/delete:")
     st.button(tr("playground.add"), on_click=_add_run, disabled=len(runs) >= pg.MAX_RUNS)
-    return _runs_from_widgets()
+    own = ui_rules.editor("pg")
+    return _runs_from_widgets() + ([own] if own is not None else [])
 
 
 # --- results shared by every session (optviz.memo: bounded by bytes, arrays read-only) -----------
@@ -333,15 +341,19 @@ def surface_key(s: Settings) -> str:
 def with_lr(spec_: pg.RunSpec, lr: float) -> pg.RunSpec:
     """The run with another lr, rounded to 3 significant digits (lr=0.075, not 0.0749894): the
     race then runs, and its label shows, exactly that lr."""
-    return pg.spec(spec_.name, **{**spec_.params, "lr": float(f"{lr:.3g}")})
+    return spec_.with_params(lr=float(f"{lr:.3g}"))
 
 
 def inspector_table(results, labels, k: int) -> dict[str, list[str]]:
-    """Rows: position, gradient, update, state, effective step; one column per run, values (x, y)."""
-    keys = ("position", "gradient", "update", "velocity", "h", "m", "v", "effective_lr")
+    """Rows: position, gradient, update, every state the runs' rules keep (by the rule's own names,
+    in the order they first appear), effective step; one column per run, values (x, y)."""
     infos = [pg.inspect_step(r, k) for r in results]
-    shown = [key for key in keys if any(key in info for info in infos)]
-    table = {tr("playground.quantity"): [tr(f"playground.state_{key}") for key in shown]}
+    fixed = ("step", "loss", "position", "gradient", "update", "effective_lr")
+    states = list(dict.fromkeys(key for info in infos for key in info if key not in fixed))
+    shown = ["position", "gradient", "update", *states, "effective_lr"]
+    names = [tr(f"playground.state_{key}") if key not in states else tr("playground.state_named", name=key)
+             for key in shown]
+    table = {tr("playground.quantity"): names}
     for label, info in zip(labels, infos):
         table[label] = [_pair(info.get(key)) for key in shown]
     return table

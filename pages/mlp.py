@@ -21,6 +21,7 @@ st.subheader(tr("mlp.train_header"))
 ui.training_controls()  # drawn before the input check below, so a bad input leaves them as they were
 try:
     hidden = ui.parse_hidden(s["hidden"])
+    ui.check_optimizer(s)
     data = ui.load_data(s)
 except ValueError as e:
     st.error(tr("mlp.bad_input", message=str(e)))

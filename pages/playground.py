@@ -4,6 +4,7 @@ import streamlit as st
 from optviz import budget
 from optviz import playground as pg
 from optviz import ui_playground as ui
+from optviz import ui_rules
 from optviz.plots import playground as plots
 from optviz.ui import UrlState, app_frame, chart, plot_tr, tr
 
@@ -31,6 +32,8 @@ left, right = st.columns([3, 2], gap="medium")
 with right:
     st.subheader(tr("playground.optimizers"))
     user_runs = runs = ui.run_editor()
+    with st.expander(tr("playground.formulas")):
+        ui_rules.formulas(runs)
 key = ui.surface_key(settings)
 
 

@@ -29,8 +29,9 @@ def test_the_library_is_built_under_ci():
         assert fused.available(), f"{fused.LIBRARY} missing or stale: `make` should have built it"
 
 
-def test_the_table_covers_every_plain_arithmetic_surface_and_every_optimizer():
-    assert set(fused.OPTIMIZERS) == set(optimizers.NAMES)
+def test_the_table_covers_every_plain_arithmetic_surface_and_known_optimizers():
+    # an optimizer needs no C kernel (it runs its rule), but every kernel is a built-in's
+    assert set(fused.OPTIMIZERS) <= set(optimizers.NAMES)
     assert set(fused.SURFACES) | set(fused.NUMPY_ONLY) == set(optviz.surfaces.IDS)  # a new surface: choose
     assert not set(fused.SURFACES) & set(fused.NUMPY_ONLY)
 

@@ -1,0 +1,531 @@
+"""The optimizer rule language: an update rule written the way the course writes it.
+
+    m = beta1*m + (1 - beta1)*g
+    v = beta2*v + (1 - beta2)*g*g
+    x = x - lr/(1 - beta1**t) * m / (sqrt(v)/sqrt(1 - beta2**t) + eps)
+
+Statements (one per line, or separated by ``;``) run in order once per step. ``x`` is the parameter
+and must be assigned; ``g`` is the gradient at the step's starting ``x``; ``t`` is the step number
+(1, 2, ...). Every other name that is assigned is *state*: one value per coordinate, kept from step
+to step, 0 before the first step unless the rule says otherwise with ``name[0] = expression`` (the
+state's value before step 1, from numbers, hyperparameters, ``x`` and states set above it: a
+running product starts with ``p[0] = 1``). A state read before the statement that assigns it holds
+its value from the previous step. Names read but never assigned are hyperparameters.
+
+Expressions: numbers, ``+ - * / **``, unary minus, parentheses, comparisons (``< <= > >= == !=``,
+true where they hold) and the elementwise functions ``sqrt abs sign exp log minimum maximum where``
+(``where(condition, a, b)``). Nothing else: the text is parsed with :mod:`ast`, only that whitelist is
+accepted, and the tree becomes numpy closures; nothing is passed to ``eval`` or ``exec``. Bad text
+raises :class:`RuleError` (a ``ValueError``) saying what is wrong and on which line; huge or deeply
+nested text is refused before it is parsed.
+
+The built-in optimizers (``optviz.optimizers``) are written in this language: the numpy path that
+surfaces and networks run, the step inspector's state names and the formula on screen all come
+from their rules.
+"""
+from __future__ import annotations
+
+import ast
+import functools
+import math
+import re
+from collections import namedtuple
+from dataclasses import dataclass, field
+from typing import Callable
+
+import numpy as np
+
+from .errors import CodedError
+
+MAX_LENGTH = 2000  # characters
+MAX_STATEMENTS = 40
+MAX_NODES = 600  # parts of all the expressions together
+MAX_DEPTH = 40  # brackets inside brackets
+GIVEN = ("x", "g", "t")
+FUNCTIONS: dict[str, tuple[Callable, int]] = {
+    "sqrt": (np.sqrt, 1), "abs": (np.abs, 1), "sign": (np.sign, 1), "exp": (np.exp, 1),
+    "log": (np.log, 1), "minimum": (np.minimum, 2), "maximum": (np.maximum, 2), "where": (np.where, 3),
+}
+_BINARY = {ast.Add: np.add, ast.Sub: np.subtract, ast.Mult: np.multiply, ast.Div: np.divide,
+           ast.Pow: np.power}
+_COMPARE = {ast.Lt: np.less, ast.LtE: np.less_equal, ast.Gt: np.greater, ast.GtE: np.greater_equal,
+            ast.Eq: np.equal, ast.NotEq: np.not_equal}
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
+
+# English messages; the pages show the catalog's ``rule.<code>`` in the chosen language.
+MESSAGES = {
+    "empty": "the rule is empty; write at least the update of x, e.g. x = x - lr*g",
+    "too_long": "the rule is too long ({length} characters, at most {max})",
+    "too_deep": "the rule nests brackets too deeply (more than {max} inside each other)",
+    "too_many": "the rule has too many statements ({count}, at most {max})",
+    "complex": "the rule is too complex (more than {max} parts)",
+    "syntax": "line {line}: cannot read it ({msg})",
+    "statement": "line {line}: only assignments 'name = expression' are allowed, not '{part}'",
+    "target_given": "line {line}: '{name}' cannot be assigned: it is given at every step (g the gradient, t the step number)",
+    "target_function": "line {line}: '{name}' cannot be assigned: it is a function",
+    "target_start": "line {line}: x[0] cannot be given: x starts where the run starts",
+    "no_x": "the rule never assigns x, the parameter: add its update, e.g. x = x - lr*g",
+    "name": "line {line}: '{name}' is not a name a rule can use",
+    "function": "line {line}: unknown function '{name}'; allowed: {functions}",
+    "arity": "line {line}: {name}() takes {n} argument(s), got {got}",
+    "not_allowed": "line {line}: '{part}' is not allowed; use numbers, names, + - * / **, comparisons and {functions}",
+    "constant": "line {line}: only numbers are allowed as constants, not {value}",
+    "init_twice": "line {line}: the start value of '{name}' is given twice",
+    "init_state": "line {line}: '{name}[0]' sets a start value, but '{name}' is never assigned in the rule",
+    "init_index": "line {line}: only '[0]', the value before the first step, can be given: '{name}[0] = ...'",
+    "init_step": "line {line}: the start value of '{name}' uses '{used}', which has no value before the first step",
+    "init_before": "line {line}: the start value of '{name}' uses '{used}' before it is assigned: give {used}[0] above this line",
+    "missing": "hyperparameter '{name}' has no value: give it one (the rule reads {name} but never assigns it)",
+    "unknown": "the rule has no hyperparameter '{name}'; its hyperparameters: {names}",
+    "value": "hyperparameter '{name}' must be a finite number, got {value}",
+}
+
+
+class RuleError(CodedError):
+    """A rule that cannot be accepted: ``code`` names the reason (a key of MESSAGES)."""
+
+    MESSAGES = MESSAGES
+
+
+def _functions() -> str:
+    return ", ".join(FUNCTIONS)
+
+
+# --- reading the text ----------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Statement:
+    line: int  # 1-based, in the text as typed
+    target: str
+    expr: ast.AST
+    init: bool = False  # target[0] = expr: a state's value before the first step
+
+
+def _split(text: str) -> list[tuple[int, str]]:
+    """(line number, statement text) of every non-empty statement; ``;`` separates statements on a
+    line, ``#`` starts a comment."""
+    out = []
+    for n, line in enumerate(text.splitlines(), start=1):
+        line = line.split("#", 1)[0]
+        for part in line.split(";"):
+            if part.strip():
+                out.append((n, part.strip()))
+    return out
+
+
+def _depth(text: str) -> int:
+    deepest = level = 0
+    for ch in text:
+        if ch in "([":
+            level += 1
+            deepest = max(deepest, level)
+        elif ch in ")]":
+            level -= 1
+    return deepest
+
+
+def _read(text: str) -> list[Statement]:
+    if not isinstance(text, str) or not text.strip():
+        raise RuleError("empty")
+    if len(text) > MAX_LENGTH:
+        raise RuleError("too_long", length=len(text), max=MAX_LENGTH)
+    if _depth(text) > MAX_DEPTH:
+        raise RuleError("too_deep", max=MAX_DEPTH)
+    parts = _split(text)
+    if not parts:
+        raise RuleError("empty")
+    if len(parts) > MAX_STATEMENTS:
+        raise RuleError("too_many", count=len(parts), max=MAX_STATEMENTS)
+    out, nodes = [], 0
+    for line, part in parts:
+        try:
+            tree = ast.parse(part, mode="exec")
+        except SyntaxError as e:
+            raise RuleError("syntax", line=line, msg=(e.msg or "syntax error")[:80]) from None
+        except (ValueError, MemoryError, RecursionError):
+            raise RuleError("syntax", line=line, msg="unreadable text") from None
+        nodes += sum(1 for _ in ast.walk(tree))
+        if nodes > MAX_NODES:
+            raise RuleError("complex", max=MAX_NODES)
+        if len(tree.body) != 1 or not isinstance(tree.body[0], ast.Assign) or len(tree.body[0].targets) != 1:
+            raise RuleError("statement", line=line, part=part[:40])
+        target, value = tree.body[0].targets[0], tree.body[0].value
+        if isinstance(target, ast.Name):
+            out.append(Statement(line, target.id, value))
+        elif isinstance(target, ast.Subscript) and isinstance(target.value, ast.Name):
+            index = target.slice
+            if not (isinstance(index, ast.Constant) and index.value == 0 and not isinstance(index.value, bool)):
+                raise RuleError("init_index", line=line, name=target.value.id)
+            out.append(Statement(line, target.value.id, value, init=True))
+        else:
+            raise RuleError("statement", line=line, part=part[:40])
+    return out
+
+
+def _check_target(s: Statement) -> None:
+    name = s.target
+    if name in ("g", "t"):
+        raise RuleError("target_given", line=s.line, name=name)
+    if name in FUNCTIONS:
+        raise RuleError("target_function", line=s.line, name=name)
+    if s.init and name == "x":
+        raise RuleError("target_start", line=s.line)
+
+
+def _names(node: ast.AST, line: int) -> list[str]:
+    """Every name an expression reads, in order; checks the whole tree against the whitelist."""
+    out: list[str] = []
+
+    def visit(n):
+        if isinstance(n, ast.Constant):
+            if isinstance(n.value, bool) or not isinstance(n.value, (int, float)):
+                raise RuleError("constant", line=line, value=repr(n.value)[:30])
+        elif isinstance(n, ast.Name):
+            if n.id in FUNCTIONS:
+                raise RuleError("not_allowed", line=line, part=n.id, functions=_functions())
+            out.append(n.id)
+        elif isinstance(n, ast.UnaryOp) and isinstance(n.op, (ast.USub, ast.UAdd)):
+            visit(n.operand)
+        elif isinstance(n, ast.BinOp) and type(n.op) in _BINARY:
+            visit(n.left)
+            visit(n.right)
+        elif isinstance(n, ast.Compare) and all(type(op) in _COMPARE for op in n.ops):
+            visit(n.left)
+            for c in n.comparators:
+                visit(c)
+        elif isinstance(n, ast.Call):
+            if not isinstance(n.func, ast.Name) or n.func.id not in FUNCTIONS:
+                name = n.func.id if isinstance(n.func, ast.Name) else ast.unparse(n.func)
+                raise RuleError("function", line=line, name=name[:30], functions=_functions())
+            arity = FUNCTIONS[n.func.id][1]
+            if len(n.args) != arity or n.keywords:
+                raise RuleError("arity", line=line, name=n.func.id, n=arity, got=len(n.args) + len(n.keywords))
+            for a in n.args:
+                visit(a)
+        else:
+            raise RuleError("not_allowed", line=line, part=ast.unparse(n)[:40], functions=_functions())
+
+    visit(node)
+    return out
+
+
+# --- turning a tree into numpy ---------------------------------------------------------------------
+
+def _compile(node: ast.AST) -> Callable[[dict], object]:
+    """A closure ``env -> value`` for an accepted tree (names are read from ``env``)."""
+    if isinstance(node, ast.Constant):
+        v = node.value  # ints stay ints: beta**2 is Python's float ** int, as the hand-written rules
+        return lambda env: v
+    if isinstance(node, ast.Name):
+        name = node.id
+        return lambda env: env[name]
+    if isinstance(node, ast.UnaryOp):
+        inner = _compile(node.operand)
+        if isinstance(node.op, ast.USub):
+            return lambda env: -inner(env)
+        return inner
+    if isinstance(node, ast.BinOp):
+        left, right = _compile(node.left), _compile(node.right)
+        op = {ast.Add: _add, ast.Sub: _sub, ast.Mult: _mul, ast.Div: _div, ast.Pow: _pow}[type(node.op)]
+        return lambda env: op(left(env), right(env))
+    if isinstance(node, ast.Compare):
+        parts = [_compile(node.left)] + [_compile(c) for c in node.comparators]
+        ops = [_COMPARE[type(o)] for o in node.ops]
+        if len(ops) == 1:
+            a, b, op = parts[0], parts[1], ops[0]
+            return lambda env: _truth(op(a(env), b(env)))
+
+        def chain(env):
+            values = [p(env) for p in parts]
+            out = ops[0](values[0], values[1])
+            for op, a, b in zip(ops[1:], values[1:], values[2:]):
+                out = np.logical_and(out, op(a, b))
+            return _truth(out)
+        return chain
+    fn = FUNCTIONS[node.func.id][0]
+    args = [_compile(a) for a in node.args]
+    if len(args) == 1:
+        a = args[0]
+        return lambda env: fn(a(env))
+    return lambda env: fn(*[a(env) for a in args])
+
+
+def _truth(v):
+    """A comparison as a number: 1 where it holds, 0 where not (so (g > 0) + (g > 1) counts)."""
+    return v.astype(float) if isinstance(v, np.ndarray) else float(v)
+
+
+# Arithmetic of Python numbers stays in Python (floats: the same IEEE doubles as numpy's), so a rule's
+# scalar parts such as lr/(1 - beta1**t) are computed once per step, exactly as a hand-written update.
+def _add(a, b):
+    return a + b
+
+
+def _sub(a, b):
+    return a - b
+
+
+def _mul(a, b):
+    return a * b
+
+
+def _div(a, b):
+    if isinstance(a, (int, float)) and isinstance(b, (int, float)) and b == 0:
+        return np.divide(float(a), float(b))  # inf or nan, as numpy says it, not ZeroDivisionError
+    return a / b
+
+
+def _pow(a, b):
+    if isinstance(a, (int, float)) and isinstance(b, (int, float)):
+        try:
+            r = a ** b
+        except (OverflowError, ZeroDivisionError):
+            return np.power(float(a), float(b))
+        return np.power(float(a), float(b)) if isinstance(r, complex) else r
+    return a ** b
+
+
+# --- a rule --------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Rule:
+    """A parsed update rule. ``states`` are the names it keeps from step to step, in the order they
+    are first assigned; ``hyperparameters`` the names it reads and never assigns, in reading order."""
+    text: str
+    statements: tuple  # of Statement: the step, in order
+    inits: tuple  # of Statement: name[0] = ..., in order
+    states: tuple
+    hyperparameters: tuple
+    _step: tuple = field(repr=False, compare=False)  # (target, closure) per statement
+    _init: tuple = field(repr=False, compare=False)
+
+    @property
+    def size(self) -> int:
+        """Parts of the step's expressions (what one step costs grows with it)."""
+        return sum(sum(1 for _ in ast.walk(s.expr)) for s in self.statements)
+
+    def state_type(self):
+        return _state_type(self.states)
+
+    def init(self, x, hp: dict):
+        """The state before the first step for parameters ``x``: (step 0, one array per state)."""
+        x = np.asarray(x, dtype=float)
+        env = dict(hp, x=x)
+        values = {}
+        for name, fn in self._init:
+            with np.errstate(all="ignore"):
+                env[name] = values[name] = fn(env)
+        arrays = [np.array(np.broadcast_to(values[s], x.shape), dtype=float) if s in values
+                  else np.zeros_like(x, dtype=float) for s in self.states]
+        return self.state_type()(0, *arrays)
+
+    def update(self, x, g, state, hp: dict):
+        """One step: ``(x_new, state_new)``; nothing is changed in place."""
+        t = state[0] + 1
+        env = dict(hp)
+        env.update(zip(self.states, state[1:]))
+        env["x"], env["g"], env["t"] = x, g, t
+        with np.errstate(all="ignore"):  # a diverging rule shows as a divergence, not a warning
+            for name, fn in self._step:
+                env[name] = fn(env)
+        shape = np.shape(x)
+        new = [_as_array(env[s], shape) for s in self.states]
+        return _as_array(env["x"], shape), self.state_type()(t, *new)
+
+
+def _as_array(v, shape):
+    a = np.asarray(v, dtype=float)
+    return a if a.shape == shape else np.array(np.broadcast_to(a, shape))
+
+
+_STATE_TYPES: dict = {}
+
+
+def _state_type(states: tuple):
+    """A named tuple (step, *states) per set of state names (shared, so that equal rules' states
+    have one type, as the step inspector and the recorded trajectories expect)."""
+    if states not in _STATE_TYPES:
+        _STATE_TYPES[states] = namedtuple("RuleState", ("step",) + states, rename=False)
+    return _STATE_TYPES[states]
+
+
+def parse(text: str) -> Rule:
+    """Read a rule; :class:`RuleError` says what is wrong and where. Nothing runs here."""
+    statements = _read(text)
+    step = [s for s in statements if not s.init]
+    inits = [s for s in statements if s.init]
+    for s in statements:
+        _check_target(s)
+        if not _NAME.match(s.target) or s.target.startswith("__"):
+            raise RuleError("name", line=s.line, name=s.target[:30])
+    if not any(s.target == "x" for s in step):
+        raise RuleError("no_x")
+    states: list[str] = []
+    for s in step:
+        if s.target != "x" and s.target not in states:
+            states.append(s.target)
+    reads: list[str] = []
+    for s in step:
+        for name in _names(s.expr, s.line):
+            if not _NAME.match(name) or name.startswith("__"):
+                raise RuleError("name", line=s.line, name=name[:30])
+            reads.append(name)
+    seen_init: list[str] = []
+    for s in inits:
+        if s.target in seen_init:
+            raise RuleError("init_twice", line=s.line, name=s.target)
+        if s.target not in states:
+            raise RuleError("init_state", line=s.line, name=s.target)
+        for name in _names(s.expr, s.line):
+            if name in ("g", "t"):
+                raise RuleError("init_step", line=s.line, name=s.target, used=name)
+            if name in states and name not in seen_init:
+                raise RuleError("init_before", line=s.line, name=s.target, used=name)
+            if name != "x" and name not in states:
+                reads.append(name)
+        seen_init.append(s.target)
+    hyper = []
+    for name in reads:
+        if name not in GIVEN and name not in states and name not in hyper:
+            hyper.append(name)
+    return Rule(text, tuple(step), tuple(inits), tuple(states), tuple(hyper),
+                tuple((s.target, _compile(s.expr)) for s in step),
+                tuple((s.target, _compile(s.expr)) for s in inits))
+
+
+@functools.lru_cache(maxsize=256)
+def parsed(text: str) -> Rule:
+    """``parse(text)``, remembered for the last 256 texts (refusals are not remembered)."""
+    return parse(text)
+
+
+def check_values(rule: Rule, hp: dict) -> dict:
+    """The hyperparameters' values as numbers: every one the rule reads, none it does not. The lr
+    may be one value per start (an lr sweep: a numpy array)."""
+    for name in hp:
+        if name not in rule.hyperparameters:
+            raise RuleError("unknown", name=str(name)[:30], names=", ".join(rule.hyperparameters) or "none")
+    out = {}
+    for name in rule.hyperparameters:
+        if name not in hp:
+            raise RuleError("missing", name=name)
+        v = hp[name]
+        if isinstance(v, np.ndarray):
+            if not (v.size and np.issubdtype(v.dtype, np.number) and np.all(np.isfinite(v))):
+                raise RuleError("value", name=name, value="an array with non-finite values")
+            out[name] = v.astype(float)
+            continue
+        if isinstance(v, bool) or not isinstance(v, (int, float, np.integer, np.floating)):
+            raise RuleError("value", name=name, value=repr(v)[:30])
+        f = float(v)
+        if not math.isfinite(f):
+            raise RuleError("value", name=name, value=repr(v)[:30])
+        out[name] = f
+    return out
+
+
+# --- the formula on screen --------------------------------------------------------------------------
+
+# How the course writes the names (a rule may use the plain names or these)
+SYMBOLS = {"lr": r"\eta", "eta": r"\eta", "beta": r"\beta", "beta1": r"\beta_1", "beta2": r"\beta_2",
+           "b1": r"\beta_1", "b2": r"\beta_2", "eps": r"\varepsilon", "epsilon": r"\varepsilon",
+           "rho": r"\rho", "alpha": r"\alpha", "gamma": r"\gamma", "mu": r"\mu", "lam": r"\lambda",
+           "weight_decay": r"\lambda", "momentum_decay": r"\psi", "delta": r"\delta", "tau": r"\tau",
+           "x": r"x", "g": r"g", "t": r"t"}
+_PREC = {ast.Add: 1, ast.Sub: 1, ast.Mult: 2, ast.Div: 2, ast.Pow: 4}
+
+
+def symbol(name: str) -> str:
+    """LaTeX for a name: lr → η, beta1 → β₁, m_hat → \\hat{m}, v2 → v_{2}, long names upright."""
+    if name in SYMBOLS:
+        return SYMBOLS[name]
+    if name.endswith("_hat") and len(name) > 4:
+        return rf"\hat{{{symbol(name[:-4])}}}"
+    m = re.fullmatch(r"([A-Za-z]+)_?(\d+)", name)
+    if m:
+        return rf"{symbol(m.group(1))}_{{{m.group(2)}}}"
+    if "_" in name:
+        head, _, tail = name.partition("_")
+        return rf"{symbol(head)}_{{\mathrm{{{tail}}}}}"
+    return name if len(name) == 1 else rf"\mathrm{{{name}}}"
+
+
+def _number(v) -> str:
+    text = f"{v:.10g}" if isinstance(v, float) else str(v)
+    if "e" in text:
+        mantissa, exp = text.split("e")
+        return rf"{mantissa} \times 10^{{{int(exp)}}}"
+    return text
+
+
+def _prec(node) -> int:
+    if isinstance(node, ast.BinOp):
+        return _PREC[type(node.op)]
+    if isinstance(node, ast.UnaryOp):
+        return 3
+    if isinstance(node, ast.Compare):
+        return 0
+    return 5
+
+
+def latex(node: ast.AST) -> str:
+    """LaTeX of an accepted expression: \\frac{a}{b}, \\sqrt{v}, g^{2} for g*g, β₁ for beta1."""
+    if isinstance(node, ast.Constant):
+        return _number(node.value)
+    if isinstance(node, ast.Name):
+        return symbol(node.id)
+    if isinstance(node, ast.UnaryOp):
+        inner = latex(node.operand)
+        inner = rf"\left({inner}\right)" if _prec(node.operand) <= 2 else inner
+        return ("-" if isinstance(node.op, ast.USub) else "+") + inner
+    if isinstance(node, ast.Compare):
+        signs = {ast.Lt: "<", ast.LtE: r"\le", ast.Gt: ">", ast.GtE: r"\ge", ast.Eq: "=", ast.NotEq: r"\ne"}
+        parts = [latex(node.left)]
+        for op, c in zip(node.ops, node.comparators):
+            parts += [signs[type(op)], latex(c)]
+        return " ".join(parts)
+    if isinstance(node, ast.Call):
+        name, args = node.func.id, [latex(a) for a in node.args]
+        if name == "sqrt":
+            return rf"\sqrt{{{args[0]}}}"
+        if name == "abs":
+            return rf"\left|{args[0]}\right|"
+        if name == "where":
+            return rf"\begin{{cases}} {args[1]} & \text{{if }} {args[0]} \\ {args[2]} & \text{{otherwise}} \end{{cases}}"
+        op = {"exp": r"\exp", "log": r"\ln", "sign": r"\operatorname{sign}", "minimum": r"\min",
+              "maximum": r"\max"}[name]
+        return rf"{op}\left({', '.join(args)}\right)"
+    op, p = type(node.op), _prec(node)
+    if op is ast.Mult and ast.dump(node.left) == ast.dump(node.right) and _prec(node.left) == 5:
+        return f"{latex(node.left)}^{{2}}"  # g*g: g²
+    if op is ast.Mult and isinstance(node.left, ast.BinOp) and isinstance(node.left.op, ast.Mult) \
+            and ast.dump(node.left.right) == ast.dump(node.right) and _prec(node.right) == 5:
+        # (1 - β)·g·g: (1 − β) g²
+        inner = ast.BinOp(node.left.left, ast.Mult(), ast.BinOp(node.right, ast.Pow(), ast.Constant(2)))
+        return latex(inner)
+    left, right = latex(node.left), latex(node.right)
+    if op is ast.Div:
+        return rf"\frac{{{left}}}{{{right}}}"
+    if op is ast.Pow:
+        base = left if _prec(node.left) == 5 and not isinstance(node.left, ast.Call) else rf"\left({left}\right)"
+        return f"{base}^{{{right}}}"
+    left = rf"\left({left}\right)" if _prec(node.left) < p else left
+    right = rf"\left({right}\right)" if _prec(node.right) < p or (op is ast.Sub and _prec(node.right) == p) \
+        else right
+    if op is ast.Mult:
+        return f"{left} {right}" if not right[:1].isdigit() else rf"{left} \cdot {right}"
+    return f"{left} {'+' if op is ast.Add else '-'} {right}"
+
+
+def latex_lines(rule: Rule) -> list[str]:
+    """One LaTeX line per statement: start values as m_0 = …, then the step with ← for assignment."""
+    out = [rf"{symbol(s.target)}_{{0}} = {latex(s.expr)}" for s in rule.inits]
+    out += [rf"{symbol(s.target)} \leftarrow {latex(s.expr)}" for s in rule.statements]
+    return out
+
+
+def latex_block(rule: Rule) -> str:
+    """The whole rule as one aligned LaTeX block (for ``st.latex``)."""
+    lines = [line.replace(r"\leftarrow", r"&\leftarrow", 1) if r"\leftarrow" in line
+             else line.replace("=", "&=", 1) for line in latex_lines(rule)]
+    return r"\begin{aligned}" + r" \\ ".join(lines) + r"\end{aligned}"
