@@ -308,7 +308,7 @@ FUSED_STEP = 5e-6  # per step of a fused C run (one start recording its states: 
 FUSED_POINT = 10e-9  # per start and step in C (3.3–6.8 ns; 14 once, fresh memory)
 # an optimizer without an in-place kernel runs its rule (optviz.rules) in the pure loop: per part
 # of the rule's step (Rule.size), per step and per start and step
-RULE_PART = (RULE_PART_STEP := 3e-6, RULE_PART_POINT := 10e-9)
+RULE_PART = (RULE_PART_STEP := 0.6e-6, RULE_PART_POINT := 1.5e-9)  # measured 0.15–0.4 µs, 0.3–0.5 ns
 # numpy gradients of the registry's surfaces, (seconds per call, per point), timed on 1, 41 and
 # 16 384 points (time.thread_time, best of 5), ×1.3 and rounded up (Ackley: 38 µs, 117 ns)
 GRADIENT_COST = {

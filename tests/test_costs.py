@@ -168,3 +168,15 @@ def test_noise_is_rounded_to_few_distinct_levels():
     levels = {pg.round_noise(v) for v in np.random.default_rng(0).uniform(0, 100, 100_000)}
     levels |= {pg.round_noise(v) for v in np.geomspace(1e-9, 100, 100_000)}
     assert len(levels) < 400
+
+
+def test_a_rule_without_a_kernel_costs_by_its_length():
+    from optviz import optimizers
+    from optviz.trajectory import estimate_seconds
+    short = optimizers.parse_rule("x = x - lr*g", lr=0.1)
+    long = optimizers.parse_rule("m = b*m + (1 - b)*g; v = b*v + (1 - b)*g*g; x = x - lr*m/(sqrt(v) + 1e-8)",
+                                 lr=0.1, b=0.9)
+    for k in (1, 10_000):
+        assert estimate_seconds("rastrigin", long, k, 500) > estimate_seconds("rastrigin", short, k, 500)
+    # the typed SGD runs its rule; the built-in its kernel: the rule is charged for it
+    assert estimate_seconds("rastrigin", short, 10_000, 500) > estimate_seconds("rastrigin", "sgd", 10_000, 500)
