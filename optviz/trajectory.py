@@ -9,6 +9,7 @@ from typing import Any
 
 import numpy as np
 
+from . import budget as _budget
 from . import fused as _fused
 from . import kernels as _kernels
 from . import optimizers as _optimizers
@@ -196,7 +197,9 @@ def _run_fused(surf, opt, x, steps, record_states=False):
 def _threads() -> ThreadPoolExecutor:
     global _pool
     if _pool is None:
-        _pool = ThreadPoolExecutor(WORKERS, thread_name_prefix="optviz")
+        # only large fused runs (a basin map, a long sweep) use these threads: heavy work, so they
+        # yield the CPU to lighter work (optviz.budget.lower_priority)
+        _pool = ThreadPoolExecutor(WORKERS, thread_name_prefix="optviz", initializer=_budget.lower_priority)
     return _pool
 
 

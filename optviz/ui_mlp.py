@@ -274,6 +274,12 @@ def new_model(s: dict, data: Data, hidden: list[int]) -> MLP:
                loss="cross_entropy" if data.task == "classification" else "mse", seed=s["seed"])
 
 
+def yield_if_heavy(s: dict, data: Data, hidden: list[int], b: int, compare: int = 1) -> None:
+    """Training estimated to take long yields the CPU to the room's light pages (budget.heavy)."""
+    sizes = layer_sizes(s, data, hidden)
+    budget.heavy(epoch_seconds(sizes, len(data.X), b, len(data.Xte)) * s["epochs"] * compare)
+
+
 def too_slow(s: dict, data: Data, hidden: list[int], b: int, compare: int = 0) -> str | None:
     """Why this training may not start (a message saying what to reduce), or None. Training is run
     for ``compare`` optimizers, each for the chosen epochs (a comparison), or once (Train, Continue:

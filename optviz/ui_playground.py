@@ -412,6 +412,7 @@ def basin_section(surface, key: str, settings: Settings, runs, labels,
                                            for i in chosen)))
         return
     st.caption(tr("playground.basin_intro", n=n, count=n * n, steps=steps))
+    budget.heavy(sum(estimate_seconds_map(surface, runs[i].build(), steps, n) for i in chosen))
     if asked_steps < settings.steps:
         st.caption(tr("playground.basin_capped", steps=settings.steps, cap=asked_steps, count=asked_n * asked_n))
     if (n, steps) != (asked_n, asked_steps):

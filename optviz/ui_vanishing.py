@@ -139,8 +139,10 @@ def cached_run(config_id: str, depth: int, width: int, dataset: str, optimizer: 
 
 def plan(s: Settings) -> vg.Plan:
     """How many inputs the probes use and how many epochs the runs train, within one change's
-    budget (optviz.budget; vg.plan)."""
-    return vg.plan(s.configs, s.depth, s.width, s.n_samples, s.epochs)
+    budget (optviz.budget; vg.plan); long work yields the CPU to the room's light pages."""
+    p = vg.plan(s.configs, s.depth, s.width, s.n_samples, s.epochs)
+    budget.heavy(p.probe_seconds + p.train_seconds)
+    return p
 
 
 def probes(s: Settings, p: vg.Plan) -> list:

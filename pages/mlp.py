@@ -51,6 +51,7 @@ refused = (do_train or do_continue) and ui.too_slow(s, data, hidden, b)
 if refused:
     st.error(refused)
 elif do_train or do_continue:
+    ui.yield_if_heavy(s, data, hidden, b)
     trainer = ui.start_run(s, data, hidden, b, reg, fresh=do_train)
     board.draw(trainer)  # the data (and the boundary so far) stay in view until the first live update
     ui.train(trainer, s, data, extra, s["epochs"], lambda h: board.draw(trainer))
@@ -81,6 +82,8 @@ if st.button(tr("mlp.compare_run"), key="mlp_compare_run", disabled=not s["compa
     refused = ui.too_slow(s, data, hidden, b, compare=len(s["compare"]))
     if refused:
         st.error(refused)
+    else:
+        ui.yield_if_heavy(s, data, hidden, b, compare=len(s["compare"]))
     st.session_state["mlp_compare_result"] = None if refused else ui.compare(s, data, hidden, extra, reg, b)
 result = st.session_state.get("mlp_compare_result")
 if result:

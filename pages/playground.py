@@ -50,6 +50,7 @@ def share(k: int) -> None:
 # what this run may compute (estimated CPU seconds, optviz.budget): the race first, then the sweep
 # tab and the basin maps with what is left; work beyond it is refused before it starts
 seconds_left = budget.MAX_SECONDS - ui.race_seconds(surface, settings, runs)
+budget.heavy(budget.MAX_SECONDS - seconds_left)  # long work yields the CPU to the room's light pages
 if seconds_left < 0:
     with left:
         st.error(ui.too_costly("race_fair" if settings.fair else "race", budget.MAX_SECONDS - seconds_left))
