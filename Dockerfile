@@ -5,15 +5,16 @@
 FROM python:3.11 AS kernels
 WORKDIR /src
 COPY Makefile ./
-COPY optviz/_fused.c ./optviz/
-RUN make optviz/_fused.so && test -f optviz/_fused.so
+COPY optviz/_fused.c optviz/_fused_rules.h ./optviz/
+# the header is generated from the rules and kept in the repository: -o uses it as it is
+RUN make -o optviz/_fused_rules.h optviz/_fused.so && test -f optviz/_fused.so
 
 FROM python:3.11-slim
 WORKDIR /app
-COPY pyproject.toml README.md ./
+COPY pyproject.toml setup.py README.md ./
 COPY optviz ./optviz
 COPY --from=kernels /src/optviz/_fused.so ./optviz/
-RUN pip install --no-cache-dir .
+RUN OPTVIZ_BUILD_FUSED=0 pip install --no-cache-dir .
 COPY app.py ./
 COPY pages ./pages
 COPY .streamlit ./.streamlit

@@ -14,11 +14,15 @@ FUSED_FLAGS := -O3 -fPIC -shared -ffp-contract=off -fno-math-errno -fno-trapping
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e ".[dev]"
+	OPTVIZ_BUILD_FUSED=0 $(BIN)/python -m pip install --quiet --disable-pip-version-check -e ".[dev]"
 	@touch $(STAMP)
 
+# The optimizers' updates in C, generated from their rules (optviz/codegen.py) when a rule changes.
+optviz/_fused_rules.h: optviz/optimizers.py optviz/rules.py optviz/codegen.py | $(STAMP)
+	$(BIN)/python -c "from optviz import codegen; codegen.write()"
+
 # The fused C trajectory kernels (optviz/fused.py); without a C compiler the numpy kernels run.
-$(FUSED): optviz/_fused.c
+$(FUSED): optviz/_fused.c optviz/_fused_rules.h
 	@$(CC) $(FUSED_FLAGS) -o $@ $< -lm \
 		|| echo "!!! could not compile $<: optviz runs its numpy kernels instead (same numbers, slower)"
 
@@ -44,7 +48,7 @@ unit: $(STAMP) $(FUSED)
 	$(BIN)/python -m pytest -q -m "not browser"
 
 bench: $(STAMP) $(FUSED)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e ".[bench]"
+	OPTVIZ_BUILD_FUSED=0 $(BIN)/python -m pip install --quiet --disable-pip-version-check -e ".[bench]"
 	$(BIN)/python -m benchmarks.run
 
 # The README's pictures come from the browser suite itself (every page in English, the Japanese

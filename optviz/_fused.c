@@ -2,17 +2,17 @@
  *
  * numpy runs one pass over the (2, K) arrays per operation (~21 for Rosenbrock + Adam) and pays
  * ~0.4 us per call; here each start's gradient and update happen in registers, one read of the
- * previous point and one write of the next per step. Built by `make` (see the Makefile) and loaded
- * by optviz/fused.py with ctypes; without it the numpy kernels in optviz/kernels.py run instead.
+ * previous point and one write of the next per step. Built by `make` (see the Makefile) and by
+ * `pip install` (setup.py), loaded by optviz/fused.py with ctypes; without it the numpy loops run.
  *
- * Bit-identical to the pure update rules in optimizers.py and the gradients in surfaces.py:
- * every expression below is the numpy expression's text, evaluated in the same order (C and
- * Python both group a*b*c as (a*b)*c), compiled with -ffp-contract=off (no fused multiply-add)
- * and without -ffast-math; + - * / and sqrt are correctly rounded IEEE operations in both.
- * Adam's bias corrections lr/(1-beta1^t) and sqrt(1-beta2^t) call the same libm pow and sqrt that
- * Python's float ** int and math.sqrt call, in the same order.
- * Surfaces with sin, cos or exp are not here: numpy's SIMD versions need not equal libm's.
- * tests/test_fused.py checks every pair bit for bit against optimize()'s numpy loop.
+ * The optimizers' updates are not written here: _fused_rules.h is generated from their rules
+ * (optviz/optimizers.py) by optviz/codegen.py, which writes each rule's expressions as C in the
+ * order numpy evaluates them. Bit-identical to the pure update rules and the gradients in
+ * surfaces.py: compiled with -ffp-contract=off (no fused multiply-add) and without -ffast-math;
+ * + - * / and sqrt are correctly rounded IEEE operations in both, and powers of numbers call the
+ * same libm pow that Python's float ** calls. Surfaces with sin, cos or exp are not here: numpy's
+ * SIMD versions need not equal libm's. tests/test_fused.py checks every pair bit for bit against
+ * optimize()'s numpy loop.
  */
 #include <math.h>
 #include <stdint.h>
@@ -26,11 +26,10 @@
 #define CLONES
 #endif
 
-#define OPTVIZ_FUSED_VERSION 3
+#define OPTVIZ_FUSED_VERSION 4
 #define BOUND 1e6  /* trajectory.DIVERGENCE_BOUND */
 #define BLK 512    /* starts per block: the block's state stays in L1 through all steps */
 
-int optviz_fused_version(void) { return OPTVIZ_FUSED_VERSION; }
 
 /* --- gradients (surfaces.py) --------------------------------------------------------------- */
 #define GRAD(S) static inline void g_##S(double x, double y, double *px, double *py)
@@ -56,67 +55,63 @@ GRAD(camel) {
     *px = 8.0 * x - 8.4 * x2 * x + 2.0 * x2 * x2 * x + y; *py = x - 8.0 * y + 16.0 * (y * y * y);
 }
 
-/* --- updates (optimizers.py): U(p, g, s0, s1) turns coordinate p with gradient g into its next
- * value; s0[k], s1[k] are this coordinate's state. hp: beta (or beta1), 1-beta (or beta2), eps,
- * 1-beta1, 1-beta2; lr and AdamW's decay 1-lr*weight_decay are per start (an lr sweep runs one lr
- * per start). BC1 = 1-beta1^i, C2 = sqrt(1-beta2^i): the step size is lr/BC1, as in the pure rule. */
-#define U_SGD(p, g, s0, s1)      p = p - lr * g;
-#define U_MOMENTUM(p, g, s0, s1) { s0[k] = beta * s0[k] - lr * g; p = p + s0[k]; }
-#define U_NESTEROV(p, g, s0, s1) { s0[k] = beta * s0[k] + g; p = p - lr * (g + beta * s0[k]); }
-#define U_ADAGRAD(p, g, s0, s1)  { s0[k] = s0[k] + g * g; p = p - lr * g / (sqrt(s0[k]) + eps); }
-#define U_RMSPROP(p, g, s0, s1)  { s0[k] = beta * s0[k] + omb * g * g; p = p - lr * g / (sqrt(s0[k]) + eps); }
-#define U_ADAM(p, g, s0, s1) { s0[k] = b1 * s0[k] + omb1 * g; s1[k] = b2 * s1[k] + omb2 * g * g; \
-    p = p - (lr / BC1) * s0[k] / (sqrt(s1[k]) / C2 + eps); }
-#define U_ADAMW(p, g, s0, s1) { p = p * decay; U_ADAM(p, g, s0, s1) }
+/* --- updates (generated from optimizers.py's rules) ------------------------------------------- */
+static inline double np_sign(double v) { return v > 0 ? 1.0 : (v < 0 ? -1.0 : v); }  /* NaN stays NaN */
+static inline double np_minimum(double a, double b) { return a != a ? a : (b != b ? b : (a <= b ? a : b)); }
+static inline double np_maximum(double a, double b) { return a != a ? a : (b != b ? b : (a >= b ? a : b)); }
+#include "_fused_rules.h"
 
-typedef void (*run_fn)(const double *, const double *, const double *, int64_t, int64_t, int64_t,
-                       int64_t, double *, int64_t *, double *, double *);
+typedef void (*run_fn)(const double *, const double *, int64_t, int64_t, int64_t, int64_t, double *, int64_t *,
+                       double *, double *);
 
-/* traj: (N+1, 2, K) C-contiguous, row 0 holding the starts; runs columns [a, b). div[k]: the step
- * at which start k left [-BOUND, BOUND] (or became NaN), -1 if never; from then on its points are
- * NaN: a diverged start goes on computing with NaN (as fast as numbers here) and writes NaN.
+/* traj: (N+1, 2, K) C-contiguous, row 0 holding the starts; runs columns [a, b). hp: the rule's
+ * hyperparameters but lr, in codegen's order; lrs: one lr per start. div[k]: the step at which
+ * start k left [-BOUND, BOUND] (or became NaN), -1 if never; from then on its points are NaN: a
+ * diverged start goes on computing with NaN (as fast as numbers here) and writes NaN.
  * rg, rs (NULL: not recorded), for the step inspector: rg (N+1, 2, K) the gradient at every point,
- * rs (N+1, NS, 2, K) the optimizer's NS state arrays after every step (row 0: the zeros it starts
- * from, which the caller writes), as the pure loop records them. */
-#define DEFINE_RUN(NAME, S, UPDATE, BIAS, NS, REC)                                                           \
-CLONES static void NAME(const double *hp, const double *lrs, const double *decays, int64_t K,     \
-                        int64_t N, int64_t a, int64_t b, double *traj, int64_t *div,            \
-                        double *rg, double *rs) {                                               \
-    const double beta = hp[0], omb = hp[1], eps = hp[2];                                         \
-    const double b1 = hp[0], b2 = hp[1], omb1 = hp[3], omb2 = hp[4];                             \
-    (void)beta; (void)omb; (void)eps; (void)b1; (void)b2; (void)omb1; (void)omb2; (void)decays;  \
-    double s[4][BLK];                                                                            \
+ * rs (N+1, NS, 2, K) the optimizer's NS state arrays after every step (row 0: its start values,
+ * which the caller writes), as the pure loop records them. */
+#define DEFINE_RUN(NAME, S_, O, REC)                                                              \
+CLONES static void NAME(const double *hp, const double *lrs, int64_t K, int64_t N, int64_t a,   \
+                        int64_t b, double *traj, int64_t *div, double *rg, double *rs) {        \
+    enum { NS = NS_##O, NS1 = NS_##O > 0 ? NS_##O : 1 };                                         \
+    HP_##O                                                                                       \
+    double sx[NS1][BLK], sy[NS1][BLK];                                                           \
     int64_t dead[BLK];                                                                           \
     for (int64_t a0 = a; a0 < b; a0 += BLK) {                                                    \
         const int64_t n = b - a0 < BLK ? b - a0 : BLK;                                           \
-        memset(s, 0, sizeof s);                                                                  \
+        memset(sx, 0, sizeof sx);                                                                \
+        memset(sy, 0, sizeof sy);                                                                \
         memset(dead, 0, sizeof dead);                                                            \
-        double *s0 = s[0], *s1 = s[1], *s2 = s[2], *s3 = s[3];                                   \
-        (void)s1; (void)s3;                                                                      \
-        for (int64_t k = 0; k < n; k++) div[a0 + k] = -1;                                        \
+        for (int64_t k = 0; k < n; k++) {                                                        \
+            double p, (*S)[BLK];                                                                 \
+            const double lr = lrs[a0 + k]; (void)lr;                                             \
+            div[a0 + k] = -1;                                                                    \
+            p = traj[a0 + k]; S = sx; INIT_##O(p, S)                                             \
+            p = traj[K + a0 + k]; S = sy; INIT_##O(p, S)                                         \
+            (void)p; (void)S;                                                                    \
+        }                                                                                        \
         for (int64_t i = 1; i <= N; i++) {                                                       \
             const double *px = traj + (i - 1) * 2 * K + a0, *py = px + K;                        \
             double *qx = traj + i * 2 * K + a0, *qy = qx + K;                                    \
-            const double BC1 = BIAS ? 1.0 - pow(b1, (double)i) : 1.0;                            \
-            const double C2 = BIAS ? sqrt(1.0 - pow(b2, (double)i)) : 1.0;                       \
-            (void)BC1; (void)C2;                                                                 \
+            const double T = (double)i;                                                          \
+            PRE_##O                                                                              \
             int64_t bad = 0;                                                                     \
             for (int64_t k = 0; k < n; k++) {                                                    \
-                double x = px[k], y = py[k], gx, gy;                                             \
-                const double lr = lrs[a0 + k], decay = BIAS ? decays[a0 + k] : 1.0;              \
-                (void)decay;                                                                     \
-                g_##S(x, y, &gx, &gy);                                                          \
-                UPDATE(x, gx, s0, s1)                                                            \
-                UPDATE(y, gy, s2, s3)                                                            \
+                double x = px[k], y = py[k], gx, gy, (*S)[BLK];                                  \
+                const double lr = lrs[a0 + k]; (void)lr;                                         \
+                g_##S_(x, y, &gx, &gy);                                                          \
+                S = sx; UPDATE_##O(x, gx, S)                                                     \
+                S = sy; UPDATE_##O(y, gy, S)                                                     \
+                (void)S;                                                                         \
                 if (REC) {                                                                       \
                     rg[(i - 1) * 2 * K + a0 + k] = gx; rg[(i - 1) * 2 * K + K + a0 + k] = gy;    \
-                    double *r = rs + i * NS * 2 * K + a0 + k; (void)r;                                 \
-                    if (NS > 0) { r[0] = s0[k]; r[K] = s2[k]; }                                  \
-                    if (NS > 1) { r[2 * K] = s1[k]; r[3 * K] = s3[k]; }                          \
+                    double *r = rs + i * NS * 2 * K + a0 + k; (void)r;                           \
+                    for (int j = 0; j < NS; j++) { r[2 * j * K] = sx[j][k]; r[(2 * j + 1) * K] = sy[j][k]; } \
                 }                                                                                \
                 const int64_t d = dead[k];                                                       \
                 qx[k] = d ? NAN : x; qy[k] = d ? NAN : y;                                        \
-                bad += (d == 0) & (!(fabs(x) <= BOUND) | !(fabs(y) <= BOUND));                      \
+                bad += (d == 0) & (!(fabs(x) <= BOUND) | !(fabs(y) <= BOUND));                   \
             }                                                                                    \
             if (bad) {                                                                           \
                 for (int64_t k = 0; k < n; k++) {                                                \
@@ -131,46 +126,36 @@ CLONES static void NAME(const double *hp, const double *lrs, const double *decay
             const double *px = traj + N * 2 * K + a0, *py = px + K;                              \
             for (int64_t k = 0; k < n; k++) {                                                    \
                 double gx, gy;                                                                   \
-                g_##S(px[k], py[k], &gx, &gy);                                                   \
+                g_##S_(px[k], py[k], &gx, &gy);                                                  \
                 rg[N * 2 * K + a0 + k] = gx; rg[N * 2 * K + K + a0 + k] = gy;                    \
             }                                                                                    \
         }                                                                                        \
     }                                                                                            \
 }
 
-#define DEFINE_PAIRS(S, P, REC)                                                                  \
-    DEFINE_RUN(P##_##S##_sgd, S, U_SGD, 0, 0, REC)                                               \
-    DEFINE_RUN(P##_##S##_momentum, S, U_MOMENTUM, 0, 1, REC)                                     \
-    DEFINE_RUN(P##_##S##_nesterov, S, U_NESTEROV, 0, 1, REC)                                     \
-    DEFINE_RUN(P##_##S##_adagrad, S, U_ADAGRAD, 0, 1, REC)                                       \
-    DEFINE_RUN(P##_##S##_rmsprop, S, U_RMSPROP, 0, 1, REC)                                       \
-    DEFINE_RUN(P##_##S##_adam, S, U_ADAM, 1, 2, REC)                                             \
-    DEFINE_RUN(P##_##S##_adamw, S, U_ADAMW, 1, 2, REC)
-/* each pair twice: run_* (the hot loop, nothing recorded) and rec_* (gradients and states kept) */
-#define DEFINE_SURFACE(S) DEFINE_PAIRS(S, run, 0) DEFINE_PAIRS(S, rec, 1)
+/* each (surface, optimizer) twice: run_* (the hot loop, nothing recorded) and rec_* (gradients and
+ * states kept); the table's order is fused.py's SURFACES and codegen's optimizers */
+#define SURFACES(X) X(quadratic) X(book) X(rosenbrock) X(beale) X(himmelblau) X(saddle) X(booth) X(camel)
+#define N_SURFACES 8
+#define DEF_RUNS(S, name, O) DEFINE_RUN(run_##S##_##name, S, O, 0) DEFINE_RUN(rec_##S##_##name, S, O, 1)
+#define DEF_SURFACE(S) FOR_EACH_OPTIMIZER(DEF_RUNS, S)
+SURFACES(DEF_SURFACE)
 
-DEFINE_SURFACE(quadratic)
-DEFINE_SURFACE(book)
-DEFINE_SURFACE(rosenbrock)
-DEFINE_SURFACE(beale)
-DEFINE_SURFACE(himmelblau)
-DEFINE_SURFACE(saddle)
-DEFINE_SURFACE(booth)
-DEFINE_SURFACE(camel)
+#define RUN_ENTRY(S, name, O) run_##S##_##name,
+#define REC_ENTRY(S, name, O) rec_##S##_##name,
+#define RUN_ROW(S) {FOR_EACH_OPTIMIZER(RUN_ENTRY, S)},
+#define REC_ROW(S) {FOR_EACH_OPTIMIZER(REC_ENTRY, S)},
+static const run_fn TABLE[2][N_SURFACES][N_OPTIMIZERS] = {{SURFACES(RUN_ROW)}, {SURFACES(REC_ROW)}};
 
-#define ROW(P, S) { P##_##S##_sgd, P##_##S##_momentum, P##_##S##_nesterov, P##_##S##_adagrad,      \
-                    P##_##S##_rmsprop, P##_##S##_adam, P##_##S##_adamw }
-#define TABLE_OF(P) { ROW(P, quadratic), ROW(P, book), ROW(P, rosenbrock), ROW(P, beale),           \
-                      ROW(P, himmelblau), ROW(P, saddle), ROW(P, booth), ROW(P, camel) }
-/* order: fused.py's SURFACES and OPTIMIZERS */
-static const run_fn TABLE[2][8][7] = {TABLE_OF(run), TABLE_OF(rec)};
+/* RULES_HASH names the rules this library was built from: fused.py uses it only if they are the
+ * rules it runs (a library built before a rule changed is not used) */
+int64_t optviz_fused_version(void) { return (int64_t)OPTVIZ_FUSED_VERSION * 4294967296LL + RULES_HASH; }
 
-int optviz_fused_run(int surface, int optimizer, const double *hp, const double *lr,
-                     const double *decay, int64_t K, int64_t N, int64_t a, int64_t b, double *traj,
-                     int64_t *div, double *rg, double *rs) {
-    if (surface < 0 || surface >= 8 || optimizer < 0 || optimizer >= 7) return -1;
+int optviz_fused_run(int surface, int optimizer, const double *hp, const double *lr, int64_t K, int64_t N,
+                     int64_t a, int64_t b, double *traj, int64_t *div, double *rg, double *rs) {
+    if (surface < 0 || surface >= N_SURFACES || optimizer < 0 || optimizer >= N_OPTIMIZERS) return -1;
     if (K < 1 || N < 0 || a < 0 || b > K || a > b) return -2;
     if ((rg == NULL) != (rs == NULL)) return -3;
-    TABLE[rg != NULL][surface][optimizer](hp, lr, decay, K, N, a, b, traj, div, rg, rs);
+    TABLE[rg != NULL][surface][optimizer](hp, lr, K, N, a, b, traj, div, rg, rs);
     return 0;
 }

@@ -321,7 +321,8 @@ def update_tree(opt: Optimizer, params: list, grads: list, states: list) -> tupl
     the arrays laid end to end gives the very numbers of one update per array, with a dozen numpy
     calls instead of a dozen per array (a 2-16-16-2 network has six arrays). The new arrays are
     views into one buffer, shaped like the old ones."""
-    new, state = opt.update(_pack(params), _pack(grads), states[0])
+    with np.errstate(all="ignore"):  # a diverging run shows as a NaN loss, which the trainer reports
+        new, state = opt.update(_pack(params), _pack(grads), states[0])
     out, start = [], 0
     for p in params:
         size = np.size(p)

@@ -28,6 +28,7 @@ from __future__ import annotations
 import ast
 import functools
 import math
+import operator
 import re
 from collections import namedtuple
 from dataclasses import dataclass, field
@@ -225,8 +226,26 @@ def _compile(node: ast.AST) -> Callable[[dict], object]:
             return lambda env: -inner(env)
         return inner
     if isinstance(node, ast.BinOp):
-        left, right = _compile(node.left), _compile(node.right)
-        op = {ast.Add: _add, ast.Sub: _sub, ast.Mult: _mul, ast.Div: _div, ast.Pow: _pow}[type(node.op)]
+        op = {ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul, ast.Div: _div,
+              ast.Pow: _pow}[type(node.op)]
+        a, b = node.left, node.right
+        # the common shapes without a call per leaf (a step evaluates these thousands of times)
+        if isinstance(a, ast.Name) and isinstance(b, ast.Name):
+            na, nb = a.id, b.id
+            return lambda env: op(env[na], env[nb])
+        if isinstance(a, ast.Constant) and isinstance(b, ast.Name):
+            va, nb = a.value, b.id
+            return lambda env: op(va, env[nb])
+        if isinstance(a, ast.Name) and isinstance(b, ast.Constant):
+            na, vb = a.id, b.value
+            return lambda env: op(env[na], vb)
+        left, right = _compile(a), _compile(b)
+        if isinstance(b, ast.Name):
+            nb = b.id
+            return lambda env: op(left(env), env[nb])
+        if isinstance(a, ast.Name):
+            na = a.id
+            return lambda env: op(env[na], right(env))
         return lambda env: op(left(env), right(env))
     if isinstance(node, ast.Compare):
         parts = [_compile(node.left)] + [_compile(c) for c in node.comparators]
@@ -276,13 +295,13 @@ def _div(a, b):
 
 
 def _pow(a, b):
-    if isinstance(a, (int, float)) and isinstance(b, (int, float)):
+    if isinstance(a, (int, float)) and isinstance(b, (int, float)):  # Python's float ** (libm pow)
         try:
-            r = a ** b
+            r = float(a) ** b  # 2**5000 would be an exact integer too large for any float
         except (OverflowError, ZeroDivisionError):
             return np.power(float(a), float(b))
         return np.power(float(a), float(b)) if isinstance(r, complex) else r
-    return a ** b
+    return np.power(a, b)  # arrays: the ufunc itself (ndarray ** 2 may take another path)
 
 
 # --- a rule --------------------------------------------------------------------------------------
@@ -320,17 +339,221 @@ class Rule:
         return self.state_type()(0, *arrays)
 
     def update(self, x, g, state, hp: dict):
-        """One step: ``(x_new, state_new)``; nothing is changed in place."""
-        t = state[0] + 1
+        """One step: ``(x_new, state_new)``; nothing is changed in place. Overflow in a diverging
+        rule is not warned about here: the caller decides (the trajectory loops and the MLP
+        trainer run it under ``np.errstate``, and report the divergence)."""
         env = dict(hp)
         env.update(zip(self.states, state[1:]))
-        env["x"], env["g"], env["t"] = x, g, t
-        with np.errstate(all="ignore"):  # a diverging rule shows as a divergence, not a warning
-            for name, fn in self._step:
-                env[name] = fn(env)
-        shape = np.shape(x)
+        env["x"], env["g"], env["t"] = x, g, state[0] + 1
+        for name, fn in self._step:
+            env[name] = fn(env)
+        shape = getattr(x, "shape", ())
+        kind = _STATE_TYPES.get(self.states) or self.state_type()
+        if not shape:  # one coordinate as a number (the single-start loop): numbers stay numbers
+            return env["x"], kind(env["t"], *[env[s] for s in self.states])
         new = [_as_array(env[s], shape) for s in self.states]
-        return _as_array(env["x"], shape), self.state_type()(t, *new)
+        return _as_array(env["x"], shape), kind(env["t"], *new)
+
+
+# --- the same step, in place: a rule compiled to ufunc calls into preallocated buffers ------------
+
+_UFUNC_BINARY = {ast.Add: np.add, ast.Sub: np.subtract, ast.Mult: np.multiply, ast.Div: np.divide,
+                 ast.Pow: np.power}
+_UFUNC_CALL = {"sqrt": np.sqrt, "abs": np.abs, "sign": np.sign, "exp": np.exp, "log": np.log,
+               "minimum": np.minimum, "maximum": np.maximum}
+
+
+class InPlace:
+    """A rule's step over (2, K) arrays that allocates nothing: every array operation is the ufunc
+    the pure ``Rule.update`` calls, with ``out=`` one of a few preallocated buffers (reused once a
+    value is no longer needed), and every part that holds only numbers (hyperparameters, t) is
+    computed once per step in Python, as the pure update computes it. So the numbers are the pure
+    update's, bit for bit (tests/test_kernels.py), for the built-ins and for typed rules alike.
+
+    ``step(x, g, out)`` writes the next point into ``out`` (x itself when omitted); ``reset(cols)``
+    zeroes the states of starts that diverged, so their NaNs do not slow the loop down."""
+
+    def __init__(self, rule: Rule, hp: dict, shape):
+        self.rule, self.shape = rule, tuple(shape)
+        self.t = 0
+        x0 = np.zeros(self.shape)
+        init = rule.init(x0, hp)  # start values that need no x (those that do are set by ``start``)
+        self.states = {name: np.array(v) for name, v in zip(rule.states, init[1:])}
+        self.buffers = list(self.states.values())
+        self._free: list = []
+        self._scalar = {k for k, v in hp.items() if np.ndim(v) == 0}
+        self._program = []  # (target, op) per statement; op(env) writes target's value
+        self.hp = hp
+        for s in rule.statements:
+            self._program.append(self._statement(s))
+        self._x_init = any("x" in _names(s.expr, s.line) for s in rule.inits)
+
+    def start(self, x) -> None:
+        """Start values that read x (``prev[0] = x``), from the starting points."""
+        if self._x_init:
+            init = self.rule.init(x, self.hp)
+            for name, v in zip(self.rule.states, init[1:]):
+                self.states[name][...] = v
+
+    # compiling ----------------------------------------------------------------------------------
+
+    def _is_scalar(self, node) -> bool:
+        for n in ast.walk(node):
+            if isinstance(n, ast.Name) and not (n.id == "t" or n.id in self._scalar or n.id in FUNCTIONS):
+                return False
+        return True
+
+    def _buffer(self, dtype=float):
+        return self._free.pop() if self._free else np.empty(self.shape, dtype=dtype)
+
+    def _release(self, operand) -> None:
+        kind, value = operand
+        if kind == "temp":
+            self._free.append(value)
+
+    def _operand(self, node):
+        """("scalar", closure) | ("name", name) | ("temp", buffer), appending the ops that compute it."""
+        if self._is_scalar(node):
+            return ("scalar", _compile(node))
+        if isinstance(node, ast.Name):
+            return ("name", node.id)
+        if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.UAdd):
+            return self._operand(node.operand)
+        return ("temp", self._emit(node, None))
+
+    def _emit(self, node, out):
+        """Append the ops computing ``node`` into ``out`` (None: a buffer chosen after its inputs are
+        computed, so that it can be one of theirs, as an in-place kernel reuses its buffers)."""
+        def place():
+            return self._buffer() if out is None else out
+
+        if isinstance(node, ast.UnaryOp):  # unary minus (plus was skipped)
+            a = self._operand(node.operand)
+            self._release(a)
+            dest = place()
+            self._ops.append((np.negative, (a,), dest))
+        elif isinstance(node, (ast.BinOp, ast.Call)) and (isinstance(node, ast.BinOp) or node.func.id in _UFUNC_CALL):
+            fn = _UFUNC_BINARY[type(node.op)] if isinstance(node, ast.BinOp) else _UFUNC_CALL[node.func.id]
+            args = [self._operand(a) for a in ([node.left, node.right] if isinstance(node, ast.BinOp) else node.args)]
+            for a in args:
+                self._release(a)
+            dest = place()
+            self._ops.append((fn, tuple(args), dest))
+        else:  # comparisons and where(...): the pure code (where has no out=), copied in
+            dest = place()
+            self._ops.append((_compile(node), None, dest))
+        return dest
+
+    def _statement(self, s: Statement):
+        self._ops = []
+        if self._is_scalar(s.expr):
+            value = _compile(s.expr)
+            ops = [(lambda env, value=value: value(env), None, "fill")]
+        elif isinstance(s.expr, ast.Name) or (isinstance(s.expr, ast.UnaryOp) and isinstance(s.expr.op, ast.UAdd)):
+            ops = [(_compile(s.expr), None, "copy")]
+        else:
+            ops = None
+        if ops is None:
+            self._emit(s.expr, "target")
+            ops = self._spine_into_target(self._ops, s.target)
+        self._ops = []
+        return s.target, tuple(ops)
+
+    @staticmethod
+    def _spine_into_target(ops: list, target: str) -> list:
+        """``m = beta*m + c*g`` computes beta*m straight into m's buffer, as a hand-written kernel
+        would (one stream of memory less): the chain of first operands that ends in the statement's
+        last op writes into the target, when no op from its start on reads the target's old value.
+        (Not for x, whose buffer may be the input itself.) The same operations, in the same order."""
+        if target == "x":
+            return ops
+        links, i = [], len(ops) - 1  # (producer, consumer, argument position) along the spine
+        while True:
+            args = ops[i][1]
+            pos = next((p for p, a in enumerate(args or ()) if a[0] != "scalar"), None)
+            if pos is None or args[pos][0] != "temp":
+                break
+            producer = next(j for j in range(i - 1, -1, -1) if ops[j][2] is args[pos][1])  # its latest writer
+            links.append((producer, i, pos))
+            i = producer
+        if not links:
+            return ops
+        start = links[-1][0]
+        for fn, args, out in ops[start:]:
+            if args is None or ("name", target) in args:
+                return ops  # the old value is still read (or may be, by a closure)
+        out_ops = [list(op) for op in ops]
+        for producer, consumer, pos in links:
+            out_ops[producer][2] = "target"
+            args = list(out_ops[consumer][1])
+            args[pos] = ("dest", None)
+            out_ops[consumer][1] = tuple(args)
+        out_ops = [tuple(op) for op in out_ops]
+        return out_ops
+
+    # running ------------------------------------------------------------------------------------
+
+    def _compiled(self):
+        """Each op as (ufunc or closure, getters of its inputs, its output), resolved once: a
+        buffer is a constant, a name is read from the step's env, a number part is its closure."""
+        if getattr(self, "_steps", None) is not None:
+            return self._steps
+        steps = []
+        for target, ops in self._program:
+            dest_state = None if target == "x" else self.states[target]
+            compiled = []
+            for fn, args, where in ops:
+                out = None if isinstance(where, str) else where  # None: the statement's target
+                if args is None:
+                    compiled.append((fn, None, out))
+                else:
+                    compiled.append((fn, tuple(_getter(a) for a in args), out))
+            steps.append((target, dest_state, tuple(compiled)))
+        self._steps = tuple(steps)
+        return self._steps
+
+    def step(self, x, g, out=None):
+        self.t += 1
+        out = x if out is None else out
+        env = self._env = getattr(self, "_env", None) or {**self.hp, **self.states}
+        env["x"], env["g"], env["t"] = x, g, self.t
+        for target, dest, ops in self._compiled():
+            if dest is None:
+                dest = out
+            env[" dest"] = dest
+            for fn, getters, buf in ops:
+                buf = dest if buf is None else buf
+                if getters is None:  # a closure over env (fill, copy, where, comparisons)
+                    np.copyto(buf, fn(env))
+                elif len(getters) == 2:
+                    fn(getters[0](env), getters[1](env), out=buf)
+                else:
+                    fn(*[get(env) for get in getters], out=buf)
+            env[target] = dest
+
+    def reset(self, cols) -> None:
+        for b in self.states.values():
+            b[:, cols] = 0.0
+
+
+def _getter(operand):
+    kind, value = operand
+    if kind == "scalar":
+        return value
+    if kind == "name":
+        return operator.itemgetter(value)
+    if kind == "dest":
+        return operator.itemgetter(" dest")  # the statement's target buffer (step puts it in env)
+    return lambda env, buf=value: buf
+
+
+def _resolve(operand, env):
+    kind, value = operand
+    if kind == "scalar":
+        return value(env)
+    if kind == "name":
+        return env[value]
+    return value
 
 
 def _as_array(v, shape):

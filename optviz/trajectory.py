@@ -182,8 +182,11 @@ def _run_fused(surf, opt, x, steps, record_states=False):
     if record_states:
         grads = np.empty((steps + 1, 2, k))
         rec = np.zeros((steps + 1, _fused.N_STATES[opt.name], 2, k))
+        init = opt.init(x)  # the optimizer's state record: (step, *arrays), its start values in row 0
+        if len(init) > 1:
+            rec[0] = np.stack(init[1:])
         plan.run(traj, diverged_at, 0, k, grads, rec)
-        kind = type(opt.init(x))  # the optimizer's state record: (step, *arrays)
+        kind = type(init)
         return traj, diverged_at, grads, [kind(i, *rec[i]) for i in range(steps + 1)]
     if WORKERS > 1 and k >= 1024 and k * steps >= FUSED_SPLIT:
         bounds = [(k * j // WORKERS) // 8 * 8 for j in range(WORKERS)] + [k]  # cache-line aligned
@@ -240,6 +243,7 @@ def _steps_inplace(surf, kernel, x, steps, noise, rng, traj):
     no copy of the (2, K) state per step."""
     k = x.shape[1]
     traj[0] = x
+    kernel.start(x)  # start values that read x (a rule's ``prev[0] = x``)
     g = np.empty_like(x)
     alive = np.ones(k, dtype=bool)
     diverged_at = np.full(k, -1, dtype=np.int64)
@@ -347,7 +351,7 @@ def estimate_seconds(surface, optimizer, starts: int = 1, steps: int = 100, *, n
         per_step = FUSED_STEP + FUSED_POINT * k
     else:
         per_step = NUMPY_STEP + NUMPY_POINT * k + gradient_seconds(surf, k)
-        if opt.rule is not None and _kernels.make(opt, (2, 1)) is None:
+        if opt.rule is not None:  # the rule's step, in place (kernels.make) or pure
             per_step += opt.rule.size * (RULE_PART_STEP + RULE_PART_POINT * k)
         if noise > 0:
             per_step += NOISE_COST[0] + NOISE_COST[1] * k

@@ -170,7 +170,7 @@ def test_noise_is_rounded_to_few_distinct_levels():
     assert len(levels) < 400
 
 
-def test_a_rule_without_a_kernel_costs_by_its_length():
+def test_a_rule_costs_by_its_length():
     from optviz import optimizers
     from optviz.trajectory import estimate_seconds
     short = optimizers.parse_rule("x = x - lr*g", lr=0.1)
@@ -178,5 +178,5 @@ def test_a_rule_without_a_kernel_costs_by_its_length():
                                  lr=0.1, b=0.9)
     for k in (1, 10_000):
         assert estimate_seconds("rastrigin", long, k, 500) > estimate_seconds("rastrigin", short, k, 500)
-    # the typed SGD runs its rule; the built-in its kernel: the rule is charged for it
-    assert estimate_seconds("rastrigin", short, 10_000, 500) > estimate_seconds("rastrigin", "sgd", 10_000, 500)
+    # on a fused surface the built-in runs in C, the typed SGD (the same rule, typed) in numpy
+    assert estimate_seconds("quadratic", short, 10_000, 500) > 3 * estimate_seconds("quadratic", "sgd", 10_000, 500)

@@ -13,7 +13,9 @@ needs_library = pytest.mark.skipif(not fused.available(), reason="fused kernels 
 SETTINGS = [("sgd", dict(lr=1e-3)), ("momentum", dict(lr=2e-3, beta=0.9)),
             ("nesterov", dict(lr=1e-3, beta=0.7)), ("adagrad", dict(lr=0.1, eps=1e-7)),
             ("rmsprop", dict(lr=0.01, beta=0.9)), ("adam", dict(lr=0.05, beta1=0.8)),
-            ("adamw", dict(lr=0.05, weight_decay=0.3))]
+            ("adamw", dict(lr=0.05, weight_decay=0.3)), ("nadam", dict(lr=0.01, momentum_decay=0.01)),
+            ("radam", dict(lr=0.01, beta2=0.99)), ("adamax", dict(lr=0.01, beta1=0.8)),
+            ("adadelta", dict(lr=0.5, rho=0.8)), ("lion", dict(lr=0.003, weight_decay=0.1))]
 
 
 def numpy_loop(*args, **kw):
@@ -27,6 +29,29 @@ def test_the_library_is_built_under_ci():
     """`make` builds it; under CI a failed build must fail here rather than only run slower."""
     if os.environ.get("CI") == "true":
         assert fused.available(), f"{fused.LIBRARY} missing or stale: `make` should have built it"
+
+
+def test_the_generated_c_is_current_and_every_builtin_is_fused():
+    # _fused_rules.h is what optviz.codegen writes from today's rules (make regenerates it)
+    from pathlib import Path
+    from optviz import codegen
+    assert Path(fused.__file__).with_name("_fused_rules.h").read_text() == codegen.header()
+    assert fused.OPTIMIZERS == optimizers.NAMES  # every built-in's rule is plain arithmetic today
+
+
+def test_a_library_built_from_other_rules_is_not_used(monkeypatch):
+    monkeypatch.setattr(fused, "RULES_HASH", fused.RULES_HASH ^ 1)
+    assert fused._load() is None
+
+
+def test_a_rule_c_cannot_compute_exactly_is_not_fused():
+    from optviz import codegen
+    for text in ("x = x - lr*exp(g)", "m = g**2; x = x - lr*m", "x = x - lr*log(abs(g) + 1)"):
+        d = optimizers.Definition("t", "T", text, (optimizers.lr(0.1),), "test")
+        with pytest.raises(codegen.NotFusable):
+            codegen.kernel(d)
+    typed = optimizers.parse_rule("x = x - lr*g", lr=0.1)  # a typed SGD is not the built-in: no C
+    assert not fused.supports("quadratic", typed, 1)
 
 
 def test_the_table_covers_every_plain_arithmetic_surface_and_known_optimizers():

@@ -28,15 +28,34 @@ def test_inplace_kernel_equals_pure_update_bit_for_bit(name, hp, sid):
     np.testing.assert_array_equal(fast.diverged_at, pure.diverged_at)
 
 
-def test_an_optimizer_without_a_kernel_runs_its_rule():
-    # kernels are a fast path, not a requirement: a rule without one (a typed rule, the newer
-    # built-ins) runs through the pure loop, with the same numbers
-    rule = optimizers.parse_rule("v = beta*v - lr*g; x = x + v", lr=1e-3, beta=0.9)
-    assert kernels.make(rule, (2, 3)) is None
-    starts = np.random.default_rng(0).uniform(-3, 3, (9, 2))
-    typed = optviz.optimize("rosenbrock", rule, starts, 100)
-    builtin = optviz.optimize("rosenbrock", "momentum", starts, 100, lr=1e-3, beta=0.9)
-    np.testing.assert_array_equal(typed.points, builtin.points)
+TYPED = ["v = beta*v - lr*g; x = x + v",
+         "m = b1*m + (1 - b1)*g; v = b2*v + (1 - b2)*g**2; x = x - lr*(m/(1 - b1**t))/(sqrt(v/(1 - b2**t)) + 1e-8)",
+         "p[0] = 1; p = p*0.9; c = where(g*m > 0, 1.2, 0.5); m = g; x = x - lr*c*sign(g)*(1 - p)",
+         "prev[0] = x; d = x - prev; prev = x; x = x - lr*g + 0.5*d*(abs(d) < 1)",
+         "u = maximum(-u, -abs(g)); x = -(-x + lr*g/(1 + exp(-abs(u))) + 0*log(1 + abs(g)))",
+         "h = +h + g*g; x = x - lr*g/(sqrt(h) + 1e-10) + 0*minimum(h, 2) + 0*(g > 0) + 0*(0 < g < 1)"]
+
+
+@pytest.mark.parametrize("text", TYPED)
+@pytest.mark.parametrize("sid", ["rastrigin", "himmelblau"])
+def test_a_typed_rule_runs_in_place_bit_for_bit(text, sid):
+    # every rule, a student's too, gets an in-place kernel: the same numbers as its pure update
+    rule = optimizers.parse_rule(text, lr=0.01, **({"beta": 0.9} if "beta" in text else {}),
+                                 **({"b1": 0.9, "b2": 0.999} if "b1" in text else {}))
+    assert kernels.make(rule, (2, 3)) is not None
+    starts = np.random.default_rng(0).uniform(-3, 3, (37, 2))
+    fast = optviz.optimize(sid, rule, starts, 150)
+    pure = optviz.optimize(sid, rule, starts, 150, record_states=True)
+    np.testing.assert_array_equal(fast.points, pure.points)
+    np.testing.assert_array_equal(fast.diverged_at, pure.diverged_at)
+
+
+def test_the_newer_builtins_run_in_place_bit_for_bit():
+    starts = np.random.default_rng(3).uniform(-3, 3, (41, 2))
+    for name in ("nadam", "radam", "adamax", "adadelta", "lion"):
+        fast = optviz.optimize("rastrigin", name, starts, 120, lr=0.01)
+        pure = optviz.optimize("rastrigin", name, starts, 120, lr=0.01, record_states=True)
+        np.testing.assert_array_equal(fast.points, pure.points)
 
 
 def test_divergence_in_a_batch_leaves_the_other_starts_untouched():
