@@ -5,9 +5,10 @@
 FROM python:3.11 AS kernels
 WORKDIR /src
 COPY Makefile ./
-COPY optviz/_fused.c optviz/_fused_rules.h ./optviz/
-# the header is generated from the rules and kept in the repository: -o uses it as it is
-RUN make -o optviz/_fused_rules.h optviz/_fused.so && test -f optviz/_fused.so
+COPY optviz ./optviz
+# the C of the optimizers' updates is generated from their rules (numpy only), then compiled
+RUN pip install --no-cache-dir "numpy>=2.0,<3" && python -c "from optviz import codegen; codegen.write()" \
+    && make -o optviz/_fused_rules.h optviz/_fused.so && test -f optviz/_fused.so
 
 FROM python:3.11-slim
 WORKDIR /app

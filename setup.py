@@ -1,8 +1,11 @@
 """The fused C trajectory kernels, built by ``pip install`` where a C compiler is (optional: without
-one the install goes on, and optviz runs its numpy loops, with the same numbers). Everything else is
-in pyproject.toml. ``make`` builds the same library itself (optviz/_fused.so) and sets
-OPTVIZ_BUILD_FUSED=0 for its own pip install, so it is compiled once."""
+one the install goes on, and optviz runs its numpy loops, with the same numbers). The optimizers'
+updates in C are generated from their rules first (optviz/codegen.py, which needs numpy: a build
+requirement in pyproject.toml). Everything else is in pyproject.toml. ``make`` builds the same
+library itself (optviz/_fused.so) and sets OPTVIZ_BUILD_FUSED=0 for its own pip install, so it is
+compiled once."""
 import os
+import sys
 
 from setuptools import Extension, setup
 from setuptools.command.build_ext import build_ext
@@ -16,6 +19,10 @@ class OptionalBuild(build_ext):
 
     def run(self):
         try:
+            sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+            from optviz import codegen  # the rules -> optviz/_fused_rules.h
+
+            codegen.write()
             super().run()
         except Exception as e:  # no compiler, no headers: the numpy loops run instead
             print(f"optviz: the fused C kernels were not built ({e}); optviz runs its numpy loops")

@@ -4,8 +4,8 @@
 built-in whose rule C can compute exactly as numpy does, its hyperparameters, the parts of a step
 that hold only numbers (computed once per step), the start values of its states and its update of
 one coordinate, all written from the rule's tree. Only the built-ins' rules become C (never text a
-user typed), at build time (``make``; the header is kept in the repository, so ``pip install``
-builds the library without running Python, and ``tests/test_fused.py`` checks it is current).
+user typed), at build time (``make``, and ``pip install`` through setup.py); ``fused.py`` uses a
+built library only if it was built from the rules running (``RULES_HASH``).
 
 The C computes the very operations of the pure update (optviz.rules) in the same order: constants
 as exact hexadecimal doubles, + − × ÷ and √ correctly rounded in both, Python's float ** (libm's
