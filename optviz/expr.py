@@ -141,6 +141,8 @@ def _prec(node) -> int:
         return _PREC[type(node.op)]
     if isinstance(node, ast.UnaryOp):
         return 3
+    if isinstance(node, ast.Compare):  # (in update rules) binds loosest
+        return 0
     return 5
 
 

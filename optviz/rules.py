@@ -37,6 +37,7 @@ from typing import Callable
 import numpy as np
 
 from .errors import CodedError
+from .expr import _number, _prec  # the formula's numbers and brackets as custom surfaces write them
 
 MAX_LENGTH = 2000  # characters
 MAX_STATEMENTS = 40
@@ -655,7 +656,6 @@ SYMBOLS = {"lr": r"\eta", "eta": r"\eta", "beta": r"\beta", "beta1": r"\beta_1",
            "rho": r"\rho", "alpha": r"\alpha", "gamma": r"\gamma", "mu": r"\mu", "lam": r"\lambda",
            "weight_decay": r"\lambda", "momentum_decay": r"\psi", "delta": r"\delta", "tau": r"\tau",
            "x": r"x", "g": r"g", "t": r"t"}
-_PREC = {ast.Add: 1, ast.Sub: 1, ast.Mult: 2, ast.Div: 2, ast.Pow: 4}
 
 
 def symbol(name: str) -> str:
@@ -671,24 +671,6 @@ def symbol(name: str) -> str:
         head, _, tail = name.partition("_")
         return rf"{symbol(head)}_{{\mathrm{{{tail}}}}}"
     return name if len(name) == 1 else rf"\mathrm{{{name}}}"
-
-
-def _number(v) -> str:
-    text = f"{v:.10g}" if isinstance(v, float) else str(v)
-    if "e" in text:
-        mantissa, exp = text.split("e")
-        return rf"{mantissa} \times 10^{{{int(exp)}}}"
-    return text
-
-
-def _prec(node) -> int:
-    if isinstance(node, ast.BinOp):
-        return _PREC[type(node.op)]
-    if isinstance(node, ast.UnaryOp):
-        return 3
-    if isinstance(node, ast.Compare):
-        return 0
-    return 5
 
 
 def latex(node: ast.AST) -> str:

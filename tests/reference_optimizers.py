@@ -44,8 +44,8 @@ class Reference:
         return out
 
 
-def reference_trajectory(surface, name, start, steps, **hp):
-    opt = Reference(name, **hp)
+def reference_trajectory(surface, name, start, steps, _kind=None, **hp):
+    opt = (_kind or Reference)(name, **hp)
     x = [float(start[0]), float(start[1])]
     pts = [list(x)]
     for _ in range(steps):
@@ -117,11 +117,4 @@ class NewerReference:
 
 
 def newer_trajectory(surface, name, start, steps, **hp):
-    opt = NewerReference(name, **hp)
-    x = [float(start[0]), float(start[1])]
-    pts = [list(x)]
-    for _ in range(steps):
-        gx, gy = surface.grad(x[0], x[1])
-        x = opt.update(x, [float(gx), float(gy)])
-        pts.append(list(x))
-    return pts
+    return reference_trajectory(surface, name, start, steps, _kind=NewerReference, **hp)

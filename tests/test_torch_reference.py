@@ -24,17 +24,22 @@ CASES = [
 def test_matches_torch_optim_on_rosenbrock(name, hp, make):
     s = surfaces.get("rosenbrock")
     ours = optviz.optimize(s, name, start=s.start, steps=100, **hp).points
-    p = torch.tensor(s.start, dtype=torch.float64, requires_grad=True)
+    np.testing.assert_allclose(ours, torch_path(make, s.start, 100), rtol=1e-10, atol=1e-12)
+
+
+def torch_path(make, start, steps):
+    """The points torch.optim visits on Rosenbrock, in float64, from ``start``."""
+    p = torch.tensor(start, dtype=torch.float64, requires_grad=True)
     opt = make([p])
     pts = [p.detach().numpy().copy()]
-    for _ in range(100):
+    for _ in range(steps):
         opt.zero_grad()
         x, y = p[0], p[1]
         loss = (1 - x) ** 2 + 100 * (y - x * x) ** 2
         loss.backward()
         opt.step()
         pts.append(p.detach().numpy().copy())
-    np.testing.assert_allclose(ours, np.array(pts), rtol=1e-10, atol=1e-12)
+    return np.array(pts)
 
 
 # The newer optimizers, at torch's defaults and at other settings, 200 Rosenbrock steps, 1e-10.
@@ -69,14 +74,4 @@ def _compare_newer(name, hp, make):
     s = surfaces.get("rosenbrock")
     start = (-1.5, 2.0)
     ours = optviz.optimize(s, name, start=start, steps=200, **hp).points
-    p = torch.tensor(start, dtype=torch.float64, requires_grad=True)
-    opt = make([p])
-    pts = [p.detach().numpy().copy()]
-    for _ in range(200):
-        opt.zero_grad()
-        x, y = p[0], p[1]
-        loss = (1 - x) ** 2 + 100 * (y - x * x) ** 2
-        loss.backward()
-        opt.step()
-        pts.append(p.detach().numpy().copy())
-    np.testing.assert_allclose(ours, np.array(pts), rtol=1e-10, atol=1e-12)
+    np.testing.assert_allclose(ours, torch_path(make, start, 200), rtol=1e-10, atol=1e-12)
