@@ -166,8 +166,17 @@ def to_latex(node: ast.AST) -> str:
         if name == "abs":
             return rf"\left|{arg}\right|"
         return rf"{_LATEX_FUNCTIONS[name]}\left({arg}\right)"
+    def times(left: str, right: str) -> str:
+        if isinstance(node.left, ast.Constant) and right[0].isalpha():
+            return f"{left}{right}"  # 10y^{2}, not 10 · y^{2}
+        return rf"{left} \cdot {right}"
+    return binop_latex(node, to_latex(node.left), to_latex(node.right), times)
+
+
+def binop_latex(node: ast.BinOp, left: str, right: str, times) -> str:
+    """LaTeX of ``left op right`` (both already LaTeX): fractions, powers, the brackets precedence
+    needs; ``times(left, right)`` writes a product (custom surfaces and update rules differ there)."""
     op, p = type(node.op), _prec(node)
-    left, right = to_latex(node.left), to_latex(node.right)
     if op is ast.Div:
         return rf"\frac{{{left}}}{{{right}}}"
     if op is ast.Pow:
@@ -177,10 +186,9 @@ def to_latex(node: ast.AST) -> str:
     # the right operand of − (and of ·) needs brackets at equal precedence: a − (b + c)
     right = rf"\left({right}\right)" if _prec(node.right) < p or (op is ast.Sub and _prec(node.right) == p) \
         else right
-    if op is ast.Mult and isinstance(node.left, ast.Constant) and right[0].isalpha():
-        return f"{left}{right}"  # 10y^{2}, not 10 · y^{2}
-    sign = {ast.Add: "+", ast.Sub: "-"}.get(op, r"\cdot")
-    return f"{left} {sign} {right}"
+    if op is ast.Mult:
+        return times(left, right)
+    return f"{left} {'+' if op is ast.Add else '-'} {right}"
 
 
 def _constant_value(node: ast.AST) -> float | None:

@@ -37,7 +37,7 @@ from typing import Callable
 import numpy as np
 
 from .errors import CodedError
-from .expr import _number, _prec  # the formula's numbers and brackets as custom surfaces write them
+from .expr import _number, _prec, binop_latex  # the formula's numbers and brackets as custom surfaces write them
 
 MAX_LENGTH = 2000  # characters
 MAX_STATEMENTS = 40
@@ -700,7 +700,7 @@ def latex(node: ast.AST) -> str:
         op = {"exp": r"\exp", "log": r"\ln", "sign": r"\operatorname{sign}", "minimum": r"\min",
               "maximum": r"\max"}[name]
         return rf"{op}\left({', '.join(args)}\right)"
-    op, p = type(node.op), _prec(node)
+    op = type(node.op)
     if op is ast.Mult and ast.dump(node.left) == ast.dump(node.right) and _prec(node.left) == 5:
         return f"{latex(node.left)}^{{2}}"  # g*g: g²
     if op is ast.Mult and isinstance(node.left, ast.BinOp) and isinstance(node.left.op, ast.Mult) \
@@ -708,18 +708,9 @@ def latex(node: ast.AST) -> str:
         # (1 - β)·g·g: (1 − β) g²
         inner = ast.BinOp(node.left.left, ast.Mult(), ast.BinOp(node.right, ast.Pow(), ast.Constant(2)))
         return latex(inner)
-    left, right = latex(node.left), latex(node.right)
-    if op is ast.Div:
-        return rf"\frac{{{left}}}{{{right}}}"
-    if op is ast.Pow:
-        base = left if _prec(node.left) == 5 and not isinstance(node.left, ast.Call) else rf"\left({left}\right)"
-        return f"{base}^{{{right}}}"
-    left = rf"\left({left}\right)" if _prec(node.left) < p else left
-    right = rf"\left({right}\right)" if _prec(node.right) < p or (op is ast.Sub and _prec(node.right) == p) \
-        else right
-    if op is ast.Mult:
+    def times(left: str, right: str) -> str:
         return f"{left} {right}" if not right[:1].isdigit() else rf"{left} \cdot {right}"
-    return f"{left} {'+' if op is ast.Add else '-'} {right}"
+    return binop_latex(node, latex(node.left), latex(node.right), times)
 
 
 def latex_lines(rule: Rule) -> list[str]:
