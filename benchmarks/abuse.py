@@ -512,9 +512,9 @@ def report(r: dict) -> str:
         f"{ratio:.2f}× — {met(ratio <= RATIO_TARGET and failed == 0)}"
         + (f" ({failed} pages timed out or were cut by a run's bound of {r['deadline']:.0f} s)" if failed else "")
         + "."
-        + (f" The machine was loaded far beyond its {cores} cores by other work while this ran (1-min load "
-           f"average {min(loads):.0f}–{max(loads):.0f}, the browsers and server of this section included): "
-           f"these page times say more about that than about the app; run `--only abuse` on a quiet machine."
+        + (f" The machine was loaded far beyond its {cores} cores while this ran (1-min load average "
+           f"{min(loads):.0f}–{max(loads):.0f}, mostly the browsing people's own browsers, whose page times "
+           f"these are): the page times say as much about this machine as about the server; see the notes."
            if busy else ""),
         "",
         f"Idle: the {r['abusers']} heavy participants alone, "

@@ -109,6 +109,12 @@ class Definition:
         return _parse_cached(self.rule)
 
 
+# torch's arrangement of Adam's bias corrections: η/(1 − β1ᵗ) and √v/√(1 − β2ᵗ) + ε
+ADAM = """
+        m = beta1*m + (1 - beta1)*g
+        v = beta2*v + (1 - beta2)*g*g
+        x = x - lr/(1 - beta1**t)*m/(sqrt(v)/sqrt(1 - beta2**t) + eps)"""
+
 DEFINITIONS: tuple[Definition, ...] = (
     Definition("sgd", "SGD", "x = x - lr*g", (lr(0.01),),
                "Robbins & Monro, A Stochastic Approximation Method (1951)"),
@@ -133,20 +139,13 @@ DEFINITIONS: tuple[Definition, ...] = (
                (lr(0.01), _beta("beta", 0.99, "decay of the running mean of g² (torch's alpha)"),
                 Hyper("eps", 1e-8, 1e-12, 1.0, "positive", EPS)),
                "Tieleman & Hinton, Lecture 6.5 of Neural Networks for Machine Learning (2012)"),
-    # torch's arrangement of Adam's bias corrections: η/(1 − β1ᵗ) and √v/√(1 − β2ᵗ) + ε
-    Definition("adam", "Adam", """
-        m = beta1*m + (1 - beta1)*g
-        v = beta2*v + (1 - beta2)*g*g
-        x = x - lr/(1 - beta1**t)*m/(sqrt(v)/sqrt(1 - beta2**t) + eps)""",
+    Definition("adam", "Adam", ADAM,
                (lr(0.001), _beta("beta1", 0.9, "decay of the running mean of g"),
                 _beta("beta2", 0.999, "decay of the running mean of g²"),
                 Hyper("eps", 1e-8, 1e-12, 1.0, "positive", EPS)),
                "Kingma & Ba, Adam: A Method for Stochastic Optimization (2015)"),
-    Definition("adamw", "AdamW", """
-        x = x*(1 - lr*weight_decay)
-        m = beta1*m + (1 - beta1)*g
-        v = beta2*v + (1 - beta2)*g*g
-        x = x - lr/(1 - beta1**t)*m/(sqrt(v)/sqrt(1 - beta2**t) + eps)""",
+    # decoupled weight decay first, then Adam's step on the decayed x with the same gradient
+    Definition("adamw", "AdamW", "x = x*(1 - lr*weight_decay)\n" + ADAM,
                (lr(0.001), _beta("beta1", 0.9, "decay of the running mean of g"),
                 _beta("beta2", 0.999, "decay of the running mean of g²"),
                 Hyper("eps", 1e-8, 1e-12, 1.0, "positive", EPS), WEIGHT_DECAY),
