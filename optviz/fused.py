@@ -26,7 +26,7 @@ VERSION = 4  # must equal OPTVIZ_FUSED_VERSION in _fused.c: a stale build is not
 _HERE = Path(__file__).parent
 LIBRARY = _HERE / "_fused.so"  # make's name; pip install's build (setup.py) adds the ABI tag
 _KERNELS = _codegen.kernels()
-RULES_HASH = _codegen.current_version()
+RULES_HASH = _codegen.current_version(_KERNELS)
 # the C file's table order
 SURFACES = ("quadratic", "quadratic_book", "rosenbrock", "beale", "himmelblau", "saddle", "booth",
             "six_hump_camel")
@@ -42,7 +42,7 @@ _i64 = ctypes.POINTER(ctypes.c_int64)
 def _load():
     if os.environ.get("OPTVIZ_FUSED", "1") == "0":
         return None
-    for path in [_HERE / "_fused.so", *sorted(_HERE.glob("_fused.*.so"))]:
+    for path in [LIBRARY, *sorted(_HERE.glob("_fused.*.so"))]:
         try:
             lib = ctypes.CDLL(str(path))  # CDLL calls release the GIL: blocks can run on two threads
             lib.optviz_fused_version.restype = ctypes.c_int64
@@ -80,7 +80,7 @@ def supports(surface_id: str, opt, k: int) -> bool:
     per start (an lr sweep), every other hyperparameter is one number."""
     hp = opt.hyperparams
     return (_lib is not None and surface_id in SURFACES and opt.name in OPTIMIZERS
-            and opt.rule is _optimizers.definition(opt.name).parsed  # the built-in's own rule
+            and opt.rule is not None and opt.rule.text == _optimizers.definition(opt.name).rule  # its own rule
             and np.shape(hp["lr"]) in ((), (k,)) and all(np.ndim(v) == 0 for n, v in hp.items() if n != "lr"))
 
 

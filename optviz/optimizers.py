@@ -106,7 +106,7 @@ class Definition:
 
     @property
     def parsed(self) -> _rules.Rule:
-        return _parse_cached(self.rule)
+        return _rules.parsed(self.rule)
 
 
 # torch's arrangement of Adam's bias corrections: η/(1 − β1ᵗ) and √v/√(1 − β2ᵗ) + ε
@@ -202,15 +202,6 @@ DEFINITIONS: tuple[Definition, ...] = (
                 Hyper("weight_decay", 0.0, 0.0, 10.0, "nonnegative", WEIGHT_DECAY.meaning)),
                "Chen et al., Symbolic Discovery of Optimization Algorithms (2023)"),
 )
-
-_PARSED: dict[str, _rules.Rule] = {}
-
-
-def _parse_cached(text: str) -> _rules.Rule:
-    if text not in _PARSED:
-        _PARSED[text] = _rules.parse(text)
-    return _PARSED[text]
-
 
 _BY_NAME = {d.name: d for d in DEFINITIONS}
 for _d in DEFINITIONS:  # a definition names exactly the hyperparameters its rule reads

@@ -184,6 +184,7 @@ def recognize(spec_: RunSpec) -> Recognition:
     """Runs a typed rule and every built-in that takes its hyperparameters on fixed test problems
     (x²+10y² and Rosenbrock, two starts each, 60 steps): the one it equals, or the closest."""
     best = Recognition(None, False, math.inf)
+    typed = spec_.build()
     for d in _optimizers.DEFINITIONS:
         hp = _builtin_like(d, spec_.params)
         if hp is None:
@@ -194,7 +195,7 @@ def recognize(spec_: RunSpec) -> Recognition:
             continue
         worst, first = 0.0, -1
         for sid, starts, steps in _TESTS:
-            a = optimize(sid, spec_.build(), np.array(starts), steps).points
+            a = optimize(sid, typed, np.array(starts), steps).points
             b = optimize(sid, builtin, np.array(starts), steps).points
             w, f = _compare(a, b)
             worst = max(worst, w)

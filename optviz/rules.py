@@ -270,6 +270,13 @@ def _compile(node: ast.AST) -> Callable[[dict], object]:
     return lambda env: fn(*[a(env) for a in args])
 
 
+def numbers_only(node, scalars) -> bool:
+    """Whether an expression holds only numbers: constants, t and the hyperparameters in
+    ``scalars`` (one value each), so it can be computed once per step (the in-place kernel, the C)."""
+    return all(not isinstance(n, ast.Name) or n.id == "t" or n.id in scalars or n.id in FUNCTIONS
+               for n in ast.walk(node))
+
+
 def _truth(v):
     """A comparison as a number: 1 where it holds, 0 where not (so (g > 0) + (g > 1) counts)."""
     return v.astype(float) if isinstance(v, np.ndarray) else float(v)
@@ -277,18 +284,6 @@ def _truth(v):
 
 # Arithmetic of Python numbers stays in Python (floats: the same IEEE doubles as numpy's), so a rule's
 # scalar parts such as lr/(1 - beta1**t) are computed once per step, exactly as a hand-written update.
-def _add(a, b):
-    return a + b
-
-
-def _sub(a, b):
-    return a - b
-
-
-def _mul(a, b):
-    return a * b
-
-
 def _div(a, b):
     if isinstance(a, (int, float)) and isinstance(b, (int, float)) and b == 0:
         return np.divide(float(a), float(b))  # inf or nan, as numpy says it, not ZeroDivisionError
@@ -349,7 +344,7 @@ class Rule:
         for name, fn in self._step:
             env[name] = fn(env)
         shape = getattr(x, "shape", ())
-        kind = _STATE_TYPES.get(self.states) or self.state_type()
+        kind = self.state_type()
         if not shape:  # one coordinate as a number (the single-start loop): numbers stay numbers
             return env["x"], kind(env["t"], *[env[s] for s in self.states])
         new = [_as_array(env[s], shape) for s in self.states]
@@ -358,10 +353,7 @@ class Rule:
 
 # --- the same step, in place: a rule compiled to ufunc calls into preallocated buffers ------------
 
-_UFUNC_BINARY = {ast.Add: np.add, ast.Sub: np.subtract, ast.Mult: np.multiply, ast.Div: np.divide,
-                 ast.Pow: np.power}
-_UFUNC_CALL = {"sqrt": np.sqrt, "abs": np.abs, "sign": np.sign, "exp": np.exp, "log": np.log,
-               "minimum": np.minimum, "maximum": np.maximum}
+_UFUNC_CALL = {name: fn for name, (fn, _) in FUNCTIONS.items() if name != "where"}  # those with out=
 
 
 class InPlace:
@@ -380,13 +372,14 @@ class InPlace:
         x0 = np.zeros(self.shape)
         init = rule.init(x0, hp)  # start values that need no x (those that do are set by ``start``)
         self.states = {name: np.array(v) for name, v in zip(rule.states, init[1:])}
-        self.buffers = list(self.states.values())
         self._free: list = []
         self._scalar = {k for k, v in hp.items() if np.ndim(v) == 0}
         self._program = []  # (target, op) per statement; op(env) writes target's value
         self.hp = hp
         for s in rule.statements:
             self._program.append(self._statement(s))
+        self._steps = self._compiled()
+        self._env = {**hp, **self.states}
         self._x_init = any("x" in _names(s.expr, s.line) for s in rule.inits)
 
     def start(self, x) -> None:
@@ -399,13 +392,10 @@ class InPlace:
     # compiling ----------------------------------------------------------------------------------
 
     def _is_scalar(self, node) -> bool:
-        for n in ast.walk(node):
-            if isinstance(n, ast.Name) and not (n.id == "t" or n.id in self._scalar or n.id in FUNCTIONS):
-                return False
-        return True
+        return numbers_only(node, self._scalar)
 
-    def _buffer(self, dtype=float):
-        return self._free.pop() if self._free else np.empty(self.shape, dtype=dtype)
+    def _buffer(self):
+        return self._free.pop() if self._free else np.empty(self.shape)
 
     def _release(self, operand) -> None:
         kind, value = operand
@@ -434,7 +424,7 @@ class InPlace:
             dest = place()
             self._ops.append((np.negative, (a,), dest))
         elif isinstance(node, (ast.BinOp, ast.Call)) and (isinstance(node, ast.BinOp) or node.func.id in _UFUNC_CALL):
-            fn = _UFUNC_BINARY[type(node.op)] if isinstance(node, ast.BinOp) else _UFUNC_CALL[node.func.id]
+            fn = _BINARY[type(node.op)] if isinstance(node, ast.BinOp) else _UFUNC_CALL[node.func.id]
             args = [self._operand(a) for a in ([node.left, node.right] if isinstance(node, ast.BinOp) else node.args)]
             for a in args:
                 self._release(a)
@@ -497,8 +487,6 @@ class InPlace:
     def _compiled(self):
         """Each op as (ufunc or closure, getters of its inputs, its output), resolved once: a
         buffer is a constant, a name is read from the step's env, a number part is its closure."""
-        if getattr(self, "_steps", None) is not None:
-            return self._steps
         steps = []
         for target, ops in self._program:
             dest_state = None if target == "x" else self.states[target]
@@ -510,15 +498,14 @@ class InPlace:
                 else:
                     compiled.append((fn, tuple(_getter(a) for a in args), out))
             steps.append((target, dest_state, tuple(compiled)))
-        self._steps = tuple(steps)
-        return self._steps
+        return tuple(steps)
 
     def step(self, x, g, out=None):
         self.t += 1
         out = x if out is None else out
-        env = self._env = getattr(self, "_env", None) or {**self.hp, **self.states}
+        env = self._env
         env["x"], env["g"], env["t"] = x, g, self.t
-        for target, dest, ops in self._compiled():
+        for target, dest, ops in self._steps:
             if dest is None:
                 dest = out
             env[" dest"] = dest
@@ -546,15 +533,6 @@ def _getter(operand):
     if kind == "dest":
         return operator.itemgetter(" dest")  # the statement's target buffer (step puts it in env)
     return lambda env, buf=value: buf
-
-
-def _resolve(operand, env):
-    kind, value = operand
-    if kind == "scalar":
-        return value(env)
-    if kind == "name":
-        return env[value]
-    return value
 
 
 def _as_array(v, shape):

@@ -68,7 +68,7 @@ def optimizer_label(name: str) -> str:
 def _rule_hp(text: str) -> dict:
     """The typed rule's hyperparameters but lr (the page's own lr input), as its editor holds them."""
     try:
-        names = rules.parse(text).hyperparameters
+        names = rules.parsed(text).hyperparameters
     except rules.RuleError:
         return {}
     return {h: st.session_state.get(f"mlp_rule_hp_{h}", pg.usual_value(h)) for h in names if h != "lr"}
@@ -130,7 +130,7 @@ def init_state(url: UrlState) -> None:
     if ss[_k("opt")] == RULE:  # a typed rule: its text and its hyperparameters by their own names
         text = url.text("rule", pg.RULE_EXAMPLES["sgd"][0], max_len=rules.MAX_LENGTH)
         try:
-            names = rules.parse(text).hyperparameters
+            names = rules.parsed(text).hyperparameters
             ui_rules.set_rule("mlp", text, {h: url.number(RULE_HP + h, pg.usual_value(h), -ui_rules.VALUE_LIMIT,
                                                           ui_rules.VALUE_LIMIT) for h in names if h != "lr"})
         except rules.RuleError:
@@ -300,7 +300,7 @@ def too_slow(s: dict, data: Data, hidden: list[int], b: int, compare: int = 0) -
 def optimizer_of(s: dict, name: str | None = None):
     name = name or s["opt"]
     if name == RULE:
-        rule = rules.parse(s["rule"])
+        rule = rules.parsed(s["rule"])
         return optimizers.from_rule(rule, {**({"lr": s["lr"]} if "lr" in rule.hyperparameters else {}), **s["hp"]})
     return optimizers.get(name, lr=s["lr"], **(s["hp"] if name == s["opt"] else hp_of(name)))
 

@@ -176,9 +176,9 @@ def init_state(url: UrlState) -> None:
                     if not lo <= v <= hi:
                         raise ValueError(f"{p} out of range")
             st.session_state["pg_runs"] = [s for s in runs if not s.rule] or [pg.spec("adam", lr=0.1)]
-            for s in runs[-1:]:
-                if s.rule:
-                    ui_rules.from_link("pg", s)
+            typed = next((s for s in runs if s.rule), None)
+            if typed is not None:
+                ui_rules.from_link("pg", typed)
         except ValueError:
             url.fallbacks.append(f"runs={raw}")
     st.session_state["pg_step"] = url.number("k", 0, 0, pg.MAX_STEPS, integer=True)

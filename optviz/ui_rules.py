@@ -23,7 +23,7 @@ def formulas(runs: list[pg.RunSpec]) -> None:
         shown.add(key)
         if spec_.rule:
             st.markdown(f"**{tr('rule.yours')}**")
-            st.latex(rules.latex_block(rules.parse(spec_.rule)))
+            st.latex(rules.latex_block(rules.parsed(spec_.rule)))
         else:
             d = optimizers.definition(spec_.name)
             st.markdown(f"**{d.display}** · {tr('rule.paper', paper=d.paper)}")
@@ -83,7 +83,7 @@ def editor(prefix: str, toggle: bool = True, given: tuple = ()) -> pg.RunSpec | 
     text = st.text_area(tr("rule.text"), key=_key(prefix, "text"), height=150, max_chars=rules.MAX_LENGTH,
                         help=tr("rule.help"))
     try:
-        rule = rules.parse(text)
+        rule = rules.parsed(text)
     except rules.RuleError as e:
         st.error(coded_message("rule.", e))
         return None

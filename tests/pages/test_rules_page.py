@@ -142,3 +142,11 @@ def test_the_mlp_trainer_trains_with_a_typed_rule():
     assert any("Momentum" in shown(s.value) or "loss" in shown(s.value).lower() for s in at.success)
     at.text_area(key="mlp_rule_text").set_value("x = x - lr*mystery(g)").run()
     assert at.error and not at.exception
+
+
+def test_a_rule_anywhere_in_the_link_opens_the_editor():
+    run = pg.rule_spec(pg.RULE_EXAMPLES["momentum"][0], lr=0.05, beta=0.8)
+    at = open_page(PAGE, runs=pg.format_runs([run, pg.spec("adam", lr=0.1)]))
+    assert not at.exception and not at.error
+    assert at.toggle(key="pg_rule_on").value and at.text_area(key="pg_rule_text").value == run.rule
+    assert paths(at) == ["1 · Adam (lr=0.1)", "2 · Rule (beta=0.8, lr=0.05)"]
