@@ -27,9 +27,9 @@ print(base, peak, dt, time.perf_counter() - t)
 
 def main(quick: bool = False) -> str:
     rows = []
-    from optviz.basins import MAX_STEPS
+    from optviz.basins import MAX_BASIN_STEPS
     for surface, opt, lr, steps in [("himmelblau", "adam", 0.05, 500), ("six_hump_camel", "momentum", 0.01, 500),
-                                    ("himmelblau", "adam", 0.05, MAX_STEPS),
+                                    ("himmelblau", "adam", 0.05, MAX_BASIN_STEPS),
                                     ("rastrigin", "adam", 0.05, 500)]:  # sin/cos: the numpy kernels
         out = subprocess.run([sys.executable, "-c", SNIPPET.format(surface=surface, opt=opt, lr=lr, steps=steps)],
                              capture_output=True, text=True, check=True).stdout.split()

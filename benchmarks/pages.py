@@ -39,13 +39,14 @@ def payload(at: AppTest) -> int:
 def preset_ids(page: str, box) -> list[str]:
     """The raw preset ids of a page (AppTest can only choose a formatted option by its raw value);
     the fundamentals pages' Specs register themselves when the page runs."""
-    from optviz import playground, ui_activations, ui_fundamentals, ui_mlp, vanishing
+    from optviz import playground, vanishing
+    from optviz.app import activations, mlp, spec as small_pages
 
-    known = {"playground.py": playground.PRESETS, "activations.py": ui_activations.PRESETS,
-             "mlp.py": ui_mlp.PRESETS, "vanishing.py": vanishing.PRESETS}
+    known = {"playground.py": playground.PRESETS, "activations.py": activations.PRESETS,
+             "mlp.py": mlp.PRESETS, "vanishing.py": vanishing.PRESETS}
     if page in known:
         return list(known[page])
-    spec = ui_fundamentals.SPECS.get(box.key.removesuffix("_preset"))
+    spec = small_pages.SPECS.get(box.key.removesuffix("_preset"))
     return list(spec.presets) if spec else []
 
 

@@ -1,12 +1,12 @@
-"""optviz: see how neural networks learn. The numeric core is pure numpy."""
+"""optviz: see how neural networks learn.
+
+The numeric core (this package's modules) is numpy only; ``optviz.plots`` draws with plotly;
+``optviz.app`` is the Streamlit glue of ``app.py`` and ``pages/``. Importing ``optviz`` imports
+neither plotly nor Streamlit nor the glue.
+"""
 from . import activations, datasets, mlp, optimizers, surfaces, training
 from .trajectory import OptimizeResult, optimize
 
 __all__ = ["activations", "datasets", "mlp", "optimizers", "surfaces", "training",
            "optimize", "OptimizeResult"]
 __version__ = "0.1.0"
-
-import sys as _sys
-
-if "streamlit" in _sys.modules:  # in the app: import every page's modules now, in one thread
-    from . import preload as _preload  # noqa: F401  (why: see optviz/preload.py)

@@ -387,3 +387,28 @@ def neuron_descent(act: Activation, ex: NeuronExample = STEP_EXAMPLE) -> Array:
         _, g = neuron_loss(act, w[-1], ex.x, ex.t, ex.b)
         w.append(w[-1] - ex.lr * float(g))
     return np.array(w)
+
+
+@dataclass(frozen=True)
+class NeuronComparison:
+    """The step section's example: each activation's loss over the weight (``curves``), its
+    descent and the losses along it (``paths``), and (final w, first loss, last loss) (``summary``)."""
+    w: Array
+    curves: dict
+    paths: dict
+    summary: dict
+
+
+def neuron_comparison(names=("step", "sigmoid"), ex: NeuronExample = STEP_EXAMPLE) -> NeuronComparison:
+    """One neuron trained by gradient descent with each activation of ``names`` (``ex``'s data):
+    the step function's zero derivative leaves w where it started; sigmoid's moves it."""
+    w = np.linspace(*ex.w_range, 301)
+    curves, paths, summary = {}, {}, {}
+    for name in names:
+        act = get(name)
+        curves[name] = neuron_loss(act, w, ex.x, ex.t, ex.b)
+        path = neuron_descent(act, ex)
+        losses = neuron_loss(act, path, ex.x, ex.t, ex.b)[0]
+        paths[name] = (path, losses)
+        summary[name] = (path[-1], losses[0], losses[-1])
+    return NeuronComparison(w, curves, paths, summary)

@@ -14,7 +14,7 @@ DIVERGED = -1
 NOT_CONVERGED = -2
 OTHER = -3  # settled, but at a point that is not one of the surface's listed minima
 MAX_GRID = 200
-MAX_STEPS = 2000  # a map of 40 000 starts × 2000 steps takes a few seconds; the page says when it caps
+MAX_BASIN_STEPS = 2000  # a map of 40 000 starts × 2000 steps takes a few seconds; the page says when it caps
 TRAJECTORY_BUDGET = 4_000_000  # points stored per block (64 MB): blocks shrink as the steps grow
 
 
@@ -71,8 +71,8 @@ def basin_map(surface, optimizer, steps: int = 500, n: int = 100, tol: float = 1
     surf = _surfaces.get(surface)
     if not 2 <= int(n) <= MAX_GRID:
         raise ValueError(f"grid size must be from 2 to {MAX_GRID}, got {n!r}")
-    if not 0 <= int(steps) <= MAX_STEPS:
-        raise ValueError(f"a basin map runs from 0 to {MAX_STEPS} steps, got {steps!r}")
+    if not 0 <= int(steps) <= MAX_BASIN_STEPS:
+        raise ValueError(f"a basin map runs from 0 to {MAX_BASIN_STEPS} steps, got {steps!r}")
     if not tol > 0:
         raise ValueError("tol must be positive")
     (x0, x1), (y0, y1) = surf.view

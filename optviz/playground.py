@@ -8,15 +8,19 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from . import memo
 from . import optimizers as _optimizers
 from . import rules as _rules
 from . import surfaces as _surfaces
+from .basins import basin_map
+from .expr import custom_surface
 from .trajectory import OptimizeResult, estimate_seconds, optimize
 
 MAX_RUNS = 8  # built-in racers; a typed rule races with them
-MAX_STEPS = 5000
+MAX_RACE_STEPS = 5000  # the steps of a playground race (the page's input and a link)
 
 
+CUSTOM = "custom"  # a typed surface, keyed as "custom:<expression>" (surface_of)
 RULE = "rule"  # the name of a run of a typed rule (optviz.rules)
 
 
@@ -405,3 +409,39 @@ def to_csv(results: list[OptimizeResult], labels: list[str]) -> str:
         for i, ((x, y), loss) in enumerate(zip(res.points, res.losses)):
             w.writerow([label, res.optimizer.name, i, repr(float(x)), repr(float(y)), repr(float(loss))])
     return buf.getvalue()
+
+
+# --- results shared by every session of the app (optviz.memo: bounded by bytes, arrays read-only) -----------
+# Sizes measured with memo.nbytes on real entries: a custom surface ≈ 2 kB; a race of the default
+# preset (5 runs × 30 steps) ≈ 43 kB, of 8 runs × 5 000 steps with recorded states ≈ 11 MB (the
+# largest); a sweep ≈ 1 kB; a basin map of 100² ≈ 0.24 MB, of 200² ≈ 0.93 MB (the largest).
+
+@memo.memo(max_mb=2, name="playground.custom")  # ≈ 1 000 surfaces
+def cached_custom(text: str):
+    return custom_surface(text)
+
+
+def surface_of(surface_key: str):
+    """A registry surface by its name, or a custom one as ``custom:<expression>``."""
+    return cached_custom(surface_key[len(CUSTOM) + 1:]) if surface_key.startswith(CUSTOM + ":") else surface_key
+
+
+@memo.memo(max_mb=64, name="playground.race")  # 5 of the largest races, 1 500 of the default
+def cached_race(surface_key: str, runs_text: str, start, steps: int, noise: float):
+    results = race(surface_of(surface_key), parse_runs(runs_text), start, steps, noise=noise)
+    for r in results:  # losses (a cached property) computed here, once for everyone, and read-only
+        r.losses.flags.writeable = False
+    return results
+
+
+@memo.memo(max_mb=4, name="playground.sweep")  # ≈ 3 700 sweeps
+def cached_sweep(surface_key: str, run_text: str, start, steps: int):
+    return lr_sweep(surface_of(surface_key), parse_runs(run_text)[0], start, steps)
+
+
+@memo.memo(max_mb=32, name="playground.basins",  # 34 of the largest maps, 130 of the default 100²
+           key=lambda surface_key, run_text, steps, n, progress=None: (surface_key, run_text, steps, n))
+def cached_basin(surface_key: str, run_text: str, steps: int, n: int, progress=None):
+    """Basin maps shared by all sessions; the key leaves out ``progress``, the computing session's
+    progress bar (the others wait for the result, then find it stored)."""
+    return basin_map(surface_of(surface_key), parse_runs(run_text)[0].build(), steps, n, progress=progress)

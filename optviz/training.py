@@ -185,3 +185,36 @@ def train(model: MLP, X, y, optimizer, epochs: int, batch_size: int | None = Non
           X_test=None, y_test=None, l2: float = 0.0, l1: float = 0.0, callback=None) -> History:
     """Train ``model`` in place and return its history (see :class:`Trainer`)."""
     return Trainer(model, optimizer, batch_size, seed, l2, l1).run(X, y, epochs, X_test, y_test, callback)
+
+
+@dataclass
+class Compared:
+    """One optimizer's run of :func:`compare`: its trained model, history and loss at epoch 0."""
+    name: str
+    model: MLP
+    history: History
+    initial: float
+
+
+def compare(model: MLP, optimizers: dict, X, y, epochs: int, batch_size: int | None = None, seed: int = 0,
+            l2: float = 0.0, l1: float = 0.0,
+            callback: Callable[[int, int], bool | None] | None = None) -> list[Compared] | None:
+    """Train a copy of ``model`` (the same initial weights) with each of ``optimizers`` ({name:
+    optimizer}), the same mini-batches (same seed) and epochs. ``callback(i, epoch)`` after each
+    epoch of the i-th run may return True to stop the comparison: then None."""
+    out = []
+    for i, (name, optimizer) in enumerate(optimizers.items()):
+        trainer = Trainer(model.copy(), optimizer, batch_size, seed, l2, l1)
+        initial, _ = trainer.evaluate(X, y)  # epoch 0: the same for every optimizer
+        stopped = False
+
+        def each(epoch, h, i=i):
+            nonlocal stopped
+            stopped = callback is not None and callback(i, epoch) is True
+            return stopped
+
+        trainer.run(X, y, epochs, callback=each)
+        if stopped:
+            return None
+        out.append(Compared(name, trainer.model, trainer.history, initial))
+    return out

@@ -16,7 +16,7 @@ from . import optimizers as _optimizers
 from . import surfaces as _surfaces
 
 DIVERGENCE_BOUND = 1e6  # a coordinate beyond this (or non-finite) counts as diverged
-MAX_STEPS = 100_000
+MAX_TRAJECTORY_STEPS = 100_000  # the most steps optimize() takes (the app asks for far fewer)
 
 
 @dataclass
@@ -89,8 +89,8 @@ def optimize(surface, optimizer, start=None, steps: int = 100, *, noise: float =
     """
     surf = _surfaces.get(surface)
     opt = _optimizers.get(optimizer, **hyperparams)
-    if isinstance(steps, bool) or not isinstance(steps, (int, np.integer)) or not 0 <= steps <= MAX_STEPS:
-        raise ValueError(f"steps must be a whole number from 0 to {MAX_STEPS}, got {steps!r}")
+    if isinstance(steps, bool) or not isinstance(steps, (int, np.integer)) or not 0 <= steps <= MAX_TRAJECTORY_STEPS:
+        raise ValueError(f"steps must be a whole number from 0 to {MAX_TRAJECTORY_STEPS}, got {steps!r}")
     if not (np.isfinite(noise) and noise >= 0):
         raise ValueError(f"noise must be zero or positive, got {noise!r}")
     starts, single = _as_starts(start, surf)

@@ -3,10 +3,10 @@ do to a gradient through many layers, why the step cannot learn, and softmax."""
 import streamlit as st
 
 from optviz import activations as A
-from optviz import ui_activations as ui
-from optviz.ui import UrlState, app_frame, chart, current_lang, tr
+from optviz.app import activations as ui
+from optviz.app.ui import UrlState, app_frame, chart, current_lang, tr
 
-app_frame(__file__)  # first: a fresh server may run this file alone (see optviz.ui.app_frame)
+app_frame(__file__)  # first: a fresh server may run this file alone (see optviz.app.ui.app_frame)
 
 st.title(tr("activations.title"))
 st.write(tr("activations.intro"))

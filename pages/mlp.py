@@ -4,11 +4,11 @@ import math
 import streamlit as st
 
 from optviz import evaluation as ev
-from optviz import ui_mlp as ui
+from optviz.app import mlp as ui
 from optviz.plots import mlp as plots
-from optviz.ui import UrlState, app_frame, chart, plot_tr, tr
+from optviz.app.ui import UrlState, app_frame, chart, plot_tr, tr
 
-app_frame(__file__)  # first: a fresh server may run this file alone (see optviz.ui.app_frame)
+app_frame(__file__)  # first: a fresh server may run this file alone (see optviz.app.ui.app_frame)
 
 st.title(tr("mlp.title"))
 st.write(tr("mlp.intro"))
@@ -72,12 +72,12 @@ if trainer is not None and trainer.history.epochs:
     if classify:
         with g2:
             chart(ui.confusion(trainer, data, extra))
-    st.download_button(tr("common.download_csv"), ev.history_csv(h), "optviz-training.csv", "text/csv")
+    st.download_button(tr("app.download_csv"), ev.history_csv(h), "optviz-training.csv", "text/csv")
 
 st.subheader(tr("mlp.compare_header"))
 st.multiselect(tr("mlp.compare"), ui.optimizers.NAMES, key="mlp_compare", max_selections=ui.MAX_COMPARE,
                format_func=ui.optimizers.display_name,
-               placeholder=tr("common.choose"))
+               placeholder=tr("app.choose"))
 if st.button(tr("mlp.compare_run"), key="mlp_compare_run", disabled=not s["compare"]):
     refused = ui.too_slow(s, data, hidden, b, compare=len(s["compare"]))
     if refused:

@@ -2,23 +2,23 @@
 import streamlit as st
 
 from optviz import perceptron as pc
-from optviz import ui_fundamentals as uf
-from optviz.plots import fundamentals2 as plots
-from optviz.ui import app_frame, chart, plot_tr, tr
+from optviz.app import spec as uf
+from optviz.plots import perceptron as plots
+from optviz.app.ui import app_frame, chart, plot_tr, tr
 
-app_frame(__file__)  # first: a fresh server may run this file alone (see optviz.ui.app_frame)
+app_frame(__file__)  # first: a fresh server may run this file alone (see optviz.app.ui.app_frame)
 
-SPEC = uf.Spec("pc", dict(w1=0.5, w2=0.5, b=-0.7, gate="AND"),
+SPEC = uf.Spec("perceptron", dict(w1=0.5, w2=0.5, b=-0.7, gate="AND"),
                bounds=dict(w1=(-1.0, 1.0, False), w2=(-1.0, 1.0, False), b=(-1.0, 1.0, False)),
                choices=dict(gate=list(pc.TARGETS)),
                presets={g.lower(): dict(zip(("w1", "w2", "b"), w), gate=g) for g, w in pc.WEIGHTS.items()}
                | {"xor": dict(w1=0.5, w2=0.5, b=-0.2, gate="XOR")})
 
-st.title(tr("pc.title"))
-st.write(tr("pc.intro"))
+st.title(tr("perceptron.title"))
+st.write(tr("perceptron.intro"))
 url = uf.setup(SPEC)
 sb = st.sidebar
-sb.selectbox(tr("pc.gate"), SPEC.choices["gate"], key=SPEC.key("gate"))
+sb.selectbox(tr("perceptron.gate"), SPEC.choices["gate"], key=SPEC.key("gate"))
 for name in ("w1", "w2", "b"):
     sb.slider(name, -1.0, 1.0, key=SPEC.key(name), step=0.05)
 s = uf.values(SPEC)
@@ -29,19 +29,19 @@ st.latex(rf"y = \begin{{cases}} 1 & {s['w1']:g}\,x_1 + {s['w2']:g}\,x_2 + ({s['b
 left, right = st.columns([2, 3])
 with left:
     st.dataframe({"x₁": [int(v) for v in pc.INPUTS[:, 0]], "x₂": [int(v) for v in pc.INPUTS[:, 1]],
-                  "y": list(got), tr("pc.target", gate=s["gate"]): list(target),
+                  "y": list(got), tr("perceptron.target", gate=s["gate"]): list(target),
                   "": ["✓" if a == b else "✗" for a, b in zip(got, target)]}, hide_index=True)
     if got == target:
-        st.success(tr("pc.works", gate=s["gate"]))
+        st.success(tr("perceptron.works", gate=s["gate"]))
     elif s["gate"] == "XOR":
-        st.warning(tr("pc.xor_impossible"))
+        st.warning(tr("perceptron.xor_impossible"))
     else:
-        st.info(tr("pc.not_yet", n=sum(a != b for a, b in zip(got, target)), gate=s["gate"]))
+        st.info(tr("perceptron.not_yet", n=sum(a != b for a, b in zip(got, target)), gate=s["gate"]))
 with right:
     chart(plots.perceptron_plane(s["w1"], s["w2"], s["b"], target, tr=plot_tr))
 
-st.subheader(tr("pc.xor_title"))
-st.write(tr("pc.xor_text"))
+st.subheader(tr("perceptron.xor_title"))
+st.write(tr("perceptron.xor_text"))
 out = pc.xor_two_layers(pc.INPUTS)
 left, right = st.columns([1, 1])  # the table has six columns
 left.dataframe({"x₁": [int(v) for v in pc.INPUTS[:, 0]], "x₂": [int(v) for v in pc.INPUTS[:, 1]],
@@ -49,5 +49,5 @@ left.dataframe({"x₁": [int(v) for v in pc.INPUTS[:, 0]], "x₂": [int(v) for v
                 "XOR": list(pc.TARGETS["XOR"])}, hide_index=True)
 with right:
     chart(plots.xor_plane(tr=plot_tr))
-    st.caption(tr("pc.xor_caption"))
+    st.caption(tr("perceptron.xor_caption"))
 uf.write(SPEC, url)

@@ -3,12 +3,12 @@ import streamlit as st
 
 from optviz import budget
 from optviz import playground as pg
-from optviz import ui_playground as ui
-from optviz import ui_rules
+from optviz.app import playground as ui
+from optviz.app import rule_editor
 from optviz.plots import playground as plots
-from optviz.ui import UrlState, app_frame, chart, plot_tr, tr
+from optviz.app.ui import UrlState, app_frame, chart, plot_tr, tr
 
-app_frame(__file__)  # first: a fresh server may run this file alone (see optviz.ui.app_frame)
+app_frame(__file__)  # first: a fresh server may run this file alone (see optviz.app.ui.app_frame)
 
 st.title(tr("playground.title"))
 url = UrlState()
@@ -33,7 +33,7 @@ with right:
     st.subheader(tr("playground.optimizers"))
     user_runs = runs = ui.run_editor()
     with st.expander(tr("playground.formulas")):
-        ui_rules.formulas(runs)
+        rule_editor.formulas(runs)
 key = ui.surface_key(settings)
 
 
@@ -123,8 +123,8 @@ with tab_sweep:
 with tab_basin:
     ui.basin_section(surface, key, settings, runs, labels, seconds=seconds_left)
 with tab_export:
-    st.download_button(tr("common.download_csv"), pg.to_csv(results, labels),
+    st.download_button(tr("app.download_csv"), pg.to_csv(results, labels),
                        file_name="optviz-trajectories.csv", mime="text/csv")
-    st.caption(tr("sidebar.share_help"))
+    st.caption(tr("app.sidebar.share_help"))
 
 share(k)

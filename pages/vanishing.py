@@ -1,12 +1,12 @@
 """Vanishing gradients: activations and gradients through a deep network, and whether it learns."""
 import streamlit as st
 
-from optviz import ui_vanishing as ui
+from optviz.app import vanishing as ui
 from optviz import vanishing as vg
 from optviz.plots import vanishing as plots
-from optviz.ui import UrlState, app_frame, chart, plot_tr, tr
+from optviz.app.ui import UrlState, app_frame, chart, plot_tr, tr
 
-app_frame(__file__)  # first: a fresh server may run this file alone (see optviz.ui.app_frame)
+app_frame(__file__)  # first: a fresh server may run this file alone (see optviz.app.ui.app_frame)
 
 st.title(tr("vanishing.title"))
 st.write(tr("vanishing.intro"))
@@ -18,7 +18,7 @@ work = ui.plan(s)  # the inputs and epochs that fit one change's budget
 try:
     probes = ui.probes(s, work)
 except ValueError as e:
-    st.error(tr("common.error", message=e))
+    st.error(tr("app.error", message=e))
     st.stop()
 chosen = probes[0]
 
@@ -53,7 +53,7 @@ st.caption(tr("vanishing.learn_caption", hidden_layers=ui.counted("vanishing.cou
 try:
     runs = ui.runs(s, work)
 except ValueError as e:
-    st.error(tr("common.error", message=e))
+    st.error(tr("app.error", message=e))
     runs = []
 if runs:
     chart(plots.loss_curves(runs, tr=plot_tr))
@@ -62,5 +62,5 @@ if runs:
 
 st.subheader(tr("vanishing.summary_header"))
 st.markdown("\n".join(f"- {line}" for line in ui.summary(chosen, probes, runs)))
-st.caption(tr("url.share"))
+st.caption(tr("app.url.share"))
 url.write(ui.url_values(s))

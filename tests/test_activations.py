@@ -246,3 +246,15 @@ def test_swish_saturation_edge_scales_with_one_over_beta(beta):
     left, right = activations.saturation_edges(activations.get("swish", beta=beta))
     assert right is None and left == pytest.approx(-6.2593 / beta, rel=1e-3)
     assert abs(activations.get("swish", beta=beta).derivative(np.array([left]))[0]) == pytest.approx(0.01, rel=1e-6)
+
+
+def test_neuron_comparison_is_each_activations_descent_and_its_losses():
+    c = activations.neuron_comparison()
+    ex = activations.STEP_EXAMPLE
+    for name in ("step", "sigmoid"):
+        act = activations.get(name)
+        path, losses = c.paths[name]
+        np.testing.assert_array_equal(path, activations.neuron_descent(act, ex))
+        np.testing.assert_array_equal(losses, activations.neuron_loss(act, path, ex.x, ex.t, ex.b)[0])
+        assert c.summary[name] == (path[-1], losses[0], losses[-1])
+    assert c.summary["step"][0] == ex.w0 and c.summary["sigmoid"][2] < c.summary["sigmoid"][1]

@@ -10,7 +10,7 @@ import pytest
 from optviz import basins, budget, expr, surfaces, trajectory
 from optviz import playground as pg
 from optviz import vanishing as vg
-from optviz.ui_playground import DEFAULT_EXPR, basin_plan
+from optviz.app.playground import DEFAULT_EXPR, basin_plan
 
 BIG_EXPR = "+".join(["sin(x*y)"] * 11)  # 120 parts: the largest expression accepted
 EIGHT = [pg.spec(n, lr=0.01) for n in ("sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam", "adamw", "adam")]
@@ -85,7 +85,7 @@ def _page_cost(surface, runs, steps, noise=0.0, fair=False, sweep_tab=True, basi
     need = pg.race_seconds(surface, runs, steps, noise)
     if fair or sweep_tab:
         need += sum(pg.sweep_seconds(surface, r, steps) for r in runs)
-    return need + sum(basins.estimate_seconds_map(surface, r.build(), min(steps, basins.MAX_STEPS), grid)
+    return need + sum(basins.estimate_seconds_map(surface, r.build(), min(steps, basins.MAX_BASIN_STEPS), grid)
                       for r in runs[:basin_runs])
 
 
@@ -102,13 +102,13 @@ def test_the_default_custom_expression_with_the_default_racers_fits():
 
 def test_the_most_expensive_playground_links_are_over_the_budget():
     surf = expr.custom_surface(BIG_EXPR)
-    assert pg.race_seconds(surf, EIGHT, pg.MAX_STEPS) > budget.MAX_SECONDS  # refused before it starts
-    with_fair = pg.race_seconds(surf, EIGHT, pg.MAX_STEPS) + sum(pg.sweep_seconds(surf, r, pg.MAX_STEPS) for r in EIGHT)
+    assert pg.race_seconds(surf, EIGHT, pg.MAX_RACE_STEPS) > budget.MAX_SECONDS  # refused before it starts
+    with_fair = pg.race_seconds(surf, EIGHT, pg.MAX_RACE_STEPS) + sum(pg.sweep_seconds(surf, r, pg.MAX_RACE_STEPS) for r in EIGHT)
     assert with_fair > 2 * budget.MAX_SECONDS
     # a basin map of the largest grid and steps, on the slowest registry surface and on that expression
     opt = pg.spec("adam").build()
-    assert basins.estimate_seconds_map("ackley", opt, basins.MAX_STEPS, basins.MAX_GRID) > budget.MAX_SECONDS / 2
-    assert basins.estimate_seconds_map(surf, opt, basins.MAX_STEPS, 100) > budget.MAX_SECONDS
+    assert basins.estimate_seconds_map("ackley", opt, basins.MAX_BASIN_STEPS, basins.MAX_GRID) > budget.MAX_SECONDS / 2
+    assert basins.estimate_seconds_map(surf, opt, basins.MAX_BASIN_STEPS, 100) > budget.MAX_SECONDS
 
 
 @pytest.mark.parametrize("surface", ["ackley", "himmelblau", "custom"])
@@ -120,7 +120,7 @@ def test_a_basin_plan_fits_what_is_left_and_keeps_what_fits(surface, seconds):
     def cost(n, steps):
         return sum(basins.estimate_seconds_map(surf, s.build(), steps, n) for s in specs)
 
-    for n, steps in itertools.product(basins.GRIDS, (30, 300, basins.MAX_STEPS)):
+    for n, steps in itertools.product(basins.GRIDS, (30, 300, basins.MAX_BASIN_STEPS)):
         g, k = basin_plan(surf, specs, steps, n, seconds)
         assert g <= n and k <= steps
         if k >= 1:

@@ -17,6 +17,33 @@ def test_both_languages_have_the_same_keys():
     assert not ja - en, f"missing in en: {sorted(ja - en)}"
 
 
+@pytest.mark.parametrize("lang", i18n.LANGS)
+def test_a_keys_prefix_names_its_catalog_file(lang):
+    import json
+
+    for path in (ROOT / "optviz" / "locales" / lang).glob("*.json"):
+        wrong = [k for k in json.loads(path.read_text(encoding="utf-8")) if k.split(".")[0] != path.stem]
+        assert not wrong, f"{path.name}: {wrong[:5]}"
+
+
+def test_each_page_is_found_from_its_name():
+    """pages/<name>.py: its strings <name>.* in locales/<lang>/<name>.json, its figures in
+    optviz/plots/<name>.py, its title app.nav.<name>; the page list names every file of pages/."""
+    from optviz.app.pages import PAGES
+
+    assert sorted(p.name for p in PAGES) == sorted(f.stem for f in ROOT.glob("pages/*.py"))
+    catalog = i18n.catalog("en")
+    for page in PAGES:
+        assert (ROOT / "optviz" / "locales" / "en" / f"{page.name}.json").exists(), page.name
+        assert page.title_key in catalog
+        if page.name != "home":
+            assert (ROOT / "optviz" / "plots" / f"{page.name}.py").exists(), page.name
+    shared = {"__init__", "common"}, {"__init__", "ui", "spec", "pages", "preload", "rule_editor"}
+    for folder, common in zip(("plots", "app"), shared):
+        stray = {p.stem for p in (ROOT / "optviz" / folder).glob("*.py")} - common - {p.name for p in PAGES}
+        assert not stray, f"optviz/{folder}: modules that are no page's and not shared: {stray}"
+
+
 def fields(text: str) -> set:
     return {name for _, name, _, _ in string.Formatter().parse(text) if name}
 
@@ -36,9 +63,9 @@ def test_every_key_used_in_code_is_in_the_catalog():
 
 def test_unknown_language_and_missing_key_fall_back():
     assert i18n.normalize_lang("fr") == "en" and i18n.normalize_lang(None) == "en"
-    assert i18n.t("nav.home", "fr") == "Home"
+    assert i18n.t("app.nav.home", "fr") == "Home"
     assert i18n.t("no.such_key", "ja") == "⟦no.such_key⟧"
-    assert i18n.t("url.fallback", "en", items="a=1").endswith("a=1")
+    assert i18n.t("app.url.fallback", "en", items="a=1").endswith("a=1")
 
 
 # --- user text in messages stays plain text ---------------------------------------------------
@@ -84,5 +111,5 @@ def test_escaped_text_reads_as_the_original():
 
 
 def test_an_exception_or_other_object_in_a_message_is_shown_as_its_plain_text():
-    shown = i18n.markdown("common.error", "en", message=ValueError("[evil](http://evil.example)"))
+    shown = i18n.markdown("app.error", "en", message=ValueError("[evil](http://evil.example)"))
     assert not live_markup_near_evil(shown), shown

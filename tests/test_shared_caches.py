@@ -6,8 +6,8 @@ import pytest
 
 from optviz import memo
 from optviz import playground as pg
-from optviz import ui_playground as ui
-from optviz import ui_vanishing as uv
+from optviz.app import playground as ui
+from optviz.app import vanishing as uv
 
 MB = 1024 * 1024
 
@@ -47,18 +47,18 @@ def test_the_largest_race_is_a_small_share_of_its_store():
     # 8 runs × 5 000 steps with recorded states: the largest race a link can ask for (measured 11 MB)
     runs = pg.format_runs([pg.spec(n, lr=0.01) for n in ("sgd", "momentum", "nesterov", "adagrad", "rmsprop",
                                                           "adam", "adamw", "adam")])
-    entry = memo.nbytes(ui.cached_race.uncached("quadratic", runs, (-7.0, 2.0), pg.MAX_STEPS, 0.0))
-    assert 5 * MB < entry <= ui.cached_race.memo.max_bytes / 4
+    entry = memo.nbytes(pg.cached_race.uncached("quadratic", runs, (-7.0, 2.0), pg.MAX_RACE_STEPS, 0.0))
+    assert 5 * MB < entry <= pg.cached_race.memo.max_bytes / 4
 
 
 def test_races_stay_within_the_store_and_come_back_for_the_same_settings(small):
-    entry = memo.nbytes(ui.cached_race.uncached("quadratic", "sgd:lr=0.01|adam:lr=0.1", (-7.0, 2.0), 300, 0.0))
-    store = small(ui.cached_race, entry)
-    _fill(store, lambda x: ui.cached_race("quadratic", "sgd:lr=0.01|adam:lr=0.1", (float(x), 2.0), 300, 0.0),
+    entry = memo.nbytes(pg.cached_race.uncached("quadratic", "sgd:lr=0.01|adam:lr=0.1", (-7.0, 2.0), 300, 0.0))
+    store = small(pg.cached_race, entry)
+    _fill(store, lambda x: pg.cached_race("quadratic", "sgd:lr=0.01|adam:lr=0.1", (float(x), 2.0), 300, 0.0),
           range(-7, 7))
-    again = ui.cached_race("quadratic", "sgd:lr=0.01|adam:lr=0.1", (6.0, 2.0), 300, 0.0)
+    again = pg.cached_race("quadratic", "sgd:lr=0.01|adam:lr=0.1", (6.0, 2.0), 300, 0.0)
     hits = store.hits
-    assert ui.cached_race("quadratic", "sgd:lr=0.01|adam:lr=0.1", (6.0, 2.0), 300, 0.0) is again
+    assert pg.cached_race("quadratic", "sgd:lr=0.01|adam:lr=0.1", (6.0, 2.0), 300, 0.0) is again
     assert store.hits == hits + 1
     for r in again:  # every array a session could touch is shared, so read-only
         for a in (r.points, r.losses, r.grads, *[v for s in r.states for v in s[1:]]):
@@ -68,28 +68,28 @@ def test_races_stay_within_the_store_and_come_back_for_the_same_settings(small):
 
 
 def test_custom_surfaces_and_sweeps_stay_within_their_stores(small):
-    store = small(ui.cached_custom, memo.nbytes(ui.cached_custom.uncached("x**2 + 1*y**2")))
-    _fill(store, lambda k: ui.cached_custom(f"x**2 + {k}*y**2"), range(1, 20))
-    assert ui.cached_custom("x**2 + 19*y**2") is ui.cached_custom("x**2 + 19*y**2")
-    entry = memo.nbytes(ui.cached_sweep.uncached("quadratic", "adam:lr=0.1", (-7.0, 2.0), 50))
-    store = small(ui.cached_sweep, entry)
-    _fill(store, lambda steps: ui.cached_sweep("quadratic", "adam:lr=0.1", (-7.0, 2.0), steps), range(10, 40))
-    sweep = ui.cached_sweep("quadratic", "adam:lr=0.1", (-7.0, 2.0), 39)
-    assert ui.cached_sweep("quadratic", "adam:lr=0.1", (-7.0, 2.0), 39) is sweep
+    store = small(pg.cached_custom, memo.nbytes(pg.cached_custom.uncached("x**2 + 1*y**2")))
+    _fill(store, lambda k: pg.cached_custom(f"x**2 + {k}*y**2"), range(1, 20))
+    assert pg.cached_custom("x**2 + 19*y**2") is pg.cached_custom("x**2 + 19*y**2")
+    entry = memo.nbytes(pg.cached_sweep.uncached("quadratic", "adam:lr=0.1", (-7.0, 2.0), 50))
+    store = small(pg.cached_sweep, entry)
+    _fill(store, lambda steps: pg.cached_sweep("quadratic", "adam:lr=0.1", (-7.0, 2.0), steps), range(10, 40))
+    sweep = pg.cached_sweep("quadratic", "adam:lr=0.1", (-7.0, 2.0), 39)
+    assert pg.cached_sweep("quadratic", "adam:lr=0.1", (-7.0, 2.0), 39) is sweep
     assert not sweep.final_loss.flags.writeable
 
 
 def test_basin_maps_stay_within_their_store_and_the_progress_bar_still_moves(small):
-    biggest = memo.nbytes(ui.cached_basin.uncached("quadratic", "sgd:lr=0.01", 2, 200))
-    assert biggest <= ui.cached_basin.memo.max_bytes / 16  # the largest grid: 16 and more fit
-    store = small(ui.cached_basin, memo.nbytes(ui.cached_basin.uncached("himmelblau", "sgd:lr=0.01", 20, 25)))
+    biggest = memo.nbytes(pg.cached_basin.uncached("quadratic", "sgd:lr=0.01", 2, 200))
+    assert biggest <= pg.cached_basin.memo.max_bytes / 16  # the largest grid: 16 and more fit
+    store = small(pg.cached_basin, memo.nbytes(pg.cached_basin.uncached("himmelblau", "sgd:lr=0.01", 20, 25)))
     seen = []
-    _fill(store, lambda steps: ui.cached_basin("himmelblau", "sgd:lr=0.01", steps, 25, progress=seen.append),
+    _fill(store, lambda steps: pg.cached_basin("himmelblau", "sgd:lr=0.01", steps, 25, progress=seen.append),
           range(20, 40))
     assert seen and seen[-1] == 1.0  # computed with the progress callback
     seen.clear()
-    first = ui.cached_basin("himmelblau", "sgd:lr=0.01", 39, 25, progress=seen.append)
-    assert ui.cached_basin("himmelblau", "sgd:lr=0.01", 39, 25, progress=lambda f: 1 / 0) is first  # the key
+    first = pg.cached_basin("himmelblau", "sgd:lr=0.01", 39, 25, progress=seen.append)
+    assert pg.cached_basin("himmelblau", "sgd:lr=0.01", 39, 25, progress=lambda f: 1 / 0) is first  # the key
     assert not first.label.flags.writeable                                                # leaves it out
 
 
@@ -123,7 +123,7 @@ class _Gone(Exception):
 def test_work_stops_at_the_next_piece_when_the_user_has_gone(monkeypatch, what):
     # every piece-wise computation of the app hands control to Streamlit between pieces: when that
     # raises (the session ended), the pieces after it are never computed
-    from optviz import ui as glue
+    from optviz.app import ui as glue
 
     calls = []
 
@@ -138,7 +138,7 @@ def test_work_stops_at_the_next_piece_when_the_user_has_gone(monkeypatch, what):
     monkeypatch.setattr(glue, "tr", lambda key, **k: key)
     runs = [pg.spec(n, lr=0.01) for n in ("sgd", "adam", "rmsprop")]
     if what in ("race", "sweeps"):
-        fn = ui.cached_race if what == "race" else ui.cached_sweep
+        fn = pg.cached_race if what == "race" else pg.cached_sweep
         monkeypatch.setattr(fn.memo, "fn", lambda *a: calls.append(a) or [])
         fn.memo.clear()
         with pytest.raises(_Gone):

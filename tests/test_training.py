@@ -65,3 +65,32 @@ def test_the_epoch_estimate_counts_weights_as_the_network_does_and_grows_with_th
     assert epoch_seconds([2, 16, 16, 2], 400, 32, 400) > base  # test points are evaluated too
     # the link: 6 × 256 wide on 2 000 points one at a time, 3 000 epochs: hours, not seconds
     assert epoch_seconds([2, *[256] * 6, 6], 2000, 1) * 3000 > 3600
+
+
+def test_compare_trains_each_optimizer_from_the_same_weights_and_leaves_the_model_alone():
+    from optviz.training import compare
+
+    X, y = moons()
+    base = MLP([2, 8, 2], activation="tanh", loss="cross_entropy", seed=1)
+    before = [a.copy() for a in base.flat()]
+    chosen = {n: optimizers.get(n, lr=0.02) for n in ("sgd", "adam", "rmsprop")}
+    runs = compare(base, chosen, X, y, 15, batch_size=16, seed=4, l2=0.001)
+    for a, b in zip(base.flat(), before):
+        np.testing.assert_array_equal(a, b)
+    assert [r.name for r in runs] == list(chosen) and len({r.initial for r in runs}) == 1
+    for r in runs:  # each equals a run of its own from a fresh copy of the same network
+        alone = Trainer(MLP([2, 8, 2], activation="tanh", loss="cross_entropy", seed=1),
+                        optimizers.get(r.name, lr=0.02), 16, seed=4, l2=0.001)
+        assert alone.evaluate(X, y)[0] == r.initial
+        alone.run(X, y, 15)
+        assert alone.history.loss == r.history.loss and r.history.epochs == 15
+
+
+def test_compare_stops_when_its_callback_says_so():
+    from optviz.training import compare
+
+    X, y = moons()
+    seen = []
+    out = compare(MLP([2, 4, 2], loss="cross_entropy", seed=0), {"sgd": optimizers.get("sgd"), "adam": optimizers.get("adam")}, X, y, 10,
+                  callback=lambda i, epoch: seen.append((i, epoch)) or (i, epoch) == (1, 3))
+    assert out is None and seen[-1] == (1, 3) and seen[:10] == [(0, e) for e in range(1, 11)]

@@ -163,3 +163,9 @@ def downsample_index(n: int, max_points: int = 400) -> np.ndarray:
         return np.arange(n)
     idx = np.unique(np.linspace(0, n - 1, max_points).round().astype(int))
     return idx
+
+
+def legend_below(fig: go.Figure) -> go.Figure:
+    """Subplot titles take the top: the legend goes under the plots."""
+    fig.update_layout(legend=dict(orientation="h", yanchor="top", y=-0.22, x=0), margin=dict(b=80))
+    return fig

@@ -3,7 +3,6 @@ every test wants. Imported by conftest.py and the test modules (a unique name, s
 with tests/pages/conftest.py)."""
 from __future__ import annotations
 
-import ast
 import json
 import os
 import re
@@ -40,13 +39,10 @@ def catalog(lang: str = "en") -> dict[str, str]:
 
 
 def app_pages() -> list[tuple[str, str]]:
-    """(file, URL path) of each page in app.py's PAGES whose file exists: what the navigation shows."""
-    tree = ast.parse((ROOT / "app.py").read_text(encoding="utf-8"))
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Assign) and any(getattr(t, "id", None) == "PAGES" for t in node.targets):
-            return [(f, path) for f, _key, _icon, path in ast.literal_eval(node.value)
-                    if (ROOT / f).exists()]
-    raise AssertionError("app.py has no PAGES list")
+    """(file, URL path) of each page of the page list whose file exists: what the navigation shows."""
+    from optviz.app.pages import present
+
+    return [(p.file, p.name) for p in present()]
 
 
 def url_of(path: str) -> str:

@@ -143,11 +143,11 @@ def test_vanishing_preset_changes_the_network(tab):
 def test_autoencoder_point_cloud_preset_draws_the_sheet_in_3d(tab):
     tab.open("/autoencoder")
     assert not any(t["type"] == "scatter3d" for t in tab.chart_traces(0))  # images first
-    tab.select(EN["fund.preset"], EN["ae.preset_cloud"])
+    tab.select(EN["app.preset"], EN["autoencoder.preset_cloud"])
     tab.wait_until(lambda: any(t["type"] == "scatter3d" for t in tab.chart_traces(0)),
                    "the 3-D view of the point cloud")
     assert "data=cloud" in tab.page.url
     summary = tab.page.locator('[data-testid="stAlertContentSuccess"]').first.inner_text()
-    assert summary.startswith(EN["ae.summary_cloud"].split("{")[0]), summary
+    assert summary.startswith(EN["autoencoder.summary_cloud"].split("{")[0]), summary
     tab.assert_healthy()
     tab.screenshot("autoencoder-cloud")

@@ -19,7 +19,7 @@ def test_navigation_links_every_page_of_app_py(tab):
     assert tab.nav_paths() == sorted(url_of(path) for _, path in PAGES)
     nav = tab.page.locator('[data-testid="stSidebarNav"]').inner_text()
     for _, path in PAGES:
-        assert EN[f"nav.{path}"] in nav
+        assert EN[f"app.nav.{path}"] in nav
 
 
 @pytest.mark.parametrize("path", IDS)
@@ -38,21 +38,21 @@ def test_page_renders_in_japanese(tab, path):
     tab.assert_healthy()
     title = tab.title()
     assert title in JA.values() and JAPANESE.search(title), title
-    assert JA[f"nav.{path}"] in tab.page.locator('[data-testid="stSidebarNav"]').inner_text()
+    assert JA[f"app.nav.{path}"] in tab.page.locator('[data-testid="stSidebarNav"]').inner_text()
     tab.screenshot(f"page-{path}-ja", docs=path == "playground")
 
 
 def test_language_switch_in_the_sidebar_is_kept_across_pages(tab):
     tab.open("/playground")
     assert tab.title() == EN["playground.title"]
-    tab.select(EN["sidebar.language"], "日本語")
+    tab.select(EN["app.sidebar.language"], "日本語")
     assert tab.title() == JA["playground.title"]
     assert "lang=ja" in tab.page.url
     tab.assert_healthy()
     # to another page through the navigation: still Japanese
-    tab.act(lambda: tab.page.locator('[data-testid="stSidebarNav"] a').filter(has_text=JA["nav.home"]).click())
+    tab.act(lambda: tab.page.locator('[data-testid="stSidebarNav"] a').filter(has_text=JA["app.nav.home"]).click())
     assert tab.title() == JA["home.title"]
-    tab.select(JA["sidebar.language"], "English")
+    tab.select(JA["app.sidebar.language"], "English")
     assert tab.title() == EN["home.title"]
     tab.assert_healthy()
 
@@ -66,7 +66,7 @@ def test_deep_link_as_a_fresh_servers_first_request_runs_through_the_navigation(
         tab.open("/playground?lang=ja")
         assert tab.title() == JA["playground.title"]
         nav = tab.page.locator('[data-testid="stSidebarNav"]').inner_text()
-        assert JA["nav.home"] in nav and "playground" not in nav.lower()
+        assert JA["app.nav.home"] in nav and "playground" not in nav.lower()
         tab.assert_healthy()
     finally:
         tab.page.close()
@@ -92,7 +92,7 @@ def test_a_room_opening_the_link_at_once_on_a_fresh_server_all_get_the_navigatio
             # here when quiet, so a minute was too tight when anything else ran
             tab.settle(timeout=180)
             nav = tab.page.locator('[data-testid="stSidebarNav"]').inner_text()
-            assert JA["nav.home"] in nav and "playground" not in nav.lower(), nav[:80]
+            assert JA["app.nav.home"] in nav and "playground" not in nav.lower(), nav[:80]
             tab.assert_healthy()
     finally:
         for tab in tabs:

@@ -10,7 +10,7 @@ import pytest
 from conftest import all_text, open_page, shown
 from optviz import activations as A
 from optviz import i18n
-from optviz import ui_activations as ui
+from optviz.app import activations as ui
 
 PAGE = "activations.py"
 EN = i18n.catalog("en")

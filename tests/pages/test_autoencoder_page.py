@@ -21,14 +21,14 @@ def test_defaults_train_and_compare_with_pca():
 
 def test_linear_autoencoder_preset_is_close_to_pca():
     at = open_page("autoencoder.py")
-    at.selectbox(key="ae_preset").set_value("vs_pca").run()
+    at.selectbox(key="autoencoder_preset").set_value("vs_pca").run()
     ours, pca = numbers(at.success[0].value)[:2]
     assert pca <= ours <= 1.15 * pca
 
 
 def test_denoising_preset_reduces_the_error():
     at = open_page("autoencoder.py")
-    at.selectbox(key="ae_preset").set_value("denoise").run()
+    at.selectbox(key="autoencoder_preset").set_value("denoise").run()
     before, after = numbers([c.value for c in at.caption if "→" in c.value][0])
     assert after < 0.3 * before  # fresh noise every epoch: measured 0.082 → 0.017 (one fixed draw: 0.033)
 
@@ -59,7 +59,7 @@ def test_unusual_settings(query):
 
 def test_point_cloud_preset_beats_pca_and_draws_3d():
     at = open_page("autoencoder.py")
-    at.selectbox(key="ae_preset").set_value("cloud").run()
+    at.selectbox(key="autoencoder_preset").set_value("cloud").run()
     assert not at.exception
     assert at.success[0].value.startswith("Reconstruction error on new points")
     ours, pca = numbers(at.success[0].value)[:2]

@@ -43,7 +43,7 @@ def test_presentation_mode_from_the_url_enlarges_figures(page_file):
     for c in at.get("plotly_chart"):
         layout = json.loads(c.proto.spec)["layout"]
         assert layout["font"]["size"] >= 20 and layout["height"] >= 620, (
-            "draw figures with optviz.ui.chart(fig), not st.plotly_chart, so presentation mode applies")
+            "draw figures with optviz.app.ui.chart(fig), not st.plotly_chart, so presentation mode applies")
 
 
 def test_presentation_mode_is_kept_in_the_url():
@@ -146,7 +146,7 @@ def test_a_link_with_settings_the_page_does_not_know_says_they_were_ignored():
     at = open_page("learning_rate.py", eta="0.3", lr="0.5")  # an older name for the lr
     assert any("eta=0.3" in t.value for t in at.toast)
     assert "eta" not in at.query_params and at.query_params["lr"] == "0.5"
-    at.slider(key="lr1d_lr").set_value(0.6).run()  # later runs say nothing more
+    at.slider(key="learning_rate_lr").set_value(0.6).run()  # later runs say nothing more
     assert not at.toast
 
 

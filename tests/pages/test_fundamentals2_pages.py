@@ -15,7 +15,7 @@ from conftest import open_page
 @pytest.mark.parametrize("preset,gate", [("and", "AND"), ("nand", "NAND"), ("or", "OR")])
 def test_perceptron_presets_implement_their_gate(preset, gate):
     at = open_page("perceptron.py")
-    at.selectbox(key="pc_preset").set_value(preset).run()
+    at.selectbox(key="perceptron_preset").set_value(preset).run()
     assert not at.exception
     assert at.success[0].value == f"These weights implement {gate}."
     assert list(at.dataframe[0].value[""]) == ["✓"] * 4
@@ -40,11 +40,11 @@ def test_backprop_shows_the_worked_example_and_steps_down():
     grads = at.dataframe[1].value
     w5 = grads[grads["parameter"] == "w5"].iloc[0]
     assert w5["∂E/∂w (backprop)"] == "0.082167041" and float(w5["difference"]) < 1e-8
-    at.button(key="bp_next").click().run()
+    at.button(key="backprop_next").click().run()
     assert "0.29102" in at.latex[0].value  # E after one update with η = 0.5 (weights only)
-    at.button(key="bp_next").click().run()
+    at.button(key="backprop_next").click().run()
     assert "2 updates applied" in at.caption[-2].value or any("2 updates" in c.value for c in at.caption)
-    at.button(key="bp_reset").click().run()
+    at.button(key="backprop_reset").click().run()
     assert "0.298371109" in at.latex[0].value
 
 
@@ -69,16 +69,16 @@ def test_backprop_rows_are_in_name_order_and_show_the_update_before_it_is_applie
     new = dict(zip(grads["parameter"], grads["after the update: w − η·∂E/∂w"]))
     # Mazur (2015), η = 0.5: w5⁺ = 0.35891648, w1⁺ = 0.149780716; biases fixed
     assert new["w5"] == "0.358916" and new["w1"] == "0.149781" and new["b(h1)"] == "0.350000"
-    at.button(key="bp_next").click().run()
+    at.button(key="backprop_next").click().run()
     after = dict(zip(at.dataframe[1].value["parameter"], at.dataframe[1].value["value"]))
     assert after == new  # Next step applied exactly what the table announced
-    assert at.number_input(key="bp_w_w5").value == pytest.approx(0.35891648, abs=1e-8)
+    assert at.number_input(key="backprop_w_w5").value == pytest.approx(0.35891648, abs=1e-8)
 
 
 def test_backprop_weights_can_be_typed_in():
     at = open_page("backprop.py")
-    at.number_input(key="bp_w_w1").set_value(1.0).run()
-    at.number_input(key="bp_w_bo2").set_value(-0.25).run()
+    at.number_input(key="backprop_w_w1").set_value(1.0).run()
+    at.number_input(key="backprop_w_bo2").set_value(-0.25).run()
     assert not at.exception
     grads = at.dataframe[1].value
     value = dict(zip(grads["parameter"], grads["value"]))
@@ -90,14 +90,14 @@ def test_backprop_weights_can_be_typed_in():
     out_o = bp.sigmoid(bp.sigmoid(np.array(x) @ p.W1 + p.b1) @ p.W2 + p.b2)
     assert f"{0.5 * np.sum((np.array(t) - out_o) ** 2):.9f}" in at.latex[0].value
     assert at.query_params["p"][0].split(",")[0] == "1"  # the URL keeps the edited weights
-    at.button(key="bp_next").click().run()
-    assert at.number_input(key="bp_w_w1").value < 1.0
+    at.button(key="backprop_next").click().run()
+    assert at.number_input(key="backprop_w_w1").value < 1.0
 
 
 def test_backprop_weights_from_the_url_fill_the_inputs():
     flat = ",".join(str(v) for v in range(1, 13))
     at = open_page("backprop.py", p=flat)
-    assert [at.number_input(key=f"bp_w_{k}").value for k in ("w1", "w3", "w2", "w4")] == [1, 2, 3, 4]
+    assert [at.number_input(key=f"backprop_w_{k}").value for k in ("w1", "w3", "w2", "w4")] == [1, 2, 3, 4]
 
 
 def test_backprop_drawing_names_the_weights_and_the_loss_chart_counts_whole_steps():
@@ -106,10 +106,10 @@ def test_backprop_drawing_names_the_weights_and_the_loss_chart_counts_whole_step
     assert {"w1 = 0.1500", "w2 = 0.2000", "w3 = 0.2500", "w6 = 0.4500", "w7 = 0.5000"} <= {
         a["text"] for a in net["layout"]["annotations"]}  # Mazur's w1 … w8
     for _ in range(3):
-        at.button(key="bp_next").click().run()
+        at.button(key="backprop_next").click().run()
     net, loss = (json.loads(f.proto.spec) for f in at.get("plotly_chart"))
     labels = {a["text"] for a in net["layout"]["annotations"]}
-    assert labels == {f"w{i} = {at.number_input(key=f'bp_w_w{i}').value:.4f}" for i in range(1, 9)}
+    assert labels == {f"w{i} = {at.number_input(key=f'backprop_w_w{i}').value:.4f}" for i in range(1, 9)}
     assert loss["layout"]["xaxis"]["dtick"] == 1 and loss["layout"]["xaxis"]["tick0"] == 0
 
 
@@ -162,14 +162,14 @@ def shown_loss(at):
 @pytest.mark.parametrize("preset,lr,biases", [("worked", 0.5, False), ("biases", 0.5, True), ("large_lr", 10.0, False)])
 def test_backprop_presets_restore_the_worked_example_weights_and_step_as_they_say(preset, lr, biases):
     at = open_page("backprop.py")
-    at.number_input(key="bp_w_w1").set_value(1.0).run()  # other weights first, and a step taken
-    at.button(key="bp_next").click().run()
-    at.toggle(key="bp_biases").set_value(not biases).run()  # the preset sets it back
-    at.selectbox(key="bp_preset").set_value(preset).run()
+    at.number_input(key="backprop_w_w1").set_value(1.0).run()  # other weights first, and a step taken
+    at.button(key="backprop_next").click().run()
+    at.toggle(key="backprop_biases").set_value(not biases).run()  # the preset sets it back
+    at.selectbox(key="backprop_preset").set_value(preset).run()
     assert not at.exception
-    assert at.number_input(key="bp_w_w1").value == 0.15 and at.number_input(key="bp_w_w8").value == 0.55
-    assert at.number_input(key="bp_lr").value == lr and at.toggle(key="bp_biases").value == biases
+    assert at.number_input(key="backprop_w_w1").value == 0.15 and at.number_input(key="backprop_w_w8").value == 0.55
+    assert at.number_input(key="backprop_lr").value == lr and at.toggle(key="backprop_biases").value == biases
     assert shown_loss(at) == pytest.approx(0.298371109, abs=1e-9)  # Mazur's E before training
     assert any("0 updates" in c.value for c in at.caption)  # a new run of steps
-    at.button(key="bp_next").click().run()
+    at.button(key="backprop_next").click().run()
     assert shown_loss(at) == pytest.approx(_loss_after_step(lr, biases), abs=1e-7)

@@ -66,8 +66,8 @@ def test_thresholds_are_marked_on_the_loss_against_lr_chart():
 
 def test_schedules_compare_four_decays():
     at = open_page("learning_rate.py")
-    at.selectbox(key="lr1d_preset").set_value("schedules").run()
-    assert at.slider(key="lr1d_lr").value == 0.95 and at.slider(key="lr1d_steps").value == 50
+    at.selectbox(key="learning_rate_preset").set_value("schedules").run()
+    assert at.slider(key="learning_rate_lr").value == 0.95 and at.slider(key="learning_rate_steps").value == 50
     sched = figures(at)[2]
     assert len(sched["data"]) == 8  # rate and loss for each of the four schedules
     assert url(at, "lr") == "0.95" and url(at, "steps") == "50"
@@ -75,11 +75,11 @@ def test_schedules_compare_four_decays():
 
 def test_nonconvex_presets_end_in_different_minima_or_bounce():
     at = open_page("learning_rate.py")
-    at.selectbox(key="lr1d_preset").set_value("nonconvex_local").run()
+    at.selectbox(key="learning_rate_preset").set_value("nonconvex_local").run()
     assert "now x = 1.13" in all_text(at) and at.success[0].value.startswith("Good")
-    at.selectbox(key="lr1d_preset").set_value("nonconvex_global").run()
+    at.selectbox(key="learning_rate_preset").set_value("nonconvex_global").run()
     assert "now x = -1.30" in all_text(at)
-    at.selectbox(key="lr1d_preset").set_value("nonconvex_bouncing").run()
+    at.selectbox(key="learning_rate_preset").set_value("nonconvex_bouncing").run()
     assert at.warning[0].value.startswith("Not settling") and "x* = -1.3008" in all_text(at)
 
 
@@ -87,8 +87,8 @@ def test_learning_rate_settings_live_in_the_url_and_bad_ones_fall_back():
     at = open_page("learning_rate.py", lr="abc", steps="7")
     assert not at.exception
     assert "lr=abc" in at.info[0].value  # the note says what was reset
-    assert at.slider(key="lr1d_lr").value == 0.3 and at.slider(key="lr1d_steps").value == 7
-    at.slider(key="lr1d_lr").set_value(0.8).run()
+    assert at.slider(key="learning_rate_lr").value == 0.3 and at.slider(key="learning_rate_steps").value == 7
+    at.slider(key="learning_rate_lr").set_value(0.8).run()
     assert url(at, "lr") == "0.8" and at.warning[0].value.startswith("Oscillating")
 
 
@@ -120,7 +120,7 @@ def test_line_fitting_without_noise_recovers_the_true_line():
 
 def test_line_fitting_too_large_a_learning_rate_is_reported():
     at = open_page("line_fitting.py")
-    at.selectbox(key="line_preset").set_value("too_big").run()
+    at.selectbox(key="line_fitting_preset").set_value("too_big").run()
     assert not at.exception and "diverged" in at.error[0].value
 
 
@@ -132,7 +132,7 @@ def test_five_steps_show_the_numbers_of_the_chosen_update():
     da = number_after(md, "∂MSE/∂a =")
     a1 = number_after(md, "a ← a − η·∂MSE/∂a =")
     assert a1 == pytest.approx(-0.05 * da, abs=1e-4)
-    at.selectbox(key="line_opt").set_value("adam").run()
+    at.selectbox(key="line_fitting_opt").set_value("adam").run()
     assert "adam turns this gradient" in all_text(at)
 
 
@@ -164,7 +164,7 @@ def test_batch_modes_cap_the_number_of_sgd_updates():
 
 def test_batch_modes_large_learning_rate_warns_about_sgd():
     at = open_page("batch_modes.py")
-    at.selectbox(key="batch_preset").set_value("big_lr").run()
+    at.selectbox(key="batch_modes_preset").set_value("big_lr").run()
     assert not at.exception and "SGD (one point)" in at.warning[0].value
     assert "batch (all points)" not in at.warning[0].value
 
@@ -180,10 +180,10 @@ def test_loss_functions_reproduce_the_book():
     assert not at.exception
     m = metrics(at)
     assert m["sum of squared errors ½Σ"] == "0.0975" and m["cross-entropy"] == "0.5108"  # ゼロから作る 4.2
-    at.selectbox(key="loss_preset").set_value("book_wrong").run()
+    at.selectbox(key="loss_functions_preset").set_value("book_wrong").run()
     m = metrics(at)
     assert m["sum of squared errors ½Σ"] == "0.5975" and m["cross-entropy"] == "2.3026"
-    at.selectbox(key="loss_preset").set_value("sure_wrong").run()
+    at.selectbox(key="loss_functions_preset").set_value("sure_wrong").run()
     assert float(metrics(at)["cross-entropy"]) > 10
 
 
@@ -191,16 +191,16 @@ def test_loss_functions_edited_predictions_are_scaled_and_bad_ones_explained():
     at = open_page("loss_functions.py", p="1, 3", label="1")
     assert not at.exception and "sum to 4" in at.info[0].value
     assert metrics(at)["cross-entropy"] == "0.2877"  # −log 0.75
-    at.text_input(key="loss_p").set_value("0.1, abc").run()
+    at.text_input(key="loss_functions_p").set_value("0.1, abc").run()
     # the book's example instead, still for class 1 (0.05 there)
     assert "`abc` is not a number" in at.error[0].value and metrics(at)["cross-entropy"] == "2.9957"
-    at.text_input(key="loss_p").set_value("0, 0").run()
+    at.text_input(key="loss_functions_p").set_value("0, 0").run()
     assert "above 0" in at.error[0].value
 
 
 def test_loss_functions_label_beyond_the_classes_is_reset():
     at = open_page("loss_functions.py", p="0.2, 0.8", label="7")
-    assert not at.exception and at.selectbox(key="loss_label").value == 0
+    assert not at.exception and at.selectbox(key="loss_functions_label").value == 0
     assert metrics(at)["cross-entropy"] == "1.6094"  # −log 0.2
 
 
@@ -210,7 +210,7 @@ def test_accuracy_has_zero_slope_where_the_loss_does_not():
     assert float(m["slope of the accuracy"]) == 0 and abs(float(m["slope of the cross-entropy"])) > 0.01
     acc = figures(at)[1]
     assert acc["data"][0]["line"]["shape"] == "hv"  # drawn as a staircase
-    at.slider(key="loss_w").set_value(-2.0).run()
+    at.slider(key="loss_functions_w").set_value(-2.0).run()
     assert float(metrics(at)["slope of the cross-entropy"]) < -0.01 and url(at, "w") == "-2.0"
 
 
@@ -227,7 +227,7 @@ def test_diverging_steps_are_drawn_inside_the_view():
 def test_line_fitting_view_stays_put_while_the_step_moves():
     at = open_page("line_fitting.py", k="3")
     before = figures(at)[1]["layout"]["xaxis"]["range"]
-    at.slider(key="line_k").set_value(60).run()
+    at.slider(key="line_fitting_k").set_value(60).run()
     assert figures(at)[1]["layout"]["xaxis"]["range"] == before
     assert url(at, "k") == "60"
 
@@ -242,12 +242,12 @@ def test_batch_modes_without_noise_all_reach_the_exact_line():
 
 def test_a_preset_changed_by_hand_leaves_the_menu_and_can_be_chosen_again():
     at = open_page("learning_rate.py")
-    at.selectbox(key="lr1d_preset").set_value("oscillating").run()
-    assert at.slider(key="lr1d_lr").value == 0.8
-    at.slider(key="lr1d_lr").set_value(0.801).run()
-    assert at.selectbox(key="lr1d_preset").value == ""  # no longer the preset's setting
-    at.selectbox(key="lr1d_preset").set_value("oscillating").run()
-    assert at.slider(key="lr1d_lr").value == 0.8 and not at.exception
+    at.selectbox(key="learning_rate_preset").set_value("oscillating").run()
+    assert at.slider(key="learning_rate_lr").value == 0.8
+    at.slider(key="learning_rate_lr").set_value(0.801).run()
+    assert at.selectbox(key="learning_rate_preset").value == ""  # no longer the preset's setting
+    at.selectbox(key="learning_rate_preset").set_value("oscillating").run()
+    assert at.slider(key="learning_rate_lr").value == 0.8 and not at.exception
 
 
 
@@ -258,7 +258,7 @@ def gap_curves(fig):
 
 def test_schedule_gaps_stop_at_the_rounding_floor_instead_of_1e_300():
     at = open_page("learning_rate.py")
-    at.selectbox(key="lr1d_preset").set_value("one_step").run()  # x₁ = 0: the gap is exactly 0
+    at.selectbox(key="learning_rate_preset").set_value("one_step").run()  # x₁ = 0: the gap is exactly 0
     ys = np.concatenate(gap_curves(figures(at)[2]))
     assert ys.min() == pytest.approx(1e-15 * 6.25)  # 1e-15·(f(x0) − f*), f(2.5) = 6.25
     loss_lr = array(figures(at)[1]["data"][0]["y"]).astype(float)
@@ -268,7 +268,7 @@ def test_schedule_gaps_stop_at_the_rounding_floor_instead_of_1e_300():
 @pytest.mark.parametrize("preset", ["nonconvex_global", "nonconvex_bouncing"])
 def test_nonconvex_schedule_gaps_show_no_rounding_spikes(preset):
     at = open_page("learning_rate.py")
-    at.selectbox(key="lr1d_preset").set_value(preset).run()
+    at.selectbox(key="learning_rate_preset").set_value(preset).run()
     curves = gap_curves(figures(at)[2])
     floor = min(c.min() for c in curves)
     assert floor == pytest.approx(1e-15 * 3.5139, rel=1e-4)  # 1e-15·|f*|, f* = f(−1.3008) ≈ −3.5139
@@ -285,7 +285,7 @@ def test_fitted_line_legend_has_one_sign_between_the_terms():
     assert icpt < 0 and slope < 0
     assert names[0] == f"least squares: y = −{abs(slope):.3f}x − {abs(icpt):.3f}"
     at = open_page("line_fitting.py")
-    at.selectbox(key="line_preset").set_value("too_big").run()  # diverges: huge numbers of either sign
+    at.selectbox(key="line_fitting_preset").set_value("too_big").run()  # diverges: huge numbers of either sign
     for name in (d["name"] for d in figures(at)[0]["data"][1:]):
         assert re.fullmatch(r".*: y = −?\d+\.\d{3}x [+−] \d+\.\d{3}", name), name
 
@@ -360,7 +360,7 @@ def test_learning_rate_thresholds_are_shown_to_four_significant_digits(lr, lang,
 
 
 def test_one_dimensional_arrows_and_markers_grow_for_a_projector():
-    from optviz.plots import fundamentals as plots
+    from optviz.plots import learning_rate as plots
     from optviz.plots.common import presentation
 
     xs, _ = onedim.descend("quadratic", 2.5, 0.8, 20)

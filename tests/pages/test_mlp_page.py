@@ -310,7 +310,7 @@ def test_a_link_with_more_optimizers_to_compare_than_allowed_keeps_the_first_fou
                                      (1e-5, 1e-6), (0.0011, 0.001), (0.0009, 0.0001), (0.0, 0.001),
                                      (float("nan"), 0.001), (None, 0.001), ("x", 0.001)])
 def test_lr_step_is_a_unit_of_the_leading_digit(lr, step):
-    from optviz.ui import lr_step
+    from optviz.app.ui import lr_step
     assert lr_step(lr) == pytest.approx(step, rel=1e-12)
 
 
@@ -364,13 +364,13 @@ def test_a_comparison_over_its_budget_stops_and_says_so(monkeypatch):
     from optviz import budget
     at = open_page(PAGE, epochs="50", compare="sgd,adam")
     monkeypatch.setattr(budget, "MAX_SECONDS", 0.0)
-    monkeypatch.setattr("optviz.ui_mlp.too_slow", lambda *a, **k: None)  # past the estimate
+    monkeypatch.setattr("optviz.app.mlp.too_slow", lambda *a, **k: None)  # past the estimate
     at.button(key="mlp_compare_run").click().run()
     assert not at.exception and at.session_state["mlp_compare_result"] is None
     assert any("stopped after 0 s" in w.value for w in at.warning)
 
 
-@pytest.mark.parametrize("preset", ["", *__import__("optviz.ui_mlp", fromlist=["PRESETS"]).PRESETS])
+@pytest.mark.parametrize("preset", ["", *__import__("optviz.app.mlp", fromlist=["PRESETS"]).PRESETS])
 def test_every_preset_trains_and_compares_within_the_budget(preset):
     at = open_page(PAGE)
     if preset:

@@ -9,7 +9,7 @@ import pytest
 from conftest import all_text, open_page, shown
 from optviz import budget, surfaces
 from optviz import playground as pg
-from optviz import ui_playground as ui
+from optviz.app import playground as ui
 
 PAGE = "playground.py"
 
@@ -286,7 +286,7 @@ def test_a_link_naming_only_a_surface_starts_at_that_surfaces_own_start_inside_i
     at = open_page(PAGE, s=sid)  # no x, no y: not the default preset's (−7, 2)
     assert not at.exception
     start = (at.number_input(key="pg_x0").value, at.number_input(key="pg_y0").value)
-    surface = ui.cached_custom(ui.DEFAULT_EXPR) if sid == "custom" else surfaces.get(sid)
+    surface = pg.cached_custom(ui.DEFAULT_EXPR) if sid == "custom" else surfaces.get(sid)
     assert start == tuple(surface.start)
     (x0, x1), (y0, y1) = surface.view
     assert x0 < start[0] < x1 and y0 < start[1] < y1
@@ -341,7 +341,7 @@ def test_the_most_expensive_race_links_are_refused_before_any_work_with_what_to_
     at = open_page(PAGE, s="custom", expr=BIG_EXPR, steps="5000", runs=EIGHT, fair=fair, sweep="1", x="1", y="1")
     assert not at.exception
     message = at.error[0].value
-    need = ui.race_seconds(ui.cached_custom(BIG_EXPR), ui.Settings("custom", BIG_EXPR, (1.0, 1.0), 5000, 0.0,
+    need = ui.race_seconds(pg.cached_custom(BIG_EXPR), ui.Settings("custom", BIG_EXPR, (1.0, 1.0), 5000, 0.0,
                                                                   pg.parse_runs(EIGHT), fair == "1"),
                            pg.parse_runs(EIGHT))
     assert need > budget.MAX_SECONDS and f"about {need:.0f} s" in message and "at most 10 s" in message
@@ -354,7 +354,7 @@ def test_the_most_expensive_race_links_are_refused_before_any_work_with_what_to_
 
 
 def test_a_sweep_that_does_not_fit_after_the_race_is_refused_and_the_race_still_shown(monkeypatch):
-    s = ui.cached_custom(ui.DEFAULT_EXPR)
+    s = pg.cached_custom(ui.DEFAULT_EXPR)
     runs = pg.parse_runs("sgd:lr=0.01|adam:lr=0.05")
     race = pg.race_seconds(s, runs, 200)
     sweep = sum(pg.sweep_seconds(s, r, 200) for r in runs)
@@ -370,14 +370,14 @@ def test_a_sweep_that_does_not_fit_after_the_race_is_refused_and_the_race_still_
 @pytest.mark.parametrize("surface,grid,steps", [("ackley", 200, 2000), ("custom", 100, 2000)])
 def test_a_basin_map_beyond_the_budget_is_computed_smaller_and_says_so(monkeypatch, surface, grid, steps):
     mapped = []
-    real = ui.basin_map
+    real = pg.basin_map
 
     def recording(surf, optimizer, steps_, n, progress=None):
         mapped.append((n, steps_))
         return real(surf, optimizer, min(steps_, 5), n, progress=progress)  # the test only needs the shape
 
-    monkeypatch.setattr(ui, "basin_map", recording)
-    ui.cached_basin.memo.clear()
+    monkeypatch.setattr(pg, "basin_map", recording)
+    pg.cached_basin.memo.clear()
     query = dict(s=surface, runs="sgd:lr=0.001|adam:lr=0.01", steps=str(steps))
     if surface == "custom":
         query["expr"] = BIG_EXPR
@@ -385,9 +385,9 @@ def test_a_basin_map_beyond_the_budget_is_computed_smaller_and_says_so(monkeypat
     at.toggle(key="pg_basin").set_value(True).run()
     at.select_slider(key="pg_basin_n").set_value(grid)
     at.multiselect(key="pg_basin_runs").set_value([0, 1]).run()
-    ui.cached_basin.memo.clear()  # the maps of 5 steps must not serve anyone else
+    pg.cached_basin.memo.clear()  # the maps of 5 steps must not serve anyone else
     assert not at.exception
-    surf = ui.cached_custom(BIG_EXPR) if surface == "custom" else surface
+    surf = pg.cached_custom(BIG_EXPR) if surface == "custom" else surface
     specs = pg.parse_runs("sgd:lr=0.001|adam:lr=0.01")
     left = budget.MAX_SECONDS - pg.race_seconds(surf, specs, steps)
     n, k = ui.basin_plan(surf, specs, steps, grid, left)

@@ -231,7 +231,7 @@ def test_the_most_expensive_link_is_shrunk_to_one_changes_budget_before_it_start
     """d=30&w=200&n=5000&ep=200 cost 19 s of CPU and +973 MB in one rerun: the probes now get fewer
     inputs and the runs fewer epochs, decided before anything starts, and the page says so."""
     from optviz import budget
-    from optviz import ui_vanishing as ui
+    from optviz.app import vanishing as ui
 
     probed, trained = [], []
     real_probe, real_run = vg.probe, vg.learning_run

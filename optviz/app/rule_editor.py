@@ -6,8 +6,8 @@ import math
 
 import streamlit as st
 
-from . import memo, optimizers, rules
-from . import playground as pg
+from .. import memo, optimizers, rules
+from .. import playground as pg
 from .ui import coded_message, tr
 
 VALUE_LIMIT = 1e6  # a typed hyperparameter's largest magnitude (a link's too)

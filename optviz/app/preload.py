@@ -9,10 +9,10 @@ in cycles, and to break one importlib hands a thread a half-initialized module: 
 looks pandas up in ``sys.modules`` without importing it, so it could see another session's import
 in progress.
 
-``optviz/__init__.py`` imports this module when Streamlit is loaded (that is, in the app), so the
-first session to touch optviz imports everything below in one thread and one order, while the
-others wait at their first ``import optviz``, holding no import lock. Plain use of the numeric core
-(the CLI, notebooks, the unit tests) never imports Streamlit first, so it stays numpy only.
+``optviz/app/__init__.py`` imports this module, so the first session to touch the app's glue
+imports everything below in one thread and one order, while the others wait at their first
+``import optviz.app``, holding no import lock. Plain use of the numeric core (the CLI, notebooks,
+the unit tests) never imports the glue, so it stays numpy only.
 """
 from __future__ import annotations
 
@@ -24,11 +24,15 @@ SKIP = {"__main__", "cli", "preload"}  # the command line, and this module itsel
 
 
 def app_modules() -> list[str]:
-    """optviz's modules and its plots, as found on disk (a new page module is included unasked)."""
+    """optviz's modules, its plots and its glue, as found on disk (a new page module is included
+    unasked)."""
+    import sys
+
     import optviz
     import optviz.plots
+
     names = []
-    for package in (optviz, optviz.plots):
+    for package in (optviz, optviz.plots, sys.modules["optviz.app"]):  # the glue may be importing this
         names += [f"{package.__name__}.{m.name}" for m in pkgutil.iter_modules(package.__path__)
                   if m.name not in SKIP and not m.name.startswith("_")]
     return names

@@ -8,12 +8,14 @@ from dataclasses import dataclass
 import numpy as np
 import streamlit as st
 
-from . import budget, datasets, features, memo, optimizers, rules, ui_rules, userdata
-from . import playground as pg
-from . import evaluation as ev
-from .mlp import INITS, MLP
-from .plots import mlp as plots
-from .training import Trainer, batch_size_for, epoch_seconds, n_weights
+from .. import budget, datasets, features, memo, optimizers, rules, userdata
+from . import rule_editor
+from .. import playground as pg
+from .. import evaluation as ev
+from ..mlp import INITS, MLP
+from ..plots import mlp as plots
+from ..training import Trainer, batch_size_for, epoch_seconds, n_weights
+from ..training import compare as compare_runs
 from .ui import HYPERPARAM_BOUNDS, UrlState, chart, coded_message, hyperparam_step, keep_widgets, lr_step, plot_tr, tr
 
 ACTIVATIONS = ("tanh", "relu", "sigmoid", "leaky_relu", "elu", "swish", "gelu", "identity")
@@ -57,7 +59,7 @@ def _hp_key(opt: str, name: str) -> str:
 
 
 HP_KEYS = [_hp_key(o, h) for o in optimizers.NAMES for h in hyperparameters(o)]
-RULE = pg.RULE  # "your rule": a typed update rule (optviz.rules), edited with ui_rules.editor
+RULE = pg.RULE  # "your rule": a typed update rule (optviz.rules), edited with rule_editor.editor
 OPTIMIZERS = (*optimizers.NAMES, RULE)
 
 
@@ -131,8 +133,8 @@ def init_state(url: UrlState) -> None:
         text = url.text("rule", pg.RULE_EXAMPLES["sgd"][0], max_len=rules.MAX_LENGTH)
         try:
             names = rules.parsed(text).hyperparameters
-            ui_rules.set_rule("mlp", text, {h: url.number(RULE_HP + h, pg.usual_value(h), -ui_rules.VALUE_LIMIT,
-                                                          ui_rules.VALUE_LIMIT) for h in names if h != "lr"})
+            rule_editor.set_rule("mlp", text, {h: url.number(RULE_HP + h, pg.usual_value(h), -rule_editor.VALUE_LIMIT,
+                                                          rule_editor.VALUE_LIMIT) for h in names if h != "lr"})
         except rules.RuleError:
             url.fallbacks.append(f"rule={text}")
             ss[_k("opt")] = DEFAULTS["opt"]
@@ -166,7 +168,7 @@ def controls() -> dict:
     sb.selectbox(tr("mlp.activation"), ACTIVATIONS, key=_k("act"))
     sb.selectbox(tr("mlp.init"), INITS, key=_k("init"), format_func=lambda i: tr(f"mlp.init_{i}"))
     if st.session_state[_k("data")] != "regression":
-        sb.multiselect(tr("mlp.features"), features.NAMES, key=_k("feats"), placeholder=tr("common.choose"),
+        sb.multiselect(tr("mlp.features"), features.NAMES, key=_k("feats"), placeholder=tr("app.choose"),
                        format_func=lambda f: tr(f"mlp.feat_{f}"))
     c1, c2 = sb.columns(2)
     c1.selectbox(tr("mlp.reg"), ["none", "l2", "l1"], key=_k("reg"), format_func=lambda r: tr(f"mlp.reg_{r}"))
@@ -217,7 +219,7 @@ def training_controls() -> None:
     opt = st.session_state[_k("opt")]
     if opt == RULE:
         with st.expander(tr("mlp.rule_settings"), expanded=True):
-            ui_rules.editor("mlp", toggle=False, given=("lr",))
+            rule_editor.editor("mlp", toggle=False, given=("lr",))
     elif hyperparameters(opt):
         with st.expander(tr("mlp.opt_settings", opt=optimizers.display_name(opt))):
             cols = st.columns(4)
@@ -380,43 +382,34 @@ def train(trainer: Trainer, s: dict, data: Data, extra, epochs: int, on_update) 
 
 
 def compare(s: dict, data: Data, hidden, extra, reg, b: int) -> dict | None:
-    """Train the same network from the same initial weights with each chosen optimizer. The result
+    """The chosen optimizers trained from the same initial weights (training.compare). The result
     keeps the settings it was run with, for its caption. The progress bar moves within each run, so
     that a click (Stop or any other) or a closed tab ends the comparison at once; None when it ran
     out of its budget of computing (said on the page)."""
-    X = features.expand(data.X, extra)
-    runs = []
-    base = new_model(s, data, hidden)
     names, epochs = s["compare"], s["epochs"]
     bar = st.progress(0.0)
     stop = st.empty()
     stop.button(tr("mlp.stop_button"), key="mlp_stop_compare")
     deadline = budget.Deadline(budget.MAX_SECONDS)
     last = time.perf_counter()
-    for i, name in enumerate(names):
-        model = base.copy()
-        trainer = Trainer(model, optimizer_of(s, name), b, s["seed"], **reg)
-        initial, _ = trainer.evaluate(X, data.y)  # epoch 0: the same for every optimizer
-        label = optimizers.display_name(name)
 
-        def callback(epoch, h, i=i, label=label):
-            nonlocal last
-            if time.perf_counter() - last >= REDRAW_SECONDS:
-                bar.progress((i + epoch / epochs) / len(names),
-                             text=tr("mlp.compare_progress", name=label, i=i + 1, k=len(names)))
-                last = time.perf_counter()
-            return deadline.expired()
+    def callback(i, epoch):
+        nonlocal last
+        if time.perf_counter() - last >= REDRAW_SECONDS:
+            bar.progress((i + epoch / epochs) / len(names),
+                         text=tr("mlp.compare_progress", name=optimizers.display_name(names[i]), i=i + 1, k=len(names)))
+            last = time.perf_counter()
+        return deadline.expired()
 
-        trainer.run(X, data.y, epochs, callback=callback)
-        if deadline.expired():
-            bar.empty()
-            stop.empty()
-            st.warning(tr("mlp.compare_stopped", limit=budget.MAX_SECONDS))
-            return None
-        grid = _boundary(model, data, extra) if data.task == "classification" else None
-        runs.append((f"{label} (lr={s['lr']:g})", trainer.history, grid, initial))
+    done = compare_runs(new_model(s, data, hidden), {n: optimizer_of(s, n) for n in names},
+                        features.expand(data.X, extra), data.y, epochs, b, s["seed"], callback=callback, **reg)
     bar.empty()
     stop.empty()
+    if done is None:
+        st.warning(tr("mlp.compare_stopped", limit=budget.MAX_SECONDS))
+        return None
+    runs = [(f"{optimizers.display_name(r.name)} (lr={s['lr']:g})", r.history,
+             _boundary(r.model, data, extra) if data.task == "classification" else None, r.initial) for r in done]
     return dict(runs=runs, epochs=epochs, lr=s["lr"], mode=mode_label(s, b))
 
 

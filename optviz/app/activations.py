@@ -7,9 +7,9 @@ import math
 import numpy as np
 import streamlit as st
 
-from . import activations as A
-from . import i18n
-from .plots import activations as plots
+from .. import activations as A
+from .. import i18n
+from ..plots import activations as plots
 from .ui import UrlState, counted, current_lang, keep_widgets, tr
 
 # Presets reproduce the course's figures: notes 003 draw sigmoid, tanh, ReLU, Leaky ReLU (α 0.01)
@@ -161,17 +161,8 @@ def _saturation_edges(item: tuple) -> tuple:
 @st.cache_data(max_entries=4, show_spinner=False)
 def neuron_example(lang: str):
     """The one-neuron example of the step section: figure and the numbers quoted under it."""
-    ex = A.STEP_EXAMPLE
-    w = np.linspace(*ex.w_range, 301)
-    curves, paths, summary = {}, {}, {}
-    for name in ("step", "sigmoid"):
-        act = A.get(name)
-        curves[name] = A.neuron_loss(act, w, ex.x, ex.t, ex.b)
-        path = A.neuron_descent(act, ex)
-        losses = A.neuron_loss(act, path, ex.x, ex.t, ex.b)[0]
-        paths[name] = (path, losses)
-        summary[name] = (path[-1], losses[0], losses[-1])
-    return plots.neuron_example(w, curves, paths, tr=_tr(lang)), summary
+    c = A.neuron_comparison()
+    return plots.neuron_example(c.w, c.curves, c.paths, tr=_tr(lang)), c.summary
 
 
 def _tr(lang: str):

@@ -8,15 +8,16 @@ from dataclasses import dataclass
 import numpy as np
 import streamlit as st
 
-from . import budget, memo, optimizers, surfaces, ui_rules
-from . import playground as pg
-from .basins import GRIDS as BASIN_GRIDS, MAX_STEPS as MAX_BASIN_STEPS, basin_map, estimate_seconds_map
-from .expr import DEFAULT_START, ExpressionError, custom_surface
-from .plots import playground as plots
+from .. import budget, optimizers, surfaces
+from . import rule_editor
+from .. import playground as pg
+from ..basins import GRIDS as BASIN_GRIDS, MAX_BASIN_STEPS, estimate_seconds_map
+from ..expr import DEFAULT_START, ExpressionError
+from ..plots import playground as plots
 from .ui import (HYPERPARAM_BOUNDS, UrlState, chart, coded_message, hyperparam_step, in_pieces,
                  keep_widgets, lr_step, plot_tr, tr)
 
-CUSTOM = "custom"
+CUSTOM = pg.CUSTOM
 DEFAULT_EXPR = "sin(x)*cos(y) + 0.1*(x**2 + y**2)"
 # bounds of the number inputs (and of values accepted from a URL)
 BOUNDS = {"lr": (1e-6, 100.0), **HYPERPARAM_BOUNDS}
@@ -159,7 +160,7 @@ def init_state(url: UrlState) -> None:
     # default preset's (−7, 2), which lies outside Himmelblau's view)
     for key, name, value in zip(("pg_x0", "pg_y0"), ("x", "y"), surface_start(st.session_state["pg_surface"])):
         st.session_state[key] = url.number(name, value, -COORD, COORD)
-    st.session_state["pg_steps"] = url.number("steps", st.session_state["pg_steps"], 1, pg.MAX_STEPS, integer=True)
+    st.session_state["pg_steps"] = url.number("steps", st.session_state["pg_steps"], 1, pg.MAX_RACE_STEPS, integer=True)
     st.session_state["pg_noise"] = pg.round_noise(url.number("noise", 0.0, 0.0, 100.0))
     st.session_state["pg_fair"] = url.flag("fair", False)
     st.session_state["pg_3d"] = url.flag("3d", False)  # the 3-D view and the sweep, as a link shows them
@@ -169,7 +170,7 @@ def init_state(url: UrlState) -> None:
         try:
             runs = pg.parse_runs(raw)
             for s in runs:
-                if s.rule and not ui_rules.valid_values(s):
+                if s.rule and not rule_editor.valid_values(s):
                     raise ValueError("a typed rule's value out of range")
                 for p, v in ({} if s.rule else s.params).items():
                     lo, hi = BOUNDS[p]
@@ -178,10 +179,10 @@ def init_state(url: UrlState) -> None:
             st.session_state["pg_runs"] = [s for s in runs if not s.rule] or [pg.spec("adam", lr=0.1)]
             typed = next((s for s in runs if s.rule), None)
             if typed is not None:
-                ui_rules.from_link("pg", typed)
+                rule_editor.from_link("pg", typed)
         except ValueError:
             url.fallbacks.append(f"runs={raw}")
-    st.session_state["pg_step"] = url.number("k", 0, 0, pg.MAX_STEPS, integer=True)
+    st.session_state["pg_step"] = url.number("k", 0, 0, pg.MAX_RACE_STEPS, integer=True)
     # a link names no preset: show the one its settings are (the course's figure), or none
     st.session_state["pg_preset"] = next((pid for pid, p in pg.PRESETS.items() if _matches_preset(p)), "")
     keep_widgets("pg_kept", PERSISTED)  # remembered from the first run on
@@ -201,7 +202,7 @@ def sidebar_controls() -> tuple[Settings, object]:
     if st.session_state["pg_surface"] == CUSTOM:
         sb.text_input(tr("playground.expr"), key="pg_expr", max_chars=200, help=tr("playground.expr_help"))
         try:
-            surface = cached_custom(st.session_state["pg_expr"])
+            surface = pg.cached_custom(st.session_state["pg_expr"])
         except ExpressionError as e:  # said in the page's language; user text only inside `code`
             error = coded_message("expr.", e)
     else:
@@ -209,7 +210,7 @@ def sidebar_controls() -> tuple[Settings, object]:
     c1, c2 = sb.columns(2)
     c1.number_input(tr("playground.start_x"), -COORD, COORD, key="pg_x0", step=0.1, format="%g")
     c2.number_input(tr("playground.start_y"), -COORD, COORD, key="pg_y0", step=0.1, format="%g")
-    sb.number_input(tr("playground.steps"), 1, pg.MAX_STEPS, key="pg_steps", step=10)
+    sb.number_input(tr("playground.steps"), 1, pg.MAX_RACE_STEPS, key="pg_steps", step=10)
     sb.number_input(tr("playground.noise"), 0.0, 100.0, key="pg_noise", step=0.1, format="%g",
                     help=tr("playground.noise_help"), on_change=_on_noise_change)
     sb.toggle(tr("playground.fair"), key="pg_fair", help=tr("playground.fair_help"))
@@ -222,7 +223,7 @@ def sidebar_controls() -> tuple[Settings, object]:
 
 def run_editor() -> list[pg.RunSpec]:
     """One row per racer: optimizer, lr, the other hyperparameters and the formula in a popover,
-    remove; then the student's own rule, when it is on (ui_rules.editor)."""
+    remove; then the student's own rule, when it is on (rule_editor.editor)."""
     runs = st.session_state["pg_runs"]
     for i, spec_ in enumerate(runs):
         full = spec_.full_params()
@@ -240,7 +241,7 @@ def run_editor() -> list[pg.RunSpec]:
                              step=lr_step(st.session_state.get(lr_key, full["lr"])),
                              label_visibility="visible" if i == 0 else "collapsed")
         with cols[2].popover("", icon=":material/tune:", help=tr("playground.more_params")):
-            st.latex(ui_rules.rules.latex_block(optimizers.definition(name).parsed))
+            st.latex(rule_editor.rules.latex_block(optimizers.definition(name).parsed))
             for p in params:
                 if p != "lr":
                     lo, hi = BOUNDS[p]
@@ -249,49 +250,22 @@ def run_editor() -> list[pg.RunSpec]:
             st.button(tr("playground.remove"), key=f"pg_remove_{i}", on_click=_remove_run, args=(i,),
                       disabled=len(runs) <= 1, icon=":material/delete:")
     st.button(tr("playground.add"), on_click=_add_run, disabled=len(runs) >= pg.MAX_RUNS)
-    own = ui_rules.editor("pg")
+    own = rule_editor.editor("pg")
     return _runs_from_widgets() + ([own] if own is not None else [])
-
-
-# --- results shared by every session (optviz.memo: bounded by bytes, arrays read-only) -----------
-# Sizes measured with memo.nbytes on real entries: a custom surface ≈ 2 kB; a race of the default
-# preset (5 runs × 30 steps) ≈ 43 kB, of 8 runs × 5 000 steps with recorded states ≈ 11 MB (the
-# largest); a sweep ≈ 1 kB; a basin map of 100² ≈ 0.24 MB, of 200² ≈ 0.93 MB (the largest).
-
-@memo.memo(max_mb=2, name="playground.custom")  # ≈ 1 000 surfaces
-def cached_custom(text: str):
-    return custom_surface(text)
-
-
-def _surface(surface_key: str):
-    return cached_custom(surface_key[len(CUSTOM) + 1:]) if surface_key.startswith(CUSTOM + ":") else surface_key
-
-
-@memo.memo(max_mb=64, name="playground.race")  # 5 of the largest races, 1 500 of the default
-def cached_race(surface_key: str, runs_text: str, start, steps: int, noise: float):
-    results = pg.race(_surface(surface_key), pg.parse_runs(runs_text), start, steps, noise=noise)
-    for r in results:  # losses (a cached property) computed here, once for everyone, and read-only
-        r.losses.flags.writeable = False
-    return results
-
-
-@memo.memo(max_mb=4, name="playground.sweep")  # ≈ 3 700 sweeps
-def cached_sweep(surface_key: str, run_text: str, start, steps: int):
-    return pg.lr_sweep(_surface(surface_key), pg.parse_runs(run_text)[0], start, steps)
 
 
 def race(surface_key: str, runs: list[pg.RunSpec], start, steps: int, noise: float) -> list:
     """The race, one stored piece per run (pg.race runs each alone from the same start and noise
     seed, so the pieces are the race): a changed run recomputes only itself, and a tab closed
     mid-race stops at the next run (ui.in_pieces)."""
-    pieces = in_pieces(tr("playground.racing"), cached_race,
+    pieces = in_pieces(tr("playground.racing"), pg.cached_race,
                        [(surface_key, pg.format_runs([r]), tuple(start), steps, noise) for r in runs])
     return [result for (result,) in pieces]
 
 
 def sweeps(surface_key: str, runs: list[pg.RunSpec], start, steps: int) -> list:
     """The learning-rate sweep of every run, one stored piece each."""
-    return in_pieces(tr("playground.sweeping"), cached_sweep,
+    return in_pieces(tr("playground.sweeping"), pg.cached_sweep,
                      [(surface_key, pg.format_runs([r]), tuple(start), steps) for r in runs])
 
 
@@ -379,14 +353,6 @@ def _pair(value) -> str:
     return "—" if not np.isfinite(v).all() else "(" + ", ".join(f"{a:.4g}" for a in v) + ")"
 
 
-@memo.memo(max_mb=32, name="playground.basins",  # 34 of the largest maps, 130 of the default 100²
-           key=lambda surface_key, run_text, steps, n, progress=None: (surface_key, run_text, steps, n))
-def cached_basin(surface_key: str, run_text: str, steps: int, n: int, progress=None):
-    """Basin maps shared by all sessions; the key leaves out ``progress``, the computing session's
-    progress bar (the others wait for the result, then find it stored)."""
-    return basin_map(_surface(surface_key), pg.parse_runs(run_text)[0].build(), steps, n, progress=progress)
-
-
 def basin_section(surface, key: str, settings: Settings, runs, labels,
                   seconds: float = budget.MAX_SECONDS) -> None:
     """The basin-of-attraction tab: one or two optimizers mapped over a grid of starts, within
@@ -395,7 +361,7 @@ def basin_section(surface, key: str, settings: Settings, runs, labels,
         return
     c1, c2, c3 = st.columns([3, 2, 2])
     chosen = c1.multiselect(tr("playground.basin_runs"), list(range(len(runs))), default=[0],
-                            placeholder=tr("common.choose"),
+                            placeholder=tr("app.choose"),
                             max_selections=2, format_func=lambda i: labels[i], key="pg_basin_runs")
     n = c2.select_slider(tr("playground.basin_grid"), [25, 50, 100, 150, 200], value=100, key="pg_basin_n")
     color_by = c3.radio(tr("playground.basin_color"), ["minimum", "steps", "loss"], horizontal=True,
@@ -421,7 +387,7 @@ def basin_section(surface, key: str, settings: Settings, runs, labels,
     cols = st.columns(len(chosen))
     for col, i in zip(cols, chosen):
         bar = col.progress(0.0, text=tr("playground.basin_progress", count=n * n))
-        bmap = cached_basin(key, pg.format_runs([runs[i]]), steps, n,
+        bmap = pg.cached_basin(key, pg.format_runs([runs[i]]), steps, n,
                             progress=lambda f, bar=bar: bar.progress(f, text=tr("playground.basin_progress",
                                                                              count=n * n)))
         bar.empty()

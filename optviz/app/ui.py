@@ -14,7 +14,7 @@ from typing import Any, Iterable
 
 import streamlit as st
 
-from . import i18n, optimizers
+from .. import i18n, optimizers
 
 LANG_NAMES = {"en": "English", "ja": "日本語"}
 _LANG_KEY = "lang"  # the session's language, in its own session state (see language_selector)
@@ -40,7 +40,7 @@ def language_selector() -> str:
     if _LANG_KEY not in st.session_state:
         st.session_state[_LANG_KEY] = i18n.normalize_lang(st.query_params.get("lang"))
     lang = st.session_state[_LANG_KEY]
-    st.sidebar.selectbox(i18n.t("sidebar.language", lang), i18n.LANGS, index=i18n.LANGS.index(lang),
+    st.sidebar.selectbox(i18n.t("app.sidebar.language", lang), i18n.LANGS, index=i18n.LANGS.index(lang),
                          format_func=LANG_NAMES.get, key=_LANG_WIDGET, on_change=_language_chosen)
     st.query_params["lang"] = lang
     return lang
@@ -172,8 +172,8 @@ def presentation_toggle() -> bool:
     if _PRESENTING not in st.session_state:
         st.session_state[_PRESENTING] = presentation_from_url()
     on = st.session_state[_PRESENTING]
-    st.sidebar.toggle(tr("sidebar.presentation"), value=on, key=_PRESENT_KEY,
-                      help=tr("sidebar.presentation_help"), on_change=_presentation_switched)
+    st.sidebar.toggle(tr("app.sidebar.presentation"), value=on, key=_PRESENT_KEY,
+                      help=tr("app.sidebar.presentation_help"), on_change=_presentation_switched)
     if on:
         st.query_params["present"] = "1"
         st.html(_PRESENT_CSS)
@@ -206,7 +206,7 @@ def chart(fig, **kwargs):
     """``st.plotly_chart`` with the app's defaults; in presentation mode fonts, lines and the figure
     grow so that one figure fills a projector screen."""
     if presenting():
-        from .plots.common import presentation
+        from ..plots.common import presentation
 
         presentation(fig)
     kwargs.setdefault("width", "stretch")
@@ -223,9 +223,9 @@ def share_link() -> None:
     parts = urlsplit(base)
     query = urlencode({k: st.query_params[k] for k in st.query_params})
     link = urlunsplit((parts.scheme, parts.netloc, parts.path, query, "")) if parts.netloc else "?" + query
-    with st.sidebar.expander(tr("sidebar.share")):
+    with st.sidebar.expander(tr("app.sidebar.share")):
         st.code(link, language=None, wrap_lines=True)
-        st.caption(tr("sidebar.share_help"))
+        st.caption(tr("app.sidebar.share_help"))
 
 
 # --- settings in the URL -------------------------------------------------------------------------
@@ -325,10 +325,10 @@ class UrlState:
         # the link a session opened with (its first run) may come from another version of the app:
         # say which of its settings this page does not know, instead of dropping them silently
         if unknown and not st.session_state.get("_optviz_link_checked"):
-            st.toast(tr("url.unknown", items=", ".join(unknown)), icon="🔗")
+            st.toast(tr("app.url.unknown", items=", ".join(unknown)), icon="🔗")
         st.session_state["_optviz_link_checked"] = True
         st.query_params.update({self.prefix + k: fmt(v) for k, v in values.items()})
 
     def show_fallbacks(self) -> None:
         if self.fallbacks:
-            st.info(tr("url.fallback", items=", ".join(self.fallbacks)))
+            st.info(tr("app.url.fallback", items=", ".join(self.fallbacks)))

@@ -63,8 +63,8 @@ def setup(spec: Spec) -> UrlState:
                 for name, value in {**spec.defaults, **spec.presets[chosen]}.items():
                     st.session_state[spec.key(name)] = value
 
-        st.sidebar.selectbox(tr("fund.preset"), ["", *spec.presets], key=spec.key("preset"), on_change=apply,
-                             format_func=lambda p: tr(f"{spec.page}.preset_{p}") if p else tr("fund.preset_none"))
+        st.sidebar.selectbox(tr("app.preset"), ["", *spec.presets], key=spec.key("preset"), on_change=apply,
+                             format_func=lambda p: tr(f"{spec.page}.preset_{p}") if p else tr("app.preset_none"))
     return url
 
 
@@ -83,6 +83,6 @@ PAGE_MAX_UPDATES = 20_000  # one run's updates on a page: a cold run stays well 
 def fit_gd(x, y, optimizer, epochs, batch_size=None, seed=0, **hyperparams):
     """linefit.fit_gd, cached and thinned to at most 2000 rows: thirty people on the same settings
     cost one computation, and a cache entry stays small."""
-    from .linefit import fit_gd as run
+    from ..linefit import fit_gd as run
 
     return run(x, y, optimizer, epochs, batch_size=batch_size, seed=seed, **hyperparams).thinned(2000)

@@ -8,9 +8,9 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from . import budget, memo
-from . import vanishing as vg
-from .plots.vanishing import config_label
+from .. import budget, memo
+from .. import vanishing as vg
+from ..plots.vanishing import config_label
 from .ui import UrlState, counted, in_pieces, tr
 
 MAX_COMPARISONS = 3
@@ -104,7 +104,7 @@ def sidebar_controls() -> Settings:
     sb.number_input(tr("vanishing.n_samples"), 2, vg.MAX_SAMPLES, step=100, key="vg_n",
                     help=tr("vanishing.n_samples_help"), **kw)
     sb.number_input(tr("vanishing.seed"), 0, 10**6, step=1, key="vg_seed", **kw)
-    sb.multiselect(tr("vanishing.compare"), [c.id for c in vg.COMPARISONS], key="vg_cmp", placeholder=tr("common.choose"),
+    sb.multiselect(tr("vanishing.compare"), [c.id for c in vg.COMPARISONS], key="vg_cmp", placeholder=tr("app.choose"),
                    max_selections=MAX_COMPARISONS, help=tr("vanishing.compare_help"),
                    format_func=lambda c: config_label(vg.NetConfig.parse(c), tr), **kw)
     sb.subheader(tr("vanishing.section_training"))
