@@ -94,37 +94,41 @@ with right:  # why it behaves so: stability limits and divergence
         elif d.regime == "edge":
             st.warning(tr("playground.edge", label=label, limit=d.limit))
 
-tab_inspect, tab_loss, tab_3d, tab_sweep, tab_basin, tab_export = st.tabs(
-    [tr("playground.tab_inspect"), tr("playground.tab_loss"), tr("playground.tab_3d"),
-     tr("playground.tab_sweep"), tr("playground.tab_basin"), tr("playground.tab_export")])
-with tab_inspect:
-    st.caption(tr("playground.inspect_caption", step=k))
-    st.dataframe(ui.inspector_table(results, labels, k))
-with tab_loss:
-    chart(plots.loss_curves(surface, results, labels, tr=plot_tr))
-    if surface.minima:  # a saddle or a custom surface has no known minimum to measure from
-        chart(plots.distance_curves(surface, results, labels, tr=plot_tr))
-    st.dataframe(ui.summary_table(summary, labels), hide_index=True)
-with tab_3d:
-    if st.toggle(tr("playground.show_3d"), key="pg_3d"):
-        chart(plots.surface_3d(surface, results, labels, tr=plot_tr))
-with tab_sweep:
-    if sweeps is not None or st.toggle(tr("playground.compute_sweep"), key="pg_sweep"):
-        need = 0.0 if sweeps is not None else ui.sweep_seconds(surface, settings, runs)
-        if need > seconds_left:
-            st.warning(ui.too_costly("sweep", need))
-        else:
-            seconds_left -= need
-            sweeps = sweeps or ui.sweeps(key, runs, settings.start, settings.steps)
-            limits = [pg.stability_limit(surface, r) for r in runs]
-            chart(plots.lr_sweep_figure(surface, sweeps, labels, limits, tr=plot_tr),
-                            width="stretch")
-            st.caption(tr("playground.sweep_caption", steps=settings.steps))
-with tab_basin:
-    ui.basin_section(surface, key, settings, runs, labels, seconds=seconds_left)
-with tab_export:
-    st.download_button(tr("app.download_csv"), pg.to_csv(results, labels),
-                       file_name="optviz-trajectories.csv", mime="text/csv")
-    st.caption(tr("app.sidebar.share_help"))
+tab = ui.tabs()
+with tab["inspect"]:
+    if tab["inspect"].open:
+        st.caption(tr("playground.inspect_caption", step=k))
+        st.dataframe(ui.inspector_table(results, labels, k))
+with tab["loss"]:
+    if tab["loss"].open:
+        chart(plots.loss_curves(surface, results, labels, tr=plot_tr))
+        if surface.minima:  # a saddle or a custom surface has no known minimum to measure from
+            chart(plots.distance_curves(surface, results, labels, tr=plot_tr))
+        st.dataframe(ui.summary_table(summary, labels), hide_index=True)
+with tab["3d"]:
+    if tab["3d"].open:
+        if st.toggle(tr("playground.show_3d"), key="pg_3d"):
+            chart(plots.surface_3d(surface, results, labels, tr=plot_tr))
+with tab["sweep"]:
+    if tab["sweep"].open:
+        if sweeps is not None or st.toggle(tr("playground.compute_sweep"), key="pg_sweep"):
+            need = 0.0 if sweeps is not None else ui.sweep_seconds(surface, settings, runs)
+            if need > seconds_left:
+                st.warning(ui.too_costly("sweep", need))
+            else:
+                seconds_left -= need
+                sweeps = sweeps or ui.sweeps(key, runs, settings.start, settings.steps)
+                limits = [pg.stability_limit(surface, r) for r in runs]
+                chart(plots.lr_sweep_figure(surface, sweeps, labels, limits, tr=plot_tr),
+                                width="stretch")
+                st.caption(tr("playground.sweep_caption", steps=settings.steps))
+with tab["basin"]:
+    if tab["basin"].open:
+        ui.basin_section(surface, key, settings, runs, labels, seconds=seconds_left)
+with tab["export"]:
+    if tab["export"].open:
+        st.download_button(tr("app.download_csv"), pg.to_csv(results, labels),
+                           file_name="optviz-trajectories.csv", mime="text/csv")
+        st.caption(tr("app.sidebar.share_help"))
 
 share(k)

@@ -4,6 +4,7 @@ import numpy as np
 
 from optviz import playground as pg
 from optviz import surfaces
+from optviz.trajectory import optimize
 from optviz.plots.common import path_index
 from optviz.plots.playground import contour_with_paths, playback_steps
 
@@ -72,3 +73,30 @@ def test_long_basin_labels_break_in_two_so_two_maps_keep_their_width():
     assert _two_lines("other stationary point") == "other stationary<br>point"
     assert _two_lines("局所最小値(120 個、それぞれ別の色)") == "局所最小値(120 個、<br>それぞれ別の色)"
     assert _two_lines("(3.58, -1.85)") == "(3.58, -1.85)" and _two_lines("diverged") == "diverged"
+
+
+def test_the_contour_takes_clicks_itself_and_keeps_its_margins_fixed():
+    """No invisible click grid (961 markers styled on every redraw); margins fixed so that plotly
+    draws once per change (autoexpand would draw, grow the margins for the legend, draw again)."""
+    from optviz.plots.common import legend_rows, presentation
+
+    res = [optimize("quadratic", "sgd", (-7.0, 2.0), 30, lr=0.05), optimize("quadratic", "adam", (-7.0, 2.0), 30, lr=0.1)]
+    labels = ["1 · SGD (lr=0.05)", "2 · Adam (lr=0.1)"]
+    fig = contour_with_paths(surfaces.get("quadratic"), res, labels, step=3)
+    contour = fig.data[0]
+    assert contour.type == "contour" and "start here" in contour.hovertemplate and contour.hoverinfo is None
+    assert not [t for t in fig.data if t.type == "scatter" and t.marker and t.marker.opacity == 0]
+    m = fig.layout.margin
+    assert m.autoexpand is False and m.t >= 80  # the playback's buttons and slider sit above the plot
+    assert m.b >= 52 + 29 * legend_rows([*labels, "global minimum"], 460)
+    big = presentation(contour_with_paths(surfaces.get("quadratic"), res, labels, step=3))
+    assert big.layout.margin.b > m.b and big.layout.margin.l > m.l and big.layout.margin.autoexpand is False
+    assert contour_with_paths(surfaces.get("quadratic"), res, labels).layout.margin.t < 40  # no playback
+
+
+def test_legend_rows_pack_entries_left_to_right():
+    from optviz.plots.common import legend_rows
+
+    assert legend_rows(["a"], 460) == 1
+    assert legend_rows(["x" * 25] * 2, 460) == 1 and legend_rows(["x" * 25] * 3, 460) == 2
+    assert legend_rows(["x" * 25] * 9, 460) == 5 and legend_rows(["x" * 25] * 3, 460, font=20) == 3

@@ -165,6 +165,9 @@ def init_state(url: UrlState) -> None:
     st.session_state["pg_fair"] = url.flag("fair", False)
     st.session_state["pg_3d"] = url.flag("3d", False)  # the 3-D view and the sweep, as a link shows them
     st.session_state["pg_sweep"] = url.flag("sweep", False)
+    # the tab a link opens on: the sweep or the 3-D view when it shows them (only the open tab is drawn)
+    st.session_state["pg_first_tab"] = "sweep" if st.session_state["pg_sweep"] else \
+        "3d" if st.session_state["pg_3d"] else "inspect"
     raw = url.text("runs", "", max_len=1000)
     if raw:
         try:
@@ -219,6 +222,17 @@ def sidebar_controls() -> tuple[Settings, object]:
                  int(st.session_state["pg_steps"]), pg.round_noise(st.session_state["pg_noise"]),
                  _runs_from_widgets(), bool(st.session_state["pg_fair"]))
     return s, (surface if error is None else error)
+
+
+TABS = ("inspect", "loss", "3d", "sweep", "basin", "export")
+
+
+def tabs() -> dict:
+    """The result tabs by name; only the open one is computed and drawn (``.open``), so a change
+    redraws what is seen, not five hidden tabs. A link opens on the tab that shows what it asks."""
+    labels = [tr(f"playground.tab_{t}") for t in TABS]
+    first = st.session_state.get("pg_first_tab", "inspect")
+    return dict(zip(TABS, st.tabs(labels, default=tr(f"playground.tab_{first}"), key="pg_tab", on_change="rerun")))
 
 
 def run_editor() -> list[pg.RunSpec]:

@@ -103,11 +103,29 @@ def _has_subplot_titles(fig: go.Figure) -> bool:
     return any(a.yref == "paper" and a.yanchor == "bottom" and (a.y or 0) >= 0.99 for a in fig.layout.annotations)
 
 
+def legend_rows(names, width: int, font: int = 13) -> int:
+    """How many rows a horizontal legend of ``names`` takes in ``width`` px (entries packed left to
+    right as plotly does: a 40 px symbol and the text at about 0.52 em a character), for a figure
+    whose margins are fixed."""
+    rows, used = 1, 0.0
+    for name in names:
+        w = 40 + 0.52 * font * len(str(name))
+        if used and used + w > width:
+            rows, used = rows + 1, 0.0
+        used += w
+    return rows
+
+
 def presentation(fig: go.Figure, min_height: int = 620) -> go.Figure:
-    """Projector version of a finished figure: larger text, thicker lines, taller plot."""
+    """Projector version of a finished figure: larger text, thicker lines, taller plot (fixed
+    margins grow with the text)."""
     base = fig.layout.font.size or 13
     fig.update_layout(font=dict(size=max(base, 20)),
                       height=max(int((fig.layout.height or 450) * 1.3), min_height))
+    m = fig.layout.margin
+    if m.autoexpand is False:
+        grow = max(base, 20) / base
+        fig.update_layout(margin=dict(l=int((m.l or 0) * grow), t=int((m.t or 0) * grow), b=int((m.b or 0) * grow)))
     fig.for_each_trace(lambda t: t.update(line=dict(width=max((t.line.width or 2) * 1.8, 3.5)))
                        if t.type == "scatter" and t.mode and "lines" in t.mode else None)
     fig.for_each_trace(_larger_markers)

@@ -5,13 +5,13 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
-from .common import Translator, color, downsample_index, english, path_index, style
+from .common import Translator, color, downsample_index, english, legend_rows, path_index, style
 
 GRID = 90  # contour resolution: enough for smooth levels, small payload
-CLICK_GRID = 31  # invisible points that turn a click on the plot into a start point
 MAX_PATH_POINTS = 400  # curves against step
 PATH_RESOLUTION = 500  # a drawn path keeps a point per 1/500 of the view's diagonal travelled
 MAX_FRAMES = 250  # playback: every step of the first 100, then evenly spaced
+LEGEND_WIDTH = 460  # px: the contour's column is about 520 px wide on a laptop (layout="wide")
 
 
 def _grid(surface, n=GRID):
@@ -41,21 +41,19 @@ def _finite_path(res, j=None):
 def contour_with_paths(surface, results, labels, *, step=None, tr: Translator = english,
                        present=False, clickable=True, animate=True) -> go.Figure:
     """Contour of the surface with each run's path (start ●, end ◆, ✕ where it diverged), the
-    minima (★), an invisible grid that turns a click into a start point, and client-side playback.
+    minima (★), client-side playback; a click on the contour picks a start point.
 
     Built from plain dicts without plotly's per-property validation: this figure is redrawn on
     every widget change, and validation would cost more than everything else in the rerun."""
     xs, ys, Z = _grid(surface)
     zplot, ztitle = _levels(surface, Z)
+    # the contour itself takes the clicks (a start point: the grid point under the pointer), so
+    # no invisible markers are drawn and styled on every redraw
+    hover = dict(hovertemplate=tr("playground.click_hover") + "<extra></extra>") if clickable \
+        else dict(hoverinfo="skip")
     data = [dict(type="contour", x=xs, y=ys, z=zplot.astype(np.float32),
                  colorscale=[[0, "#FFFFFF"], [1, "#B9CFE4"]], ncontours=28,
-                 line=dict(width=0.7, color="#8FA8C0"), hoverinfo="skip", showscale=False, name=ztitle)]
-    if clickable:
-        (x0, x1), (y0, y1) = surface.view
-        cx, cy = np.meshgrid(np.linspace(x0, x1, CLICK_GRID), np.linspace(y0, y1, CLICK_GRID))
-        data.append(dict(type="scatter", x=cx.ravel().round(4), y=cy.ravel().round(4), mode="markers",
-                         name="click", marker=dict(size=14, opacity=0), showlegend=False,
-                         hovertemplate=tr("playground.click_hover") + "<extra></extra>"))
+                 line=dict(width=0.7, color="#8FA8C0"), showscale=False, name=ztitle, **hover)]
     (x0, x1), (y0, y1) = surface.view
     scale = np.hypot(x1 - x0, y1 - y0) / PATH_RESOLUTION
     for i, (res, label) in enumerate(zip(results, labels)):
@@ -86,10 +84,13 @@ def contour_with_paths(surface, results, labels, *, step=None, tr: Translator = 
             frames = _add_playback(layout, len(data) - 1, results, tr, step)
     fig = go.Figure(dict(data=data, layout=layout, frames=frames or []), _validate=False)
     style(fig, present=present, height=contour_height(surface))
-    # the legend sits at the figure's foot, below the x-axis title whatever the plot's aspect
-    rows = 1 + len(results) // 3
+    # the legend sits at the figure's foot, below the x-axis title whatever the plot's aspect. The
+    # margins are fixed (autoexpand off): plotly would otherwise draw the figure, find the legend and
+    # the playback larger than the margins, and draw it all again, on every change (2 of 3 s)
+    names = list(labels) + ([tr("playground.minimum")] if minima else [])
+    rows = legend_rows(names, LEGEND_WIDTH)
     fig.update_layout(legend=dict(orientation="h", yref="container", yanchor="bottom", y=0, x=0),
-                      margin=dict(b=60 + (30 if present else 22) * rows))
+                      margin=dict(l=75, t=90 if frames else 20, b=52 + 29 * rows, autoexpand=False))
     return fig
 
 

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from conftest import all_text, open_page, shown
-from optviz import budget, surfaces
+from optviz import budget, i18n, surfaces
 from optviz import playground as pg
 from optviz.app import playground as ui
 
@@ -16,6 +16,12 @@ PAGE = "playground.py"
 
 def charts(at):
     return [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+
+
+def open_tab(at, name: str):
+    """Open the result tab ``name`` as a click on it does (only the open tab is computed and drawn)."""
+    at.session_state["pg_tab"] = i18n.t(f"playground.tab_{name}", "en")
+    return at.run()
 
 
 def values(arr):
@@ -125,7 +131,8 @@ def test_fair_comparison_tunes_each_lr_from_its_sweep():
     note = [i.value for i in at.info if i.value.startswith("Fair comparison")][0]
     best = pg.lr_sweep("quadratic", pg.spec("sgd"), (-7.0, 2.0), 50).best_lr
     assert f"SGD (lr={float(f'{best:.3g}'):g})" in note  # the sweep's best, to 3 digits
-    assert len(charts(at)) >= 4  # contour, loss, distance, sweep
+    assert len(charts(open_tab(at, "loss"))) == 3  # contour, loss, distance
+    assert len(charts(open_tab(at, "sweep"))) == 2  # contour, the sweep (shown: the comparison needs it)
 
 
 def test_fair_comparison_says_when_a_best_lr_is_at_the_edge_of_the_sweep():
@@ -146,6 +153,7 @@ def test_step_inspector_and_sweep_tab():
     table = at.dataframe[0].value
     assert table.iloc[0, 1] == "(-7, 2)" and table.iloc[1, 1] == "(-14, 40)"
     assert table.iloc[2, 1] == "(0.5, -0.5)"  # AdaGrad's first move is lr per coordinate
+    open_tab(at, "sweep")
     at.toggle(key="pg_sweep").set_value(True).run()
     sweep = [c for c in charts(at) if "learning rate" in json.dumps(c["layout"].get("xaxis", {}))]
     assert sweep and not at.exception
@@ -168,7 +176,7 @@ def test_preset_selector_follows_hand_changes():
 
 
 def test_basin_map_colours_every_start_of_the_grid():
-    at = open_page(PAGE, s="himmelblau", runs="sgd:lr=0.01|adam:lr=0.05", steps="200")
+    at = open_tab(open_page(PAGE, s="himmelblau", runs="sgd:lr=0.01|adam:lr=0.05", steps="200"), "basin")
     at.toggle(key="pg_basin").set_value(True).run()
     at.select_slider(key="pg_basin_n").set_value(25).run()
     at.multiselect(key="pg_basin_runs").set_value([0, 1]).run()
@@ -183,7 +191,7 @@ def test_basin_map_colours_every_start_of_the_grid():
 
 
 def test_basin_map_of_a_long_race_stops_at_its_step_cap_and_says_so():
-    at = open_page(PAGE, s="himmelblau", runs="sgd:lr=0.01", steps="3000")
+    at = open_tab(open_page(PAGE, s="himmelblau", runs="sgd:lr=0.01", steps="3000"), "basin")
     at.toggle(key="pg_basin").set_value(True).run()
     at.select_slider(key="pg_basin_n").set_value(25).run()
     assert not at.exception
@@ -218,7 +226,7 @@ def test_the_summary_and_the_inspector_read_as_numbers_not_nan():
     at = open_page(PAGE, runs="sgd:lr=0.2|adam:lr=0.1", steps="30", k="30")
     table = at.dataframe[0].value  # the step inspector at the last step: no next update
     assert "nan" not in table.to_string() and "—" in table.iloc[2].tolist()
-    summary = at.dataframe[1].value
+    summary = open_tab(at, "loss").dataframe[0].value
     assert summary.iloc[:, 3].tolist() == ["12", "—"]  # diverged at step 12; adam did not
 
 
@@ -241,13 +249,26 @@ def test_edited_racers_survive_a_visit_to_another_page():
 
 
 def test_the_3d_view_and_the_sweep_are_part_of_the_link():
-    at = open_page(PAGE)
+    at = open_tab(open_page(PAGE), "3d")
     at.toggle(key="pg_3d").set_value(True).run()
-    at.toggle(key="pg_sweep").set_value(True).run()
+    open_tab(at, "sweep").toggle(key="pg_sweep").set_value(True).run()
     assert at.query_params["3d"] == "1" and at.query_params["sweep"] == "1"
-    again = open_page(PAGE, **{"3d": "1", "sweep": "1"})
-    assert again.toggle(key="pg_3d").value and again.toggle(key="pg_sweep").value
+    again = open_page(PAGE, **{"3d": "1", "sweep": "1"})  # opens on the sweep, drawn
+    assert again.toggle(key="pg_sweep").value and len(charts(again)) == 2
+    assert open_tab(again, "3d").toggle(key="pg_3d").value
     assert any(c["data"][0]["type"] == "surface" for c in charts(again))
+    assert len(charts(open_page(PAGE, **{"3d": "1"}))) == 2  # a link with the 3-D view opens on it
+
+
+@pytest.mark.parametrize("name", ui.TABS)
+def test_only_the_open_tab_is_drawn_and_each_opens_cleanly(name):
+    """A change redraws the contour and what is seen: the hidden tabs send nothing."""
+    at = open_page(PAGE, runs="sgd:lr=0.1|adam:lr=0.1", steps="40")
+    drawn = {"inspect": 1, "loss": 3, "3d": 1, "sweep": 1, "basin": 1, "export": 1}  # the contour + the tab's
+    assert len(charts(at)) == 1 and len(at.dataframe) == 1  # the first tab: the step inspector
+    open_tab(at, name)
+    assert not at.exception and len(charts(at)) == drawn[name]
+    assert len(at.dataframe) == (1 if name in ("inspect", "loss") else 0)
 
 
 def test_the_lr_steps_by_its_leading_digit():
@@ -381,7 +402,7 @@ def test_a_basin_map_beyond_the_budget_is_computed_smaller_and_says_so(monkeypat
     query = dict(s=surface, runs="sgd:lr=0.001|adam:lr=0.01", steps=str(steps))
     if surface == "custom":
         query["expr"] = BIG_EXPR
-    at = open_page(PAGE, **query)
+    at = open_tab(open_page(PAGE, **query), "basin")
     at.toggle(key="pg_basin").set_value(True).run()
     at.select_slider(key="pg_basin_n").set_value(grid)
     at.multiselect(key="pg_basin_runs").set_value([0, 1]).run()
