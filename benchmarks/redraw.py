@@ -76,9 +76,17 @@ class Server:
         self.proc.wait(10)
 
 
-# (page, URL path and query, label of the number input changed, values it takes in turn)
+# each page's most common change: (page, widget kind, its label, the values a number input takes)
 CASES = [
-    ("playground", "playground?lang=en", "lr", ["0.02", "0.03", "0.04", "0.05"]),
+    ("playground", "number", "lr", ["0.02", "0.03", "0.04", "0.05"]),
+    ("activations", "number", "x to", ["4", "5", "6", "7"]),
+    ("vanishing", "slider", "Hidden layers (depth)", None),
+    ("learning_rate", "slider", "Learning rate η", None),
+    ("line_fitting", "number", "Learning rate η", ["0.04", "0.06", "0.05", "0.07"]),
+    ("batch_modes", "number", "Mini-batch size B", ["20", "5", "25", "10"]),
+    ("loss_functions", "slider", "Weight w of the toy classifier", None),
+    ("perceptron", "slider", "w1", None),
+    ("backprop", "button", "Next step", None),
 ]
 
 
@@ -94,21 +102,36 @@ def first_paint(browser, url: str) -> float:
 
 
 class Open:
-    """One tab on a page, changing one number input and timing until the figure differs."""
+    """One tab on a page, making one change again and again and timing until the figure differs."""
 
-    def __init__(self, browser, url: str, label: str):
+    def __init__(self, browser, url: str, kind: str, label: str, values=None):
         self.ctx = browser.new_context(viewport={"width": 1400, "height": 1000})
         self.page = self.ctx.new_page()
         self.page.goto(url)
         self.page.wait_for_function(HAS_LINES, timeout=60_000, polling=16)
         self.page.wait_for_timeout(1500)  # the first run's late messages
-        self.input = self.page.locator(f'[data-testid="stNumberInput"] input[aria-label="{label}"]').first
+        self.kind, self.values, self.count = kind, values, 0
+        if kind == "number":
+            self.target = self.page.locator(f'[data-testid="stNumberInput"] input[aria-label="{label}"]').first
+        elif kind == "slider":
+            self.target = self.page.locator('[data-testid="stSlider"]').filter(
+                has=self.page.get_by_text(label, exact=True)).locator('[role="slider"]').first
+        else:
+            self.target = self.page.get_by_role("button", name=label).first
 
-    def change(self, value: str) -> float:
+    def change(self) -> float:
         before = self.page.evaluate(DRAWN)
-        self.input.fill(value)
+        k, self.count = self.count, self.count + 1
+        if self.kind == "number":
+            self.target.fill(self.values[k % len(self.values)])
+            act = lambda: self.target.press("Enter")  # noqa: E731
+        elif self.kind == "slider":
+            self.target.focus()
+            act = lambda: self.target.press("ArrowRight" if k % 2 == 0 else "ArrowLeft")  # noqa: E731
+        else:
+            act = self.target.click
         t0 = time.perf_counter()
-        self.input.press("Enter")
+        act()
         self.page.wait_for_function(f"(b) => ({DRAWN})() !== b", arg=before, timeout=60_000, polling=16)
         elapsed = time.perf_counter() - t0
         self.page.wait_for_timeout(600)  # let the run finish before the next change
@@ -118,7 +141,7 @@ class Open:
         self.ctx.close()
 
 
-def measure(quick: bool = False) -> list[dict]:
+def measure(quick: bool = False, only=None) -> list[dict]:
     from playwright.sync_api import sync_playwright
 
     n_paint, n_redraw = (3, 4) if quick else (5, 8)
@@ -129,22 +152,25 @@ def measure(quick: bool = False) -> list[dict]:
     try:
         with sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-            for name, path, label, values in CASES:
+            for name, kind, label, values in CASES:
+                if only and name not in only:
+                    continue
+                path = f"{name}?lang=en"
                 first_paint(browser, bare.url()), first_paint(browser, app.url(path))  # warm both
                 paints = {"bare": [], name: []}
                 for _ in range(n_paint):
                     paints["bare"].append(first_paint(browser, bare.url()))
                     paints[name].append(first_paint(browser, app.url(path)))
-                tabs = {"bare": Open(browser, bare.url(), "lr"), name: Open(browser, app.url(path), label)}
+                tabs = {"bare": Open(browser, bare.url(), "number", "lr", ["0.02", "0.03", "0.04", "0.05"]),
+                        name: Open(browser, app.url(path), kind, label, values)}
                 redraws = {"bare": [], name: []}
-                bare_values = ["0.02", "0.03", "0.04", "0.05"]
-                for k in range(n_redraw):
-                    redraws["bare"].append(tabs["bare"].change(bare_values[k % len(bare_values)]))
-                    redraws[name].append(tabs[name].change(values[k % len(values)]))
+                for _ in range(n_redraw):
+                    redraws["bare"].append(tabs["bare"].change())
+                    redraws[name].append(tabs[name].change())
                 for t in tabs.values():
                     t.close()
                 med = {k: (statistics.median(paints[k]), statistics.median(redraws[k])) for k in paints}
-                rows.append(dict(page=name, change=label, paint=med[name][0], bare_paint=med["bare"][0],
+                rows.append(dict(page=name, change=f"{kind} {label}", paint=med[name][0], bare_paint=med["bare"][0],
                                  redraw=med[name][1], bare_redraw=med["bare"][1]))
             browser.close()
     finally:
@@ -153,10 +179,10 @@ def measure(quick: bool = False) -> list[dict]:
     return rows
 
 
-def main(quick: bool = False) -> str:
+def main(quick: bool = False, only=None) -> str:
     if not os.path.exists(CHROMIUM):
         return f"(skipped: {CHROMIUM} is missing)"
-    rows = measure(quick)
+    rows = measure(quick, only)
     return table(["page", "change", "first paint: bare", "page", "ratio (target ≤ 1.5×)",
                   "redraw: bare", "page", "ratio (target ≤ 2×)"],
                  [[r["page"], r["change"], f"{r['bare_paint']:.2f} s", f"{r['paint']:.2f} s",
@@ -165,4 +191,4 @@ def main(quick: bool = False) -> str:
 
 
 if __name__ == "__main__":
-    print(main(quick="--quick" in sys.argv))
+    print(main(quick="--quick" in sys.argv, only=[a for a in sys.argv[1:] if not a.startswith("-")] or None))

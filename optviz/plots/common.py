@@ -1,6 +1,7 @@
 """Shared figure styling: colour cycle, compact layout, presentation mode."""
 from __future__ import annotations
 
+import unicodedata
 from typing import Callable
 
 import numpy as np
@@ -35,6 +36,12 @@ def english(key: str, **fmt) -> str:
     return i18n.t(key, "en", **fmt)
 
 
+MARGIN_LEFT = 85  # px: y tick labels of up to six characters and the axis title
+MARGIN_BOTTOM = 70  # x tick labels and the axis title
+LEGEND_ROW = 28  # px a row of a horizontal legend takes at 13 px
+LEGEND_WIDTH = 340  # px a legend row may fill: a chart in one of two columns on a laptop
+
+
 def color(i: int) -> str:
     return COLORS[i % len(COLORS)]
 
@@ -42,17 +49,25 @@ def color(i: int) -> str:
 def style(fig: go.Figure, *, present: bool = False, height: int | None = None,
           title: str | None = None) -> go.Figure:
     """Compact margins and a white template; presentation mode enlarges fonts and lines (one layout
-    update: each update is validated, which is what figures cost)."""
-    layout = dict(template=TEMPLATE, margin=dict(l=50, r=20, t=50 if title else 20, b=45),
+    update: each update is validated, which is what figures cost).
+
+    The margins are set large enough for the tick labels, axis titles and legend they will hold:
+    plotly grows margins that are too small, but only by drawing the figure, measuring and drawing
+    it again, on every change."""
+    font = 20 if present else 13
+    names = [t.name for t in fig.data if t.name and t.showlegend is not False]
+    legend = LEGEND_ROW * legend_rows(names, LEGEND_WIDTH, font) if len(names) > 1 else 0
+    layout = dict(template=TEMPLATE, margin=dict(l=MARGIN_LEFT, r=25, t=20 + legend, b=MARGIN_BOTTOM),
                   legend=dict(orientation="h", yanchor="bottom", y=1.02, x=0),
-                  font=dict(size=20 if present else 13))
+                  font=dict(size=font))
     if title:  # the title takes the top: the legend goes below the plot, clear of the x-axis title
         plot_px = max(100, int(height or 450) - 50 - 85)
-        layout.update(title=dict(text=title, x=0, xanchor="left"), margin=dict(l=50, r=20, t=50, b=85),
+        layout.update(title=dict(text=title, x=0, xanchor="left"),
+                      margin=dict(l=MARGIN_LEFT, r=25, t=50, b=MARGIN_BOTTOM + 15 + legend),
                       legend=dict(orientation="h", yanchor="top", y=-60 / plot_px, x=0))
     elif _has_subplot_titles(fig):  # panel titles take the top: the legend goes below the x-axis titles
         layout.update(legend=dict(orientation="h", yanchor="top", y=-0.3, x=0),
-                      margin=dict(l=50, r=20, t=20, b=90))
+                      margin=dict(l=MARGIN_LEFT, r=25, t=20, b=MARGIN_BOTTOM + 20 + legend))
     if height:
         layout["height"] = int(height * (1.3 if present else 1))
     fig.update_layout(layout)
@@ -105,11 +120,11 @@ def _has_subplot_titles(fig: go.Figure) -> bool:
 
 def legend_rows(names, width: int, font: int = 13) -> int:
     """How many rows a horizontal legend of ``names`` takes in ``width`` px (entries packed left to
-    right as plotly does: a 40 px symbol and the text at about 0.52 em a character), for a figure
-    whose margins are fixed."""
+    right as plotly does: a 40 px symbol and the text at about 0.52 em a Latin character, 1 em a
+    Japanese one), for a figure whose margins are fixed."""
     rows, used = 1, 0.0
     for name in names:
-        w = 40 + 0.52 * font * len(str(name))
+        w = 40 + font * sum(1.0 if unicodedata.east_asian_width(c) in "WF" else 0.52 for c in str(name))
         if used and used + w > width:
             rows, used = rows + 1, 0.0
         used += w
@@ -185,5 +200,8 @@ def downsample_index(n: int, max_points: int = 400) -> np.ndarray:
 
 def legend_below(fig: go.Figure) -> go.Figure:
     """Subplot titles take the top: the legend goes under the plots."""
-    fig.update_layout(legend=dict(orientation="h", yanchor="top", y=-0.22, x=0), margin=dict(b=80))
+    names = [t.name for t in fig.data if t.name and t.showlegend is not False]
+    rows = legend_rows(names, LEGEND_WIDTH, fig.layout.font.size or 13)
+    fig.update_layout(legend=dict(orientation="h", yanchor="top", y=-0.22, x=0),
+                      margin=dict(b=MARGIN_BOTTOM + 10 + LEGEND_ROW * rows))
     return fig

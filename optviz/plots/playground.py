@@ -11,7 +11,7 @@ GRID = 90  # contour resolution: enough for smooth levels, small payload
 MAX_PATH_POINTS = 400  # curves against step
 PATH_RESOLUTION = 500  # a drawn path keeps a point per 1/500 of the view's diagonal travelled
 MAX_FRAMES = 250  # playback: every step of the first 100, then evenly spaced
-LEGEND_WIDTH = 460  # px: the contour's column is about 520 px wide on a laptop (layout="wide")
+LEGEND_WIDTH = 460  # px: the contour fills the wider of two columns
 
 
 def _grid(surface, n=GRID):

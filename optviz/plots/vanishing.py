@@ -7,7 +7,7 @@ import math
 import numpy as np
 import plotly.graph_objects as go
 
-from .common import Translator, axis_ref, color, english, finite_or_none, grid_layout, style, whole_step
+from .common import Translator, axis_ref, color, english, finite_or_none, grid_layout, legend_below, style, whole_step
 
 MAX_PANELS = 10
 PANEL_COLUMNS = 5
@@ -55,11 +55,6 @@ def _log_axis(*arrays) -> dict:
     lo, hi = math.floor(np.log10(values.min())), math.ceil(np.log10(values.max()))
     hi = max(hi, lo + 1)
     return dict(range=[lo - 0.05, hi + 0.05], dtick=whole_step(hi - lo, 8))
-
-
-def _legend_below(fig: go.Figure) -> None:
-    fig.update_layout(legend=dict(orientation="h", yanchor="top", y=-0.22, x=0),
-                      margin=dict(b=40))
 
 
 def activation_histograms(probe, *, tr: Translator = english, present: bool = False,
@@ -132,7 +127,7 @@ def layer_profiles(probes: list, *, bound=None, tr: Translator = english,
                             ticktext=[str(t) if t <= depth else tr("vanishing.output_tick") for t in ticks])
     fig = go.Figure(traces, layout=layout)
     style(fig, present=present, height=470)
-    _legend_below(fig)
+    legend_below(fig)
     fig.update_annotations(font_size=None)
     return fig
 
@@ -159,5 +154,5 @@ def loss_curves(runs: list, *, tr: Translator = english, present: bool = False) 
     fig.update_yaxes(title_text=tr("vanishing.loss_y"), range=[0, min(max(top, 1.3 * chance), 3 * chance) * 1.05])
     fig.update_xaxes(title_text=tr("vanishing.epoch_x"))
     style(fig, present=present, height=420, title=tr("vanishing.loss_title"))
-    _legend_below(fig)
+    legend_below(fig)
     return fig

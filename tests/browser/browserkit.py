@@ -278,6 +278,13 @@ class Tab:
             """gd => (gd.data || []).map(t => ({name: t.name || '', mode: t.mode || '', type: t.type,
                       n: t.x ? t.x.length : (t.z ? t.z.length : 0)}))""")
 
+    def grown_margins(self) -> list[str]:
+        """Each drawn chart whose margins plotly had to grow (a side's drawn size beyond the figure's
+        margin): such a chart is drawn twice on every change, once to measure and once again."""
+        return self.page.evaluate("""() => Array.from(document.querySelectorAll('.js-plotly-plot')).flatMap(
+            (g, i) => ['l', 'r', 't', 'b'].filter(k => g._fullLayout._size[k] > g._fullLayout.margin[k] + 0.5)
+                .map(k => `chart ${i}: ${k} ${g._fullLayout.margin[k]} -> ${Math.round(g._fullLayout._size[k])}`))""")
+
     def chart_title(self, index: int = 0) -> str:
         """The chart's title as drawn (plotly's markup such as <b> removed)."""
         title = self.charts().nth(index).locator(".js-plotly-plot").evaluate(

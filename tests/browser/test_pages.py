@@ -29,6 +29,7 @@ def test_page_renders_in_english(tab, path):
     title = tab.title()
     assert title in EN.values() and not JAPANESE.search(title), title
     assert "⟦" not in tab.page.locator('[data-testid="stMain"]').inner_text(), "a message key is missing"
+    assert not tab.grown_margins(), "margins too small for what they hold: every change draws twice"
     tab.screenshot(f"page-{path}")
 
 
@@ -36,6 +37,7 @@ def test_page_renders_in_english(tab, path):
 def test_page_renders_in_japanese(tab, path):
     tab.open(url_of(path) + "?lang=ja")
     tab.assert_healthy()
+    assert not tab.grown_margins(), "margins too small for what they hold: every change draws twice"
     title = tab.title()
     assert title in JA.values() and JAPANESE.search(title), title
     assert JA[f"app.nav.{path}"] in tab.page.locator('[data-testid="stSidebarNav"]').inner_text()
