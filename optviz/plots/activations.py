@@ -7,7 +7,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from .. import activations as A
-from .common import LEGEND_ROW, LEGEND_WIDTH, Translator, color, english, grid_layout, legend_rows, style
+from .common import Translator, color, english, grid_layout, legend_height, legend_names, style
 
 _PARAM_SYMBOLS = {"alpha": "α", "beta": "β"}
 
@@ -53,8 +53,7 @@ def curves(acts, grid, *, side_by_side: bool = False, tr: Translator = english,
     fig = go.Figure(traces, layout=dict(layout, hovermode="x unified"))
     fig.update_xaxes(hoverformat=".4~f")
     style(fig, present=present, height=max(380, 190 * rows + 90) if side_by_side else 440)
-    names = [t.name for t in traces if t.showlegend]
-    legend = LEGEND_ROW * legend_rows(names, LEGEND_WIDTH, 20 if present else 13)
+    legend = legend_height(legend_names(traces), 20 if present else 13)
     fig.update_layout(legend=dict(orientation="h", yanchor="bottom", y=1.0 + 40 / (190 * rows + 90)
                                   if side_by_side else 1.08, x=0), margin=dict(t=36 + legend))
     return fig

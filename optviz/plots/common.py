@@ -55,8 +55,8 @@ def style(fig: go.Figure, *, present: bool = False, height: int | None = None,
     plotly grows margins that are too small, but only by drawing the figure, measuring and drawing
     it again, on every change."""
     font = 20 if present else 13
-    names = [t.name for t in fig.data if t.name and t.showlegend is not False]
-    legend = LEGEND_ROW * legend_rows(names, LEGEND_WIDTH, font) if len(names) > 1 else 0
+    names = legend_names(fig.data)
+    legend = legend_height(names, font) if len(names) > 1 else 0
     layout = dict(template=TEMPLATE, margin=dict(l=MARGIN_LEFT, r=25, t=20 + legend, b=MARGIN_BOTTOM),
                   legend=dict(orientation="h", yanchor="bottom", y=1.02, x=0),
                   font=dict(size=font))
@@ -131,6 +131,16 @@ def legend_rows(names, width: int, font: int = 13) -> int:
     return rows
 
 
+def legend_names(traces) -> list[str]:
+    """The names a figure's legend shows: of the traces that have one and are not left out of it."""
+    return [t.name for t in traces if t.name and t.showlegend is not False]
+
+
+def legend_height(names, font: int = 13) -> int:
+    """The px a horizontal legend of ``names`` takes in a chart's margin (``legend_rows``)."""
+    return LEGEND_ROW * legend_rows(names, LEGEND_WIDTH, font)
+
+
 def presentation(fig: go.Figure, min_height: int = 620) -> go.Figure:
     """Projector version of a finished figure: larger text, thicker lines, taller plot (fixed
     margins grow with the text)."""
@@ -200,8 +210,6 @@ def downsample_index(n: int, max_points: int = 400) -> np.ndarray:
 
 def legend_below(fig: go.Figure) -> go.Figure:
     """Subplot titles take the top: the legend goes under the plots."""
-    names = [t.name for t in fig.data if t.name and t.showlegend is not False]
-    rows = legend_rows(names, LEGEND_WIDTH, fig.layout.font.size or 13)
     fig.update_layout(legend=dict(orientation="h", yanchor="top", y=-0.22, x=0),
-                      margin=dict(b=MARGIN_BOTTOM + 10 + LEGEND_ROW * rows))
+                      margin=dict(b=MARGIN_BOTTOM + 10 + legend_height(legend_names(fig.data), fig.layout.font.size or 13)))
     return fig
