@@ -313,6 +313,24 @@ def grid_points(x0: float, dx: float, count: int) -> Array:
     return x0 + dx * np.arange(count)
 
 
+# --- scrubbing a parameter: its values, each curve computed here and replayed by the browser -------
+
+SCRUB_PARAMS = {"leaky_relu": ("alpha", 0.0, 1.0, 0.02), "elu": ("alpha", 0.0, 5.0, 0.1),
+                "swish": ("beta", 0.1, 10.0, None)}  # name: (parameter, low, high, step; None: log-spaced)
+
+
+def scrub_values(name: str, current: float) -> Array:
+    """About 50 values of activation ``name``'s parameter for a scrub slider, ``current`` among
+    them: Leaky ReLU's α over [0, 1] and ELU's α over [0, 5] evenly; Swish's β over [0.1, 10]
+    log-spaced (β = 1 is SiLU, large β nears ReLU), on the page's slider steps."""
+    if name not in SCRUB_PARAMS:
+        raise ValueError(f"{name!r} has no parameter to scrub; choose one of {', '.join(SCRUB_PARAMS)}")
+    _, lo, hi, step = SCRUB_PARAMS[name]
+    grid = np.arange(lo, hi + step / 2, step) if step else np.logspace(np.log10(lo), np.log10(hi), 56)
+    grid = np.round(grid, 2 if step is None or step < 0.1 else 1)
+    return np.unique(np.concatenate([grid, [float(current)]]))  # the current value as it is, even off the steps
+
+
 # --- softmax, step by step --------------------------------------------------------------------------
 
 SOFTMAX_LATEX = r"\mathrm{softmax}(z)_i = \frac{e^{z_i/T}}{\sum_j e^{z_j/T}}"

@@ -179,6 +179,24 @@ def local_regime(name: str, lr: float, xs, a: float = 1.0) -> tuple[str, float, 
 
 # --- what the pages show -------------------------------------------------------------------------
 
+SCRUB_VALUES = 48
+
+
+def scrub_lrs(curvature: float, current: float, lo: float, hi: float, n: int = SCRUB_VALUES,
+              decimals: int = 3) -> np.ndarray:
+    """Learning rates for scrubbing η across 1/f″ and 2/f″: log-spaced from a twentieth of 1/f″
+    (slow) to 1.25 × 2/f″ (diverging), with 1/f″, 2/f″ and ``current`` among them, rounded to the
+    page's slider step (10^−decimals) and kept within [lo, hi]. Without a positive curvature (a
+    maximum or an inflection of a non-convex f), over the whole [lo, hi]."""
+    if np.isfinite(curvature) and curvature > 0:
+        once, edge = thresholds(curvature)
+        grid = np.concatenate([np.logspace(np.log10(once / 20), np.log10(1.25 * edge), n), [once, edge]])
+    else:
+        grid = np.logspace(np.log10(lo), np.log10(hi), n)
+    grid = np.clip(np.round(grid, decimals), lo, hi)
+    return np.unique(np.concatenate([grid, [float(current)]]))  # the page's own η as it is
+
+
 def loss_gap(name: str, xs, a: float = 1.0):
     """f(x) − f(x*) with x* the global minimum: the loss still to go (NaN where a run diverged)."""
     with np.errstate(all="ignore"):

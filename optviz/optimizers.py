@@ -41,28 +41,31 @@ class Optimizer:
 
 # --- argument checks: errors are for people ------------------------------------------------------
 
+def _values(name: str, value, ok, what: str) -> None:
+    """Raise unless ``value`` (a number, or an array of one per start: a sweep or a scrub grid)
+    passes ``ok`` everywhere."""
+    if isinstance(value, np.ndarray):
+        if value.size and value.dtype.kind in "fiu" and np.all(np.isfinite(value)) and np.all(ok(value)):
+            return
+    elif isinstance(value, (int, float, np.floating, np.integer)) and not isinstance(value, bool) \
+            and math.isfinite(value) and ok(value):
+        return
+    raise ValueError(f"{name} must be {what}, got {value!r}")
+
+
 def _check_positive(**kw: float) -> None:
     for name, value in kw.items():
-        if isinstance(value, np.ndarray) and name == "lr":  # a learning-rate sweep: one lr per start
-            if value.size and np.all(np.isfinite(value)) and np.all(value > 0):
-                continue
-            raise ValueError(f"{name} must be a positive number, got {value!r}")
-        if not (isinstance(value, (int, float, np.floating, np.integer)) and math.isfinite(value)
-                and value > 0):
-            raise ValueError(f"{name} must be a positive number, got {value!r}")
+        _values(name, value, lambda v: v > 0, "a positive number")
 
 
 def _check_unit_interval(**kw: float) -> None:
     for name, value in kw.items():
-        if not (isinstance(value, (int, float, np.floating, np.integer)) and 0 <= value < 1):
-            raise ValueError(f"{name} must be in [0, 1), got {value!r}")
+        _values(name, value, lambda v: (0 <= v) & (v < 1), "in [0, 1)")
 
 
 def _check_nonnegative(**kw: float) -> None:
     for name, value in kw.items():
-        if not (isinstance(value, (int, float, np.floating, np.integer)) and math.isfinite(value)
-                and value >= 0):
-            raise ValueError(f"{name} must be zero or positive, got {value!r}")
+        _values(name, value, lambda v: v >= 0, "zero or positive")
 
 
 # --- the optimizers: each one rule (optviz.rules) with its hyperparameters and its paper ----------

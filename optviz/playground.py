@@ -312,6 +312,96 @@ def lr_sweep(surface, spec_: RunSpec, start, steps: int, lrs: np.ndarray | None 
     return Sweep(lrs, final, diverged, best)
 
 
+# --- scrub: one hyperparameter's grid, every value's trajectory in one batched run --------------
+
+SCRUB_VALUES = 48  # values a scrub slider steps through (plus the run's own)
+
+
+def _sig(values: np.ndarray, digits: int = 3) -> np.ndarray:
+    """Values rounded to ``digits`` significant digits: what a person would type, and what the
+    slider shows and writes back (0.0123, not 0.012345678)."""
+    v = np.asarray(values, dtype=float)
+    out = v.copy()
+    nz = v != 0
+    mag = np.floor(np.log10(np.abs(v[nz])))
+    out[nz] = np.round(v[nz] / 10 ** mag, digits - 1) * 10 ** mag
+    return np.array([float(f"{x:.{digits}g}") for x in out])
+
+
+def scrub_params(spec_: RunSpec) -> list[str]:
+    """The hyperparameters a run can be scrubbed over: every one of a built-in optimizer (lr
+    first); of a typed rule, its lr when it has one."""
+    names = list(spec_.full_params())
+    if spec_.rule:
+        return ["lr"] if "lr" in names else []
+    return ["lr"] + [n for n in names if n != "lr"]
+
+
+def scrub_values(surface, spec_: RunSpec, param: str, start, steps: int, n: int = SCRUB_VALUES) -> np.ndarray:
+    """About ``n`` values of ``param`` to scrub through, sorted, the run's own among them.
+
+    lr: log-spaced over the run's stable range and a little beyond (to 1.5× the largest stable lr:
+    the closed-form limit where there is one, else the largest lr of the sweep that did not
+    diverge), down to a thousandth of it (and below the run's own lr). A β in [0, 1): 1 − β
+    log-spaced from 1 to 10⁻³ (β = 0 … 0.999, dense near 1 where it matters). ε and other positive
+    values: log-spaced over their accepted range; a weight decay: 0 and log-spaced above."""
+    full = spec_.full_params()
+    if param not in full:
+        raise ValueError(f"{spec_.label()} has no hyperparameter {param!r}")
+    current = float(full[param])
+    lo_b, hi_b = _optimizers.bounds().get(param, (1e-6, 100.0))
+    if param == "lr":
+        hi = stability_limit(surface, spec_)
+        if hi is None:
+            sw = lr_sweep(surface, spec_, start, steps)
+            stable = sw.lrs[~sw.diverged & np.isfinite(sw.final_loss)]
+            hi = float(stable.max()) if stable.size else current
+        top = min(1.5 * hi, hi_b)
+        bottom = max(min(hi / 1000, current / 3), lo_b)
+        grid = np.logspace(math.log10(bottom), math.log10(top), n)
+    elif lo_b == 0.0 and hi_b < 1.0:  # a decay rate β in [0, 1)
+        grid = 1.0 - np.logspace(0, -3, n)
+    elif lo_b > 0:
+        grid = np.logspace(math.log10(lo_b), math.log10(hi_b), n)
+    else:  # zero or positive (a weight decay)
+        grid = np.concatenate([[0.0], np.logspace(-4, math.log10(hi_b), n - 1)])
+    grid = _sig(grid)
+    grid = grid[(grid >= lo_b) & (grid <= hi_b)]
+    if param == "lr" or lo_b > 0:
+        grid = grid[grid > 0]
+    return np.unique(np.concatenate([grid, [current]]))
+
+
+@dataclass
+class Scrub:
+    """Trajectories of one run for each value of one hyperparameter (a batched result, one
+    column per value), and where the run's own value sits."""
+    param: str
+    values: np.ndarray
+    result: OptimizeResult
+    current: int  # index of the run's own value
+
+
+def scrub(surface, spec_: RunSpec, param: str, start, steps: int) -> Scrub:
+    """Every value's trajectory from the same start, all in one vectorized run."""
+    surf = _surfaces.get(surface)
+    values = scrub_values(surf, spec_, param, start, steps)
+    opt = _optimizers.get(spec_.build(), **{param: values})
+    starts = np.tile(np.asarray(start, dtype=float), (values.size, 1))
+    res = optimize(surf, opt, start=starts, steps=steps)
+    res.losses.flags.writeable = False
+    current = int(np.argmin(np.abs(values - spec_.full_params()[param])))
+    return Scrub(param, values, res, current)
+
+
+def scrub_seconds(surface, spec_: RunSpec, steps: int) -> float:
+    """Estimated CPU seconds of ``scrub``: its grid run and, for lr without a closed-form limit, the sweep."""
+    n = SCRUB_VALUES + 1
+    need = estimate_seconds(surface, _optimizers.get(spec_.build(), lr=np.ones(n)), n, steps) \
+        if "lr" in spec_.full_params() else 0.0
+    return need + sweep_seconds(surface, spec_, steps)
+
+
 # --- what a setting costs (estimated CPU seconds; see optviz.trajectory.estimate_seconds) ------
 
 def race_seconds(surface, specs: list[RunSpec], steps: int, noise: float = 0.0) -> float:
@@ -445,3 +535,8 @@ def cached_basin(surface_key: str, run_text: str, steps: int, n: int, progress=N
     """Basin maps shared by all sessions; the key leaves out ``progress``, the computing session's
     progress bar (the others wait for the result, then find it stored)."""
     return basin_map(surface_of(surface_key), parse_runs(run_text)[0].build(), steps, n, progress=progress)
+
+
+@memo.memo(max_mb=24, name="playground.scrub")  # 6 of the largest (49 values × 5 000 steps), ≈ 600 of the default
+def cached_scrub(surface_key: str, run_text: str, param: str, start, steps: int) -> Scrub:
+    return scrub(surface_of(surface_key), parse_runs(run_text)[0], param, start, steps)

@@ -4,7 +4,7 @@ import streamlit as st
 
 from optviz import activations as A
 from optviz.app import activations as ui
-from optviz.app.ui import UrlState, app_frame, chart, current_lang, tr
+from optviz.app.ui import UrlState, app_frame, chart, current_lang, scrub_chart, tr
 
 app_frame(__file__)  # first: a fresh server may run this file alone (see optviz.app.ui.app_frame)
 
@@ -23,7 +23,13 @@ if not acts:
     st.info(tr("activations.none_chosen"))
 else:
     lo, hi = ui.x_range(s)
-    chart(ui.curves_figure(key, lo, hi, s["layout"] == "grid", lang))
+    scrubbed = ui.scrub_controls(acts)
+    if scrubbed:  # the parameter's every value in the figure, moved by its own slider: no round trip
+        fig, values = ui.scrub_figure(key, scrubbed, lo, hi, s["layout"] == "grid", lang)
+        scrub_chart(fig, "act_scrub_chart", values, ui.SCRUB_WIDGETS[scrubbed], scalar=True, on_pick=ui.on_scrub_pick)
+        st.caption(tr("activations.scrub_tip", name=tr(f"activations.name_{scrubbed}"), count=len(values)))
+    else:
+        chart(ui.curves_figure(key, lo, hi, s["layout"] == "grid", lang))
     st.caption(tr("activations.curves_caption"))
     with st.expander(tr("activations.formulas"), expanded=len(acts) <= 3):
         ui.formulas(acts)

@@ -44,12 +44,16 @@ def share(k: int) -> None:
                "steps": settings.steps, "runs": pg.format_runs(user_runs),
                "noise": settings.noise, "k": k, "fair": settings.fair,
                "3d": bool(st.session_state.get("pg_3d")), "sweep": bool(st.session_state.get("pg_sweep")),
+               **({"scrub": f"{scrub[0] + 1}:{scrub[1]}"} if scrub else {}),
                **({"expr": settings.expr} if settings.surface_id == ui.CUSTOM else {})})
 
 
 # what this run may compute (estimated CPU seconds, optviz.budget): the race first, then the sweep
 # tab and the basin maps with what is left; work beyond it is refused before it starts
-seconds_left = budget.MAX_SECONDS - ui.race_seconds(surface, settings, runs)
+with left:
+    scrub = ui.scrub_controls(user_runs, settings.fair)
+seconds_left = budget.MAX_SECONDS - ui.race_seconds(surface, settings, runs) \
+    - ui.scrub_seconds(surface, settings, user_runs, scrub)
 budget.heavy(budget.MAX_SECONDS - seconds_left)  # long work yields the CPU to the room's light pages
 if seconds_left < 0:
     with left:
@@ -69,9 +73,11 @@ with left:  # the contour with trajectories, the playback step and the click-to-
     if st.session_state.get("pg_step", 0) > settings.steps:
         st.session_state["pg_step"] = settings.steps
     k = int(st.session_state.get("pg_step", 0))
-    chart(plots.contour_with_paths(surface, results, labels, step=k, tr=plot_tr),
-                    width="stretch", key="pg_chart", on_select=ui._on_chart_select,
-                    selection_mode="points")
+    if scrub:
+        ui.scrub_chart(surface, key, settings, runs, results, labels, *scrub)
+    else:
+        chart(plots.contour_with_paths(surface, results, labels, step=k, tr=plot_tr),
+              key="pg_chart", on_select=ui._on_chart_select, selection_mode="points")
     st.slider(tr("playground.inspect_step"), 0, settings.steps, key="pg_step")
     st.caption(tr("playground.click_tip"))
 

@@ -100,3 +100,73 @@ def test_legend_rows_pack_entries_left_to_right():
     assert legend_rows(["a"], 460) == 1
     assert legend_rows(["x" * 25] * 2, 460) == 1 and legend_rows(["x" * 25] * 3, 460) == 2
     assert legend_rows(["x" * 25] * 9, 460) == 5 and legend_rows(["x" * 25] * 3, 460, font=20) == 3
+
+
+# --- figures with frames: the scrub and the playback ----------------------------------------------
+
+def _scrub_case(steps=30):
+    runs = [pg.spec("sgd", lr=0.05), pg.spec("momentum", lr=0.05), pg.spec("adam", lr=0.1)]
+    res = pg.race("quadratic", runs, (-7, 2), steps)
+    sc = pg.scrub("quadratic", runs[1], "lr", (-7, 2), steps)
+    return runs, res, sc
+
+
+def test_each_scrub_frame_draws_that_value_s_path_its_end_and_its_loss():
+    from optviz.plots.playground import scrub_figure
+    runs, res, sc = _scrub_case()
+    fig = scrub_figure(surfaces.get("quadratic"), res, [r.label() for r in runs], sc, 1).to_dict()
+    frames = fig["frames"]
+    assert len(frames) == sc.values.size
+    assert fig["layout"]["sliders"][0]["active"] == sc.current
+    assert [s["label"] for s in fig["layout"]["sliders"][0]["steps"]] == [f"{v:g}" for v in sc.values]
+    for j in (0, sc.current, len(frames) - 1):
+        path, ends, loss = (frames[j]["data"][i] for i in range(3))
+        ip, ie, il = frames[j]["traces"][:3]  # run 2's path and ends, its loss under the contour
+        assert fig["data"][ip]["legendgroup"] == fig["data"][ie]["legendgroup"] == fig["data"][il]["legendgroup"] == "1"
+        assert fig["data"][ip]["mode"] == "lines+markers" and fig["data"][il]["xaxis"] == "x2"
+        ref = sc.result.points[:, j]
+        last = sc.result.last_finite_index()[j]
+        xs, ys = _values(path["x"]), _values(path["y"])
+        cd = _values(path["customdata"]).reshape(-1, 2)
+        steps = cd[:, 0].astype(int)
+        np.testing.assert_allclose(xs, ref[steps, 0], rtol=1e-6)  # float32
+        np.testing.assert_allclose(ys, ref[steps, 1], rtol=1e-6)
+        assert steps[0] == 0 and steps[-1] == last and np.allclose(cd[:, 1], sc.values[j], rtol=1e-6)
+        np.testing.assert_allclose(_values(ends["x"]), [ref[0, 0], ref[last, 0]], rtol=1e-6)
+        gap = sc.result.losses[_values(loss["x"]).astype(int), j] - 0.0
+        np.testing.assert_allclose(_values(loss["y"]), np.maximum(gap, 1e-16), rtol=1e-5)
+
+
+def test_every_frame_names_every_scatter_trace():
+    # plotly.js redraws only the traces a frame names; a click after the animation then failed on
+    # the others ("reading 'selectAll'"): the contour stopped taking clicks once a slider moved.
+    # The class: every figure with frames (the playback, the scrub), each with several runs.
+    from optviz.plots.playground import scrub_figure
+    runs, res, sc = _scrub_case()
+    labels = [r.label() for r in runs]
+    for fig in (contour_with_paths(surfaces.get("quadratic"), res, labels, step=3).to_dict(),
+                scrub_figure(surfaces.get("quadratic"), res, labels, sc, 1).to_dict()):
+        scatter = {i for i, t in enumerate(fig["data"]) if t.get("type") == "scatter"}
+        assert fig["frames"]
+        for f in fig["frames"]:
+            assert set(f["traces"]) == scatter and len(f["data"]) == len(f["traces"])
+            assert all(d.get("type") == "scatter" for d in f["data"])
+
+
+def test_scrub_payload_stays_small_at_the_largest_race():
+    import plotly.io as pio
+    from optviz.plots.playground import scrub_figure
+    runs = [pg.spec(n, lr=0.01) for n in ("sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam", "adamw",
+                                          "adadelta")]
+    res = pg.race("rosenbrock", runs, (-1.2, 1.0), pg.MAX_RACE_STEPS)
+    sc = pg.scrub("rosenbrock", runs[5], "beta1", (-1.2, 1.0), pg.MAX_RACE_STEPS)
+    payload = pio.to_json(scrub_figure(surfaces.get("rosenbrock"), res, [r.label() for r in runs], sc, 5).to_dict(),
+                          validate=False)
+    assert len(payload) < 600_000
+
+
+def _values(arr):
+    import base64
+    if isinstance(arr, dict):
+        return np.frombuffer(base64.b64decode(arr["bdata"]), dtype=arr["dtype"])
+    return np.asarray(arr)

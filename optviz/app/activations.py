@@ -27,7 +27,7 @@ PRESETS = {
 DEFAULT_PRESET = "course_basic"
 CHART_DEFAULTS = dict(acts=["sigmoid", "tanh", "relu"], layout="overlay", xmin=-5.0, xmax=5.0, leaky_alpha=0.01,
                       elu_alpha=1.0, swish_beta=1.0)
-DEFAULTS = dict(CHART_DEFAULTS, depth=30, scores="2.0, 1.0, 0.1", temperature=1.0)
+DEFAULTS = dict(CHART_DEFAULTS, depth=30, scores="2.0, 1.0, 0.1", temperature=1.0, scrub="")
 BOUNDS = dict(xmin=(-20.0, 0.0), xmax=(0.0, 20.0), leaky_alpha=(0.0, 1.0), elu_alpha=(0.0, 5.0),
               swish_beta=(0.1, 10.0), temperature=(0.05, 10.0))
 MAX_DEPTH = 100
@@ -71,6 +71,7 @@ def init_state(url: UrlState) -> None:
         ss[f"act_{key}"] = url.number(key, ss[f"act_{key}"], lo, hi)
     ss["act_depth"] = url.number("depth", ss["act_depth"], 1, MAX_DEPTH, integer=True)
     ss["act_scores"] = url.text("scores", ss["act_scores"], max_len=A.MAX_SCORES_CHARS)
+    ss["act_scrub"] = url.choice("scrub", "", ["", *A.SCRUB_PARAMS])  # the activation whose parameter is scrubbed
     if any(k in st.query_params for k in CHART_DEFAULTS):
         ss["act_preset"] = ""
     _keep_settings()
@@ -105,9 +106,52 @@ def sidebar() -> dict:
     if "elu" in chosen:
         sb.slider(tr("activations.elu_alpha"), *BOUNDS["elu_alpha"], key="act_elu_alpha", step=0.1, **kw)
     if "swish" in chosen:
-        sb.slider(tr("activations.swish_beta"), *BOUNDS["swish_beta"], key="act_swish_beta", step=0.1,
+        sb.slider(tr("activations.swish_beta"), *BOUNDS["swish_beta"], key="act_swish_beta", step=0.01,
                   help=tr("activations.swish_beta_help"), **kw)
     return {k: st.session_state[f"act_{k}"] for k in DEFAULTS}
+
+
+SCRUB_WIDGETS = {"leaky_relu": "act_leaky_alpha", "elu": "act_elu_alpha", "swish": "act_swish_beta"}
+on_scrub_pick = _on_custom  # a value written back from the chart is a change by hand
+
+
+def scrub_controls(acts: list[A.Activation]) -> str:
+    """The scrub switch (with the activation to scrub when several have a parameter): the name of
+    the activation whose parameter the chart's slider moves, or "" when off."""
+    names = [a.name for a in acts if a.name in A.SCRUB_PARAMS]
+    if not names:
+        return ""
+    ss = st.session_state
+    if "act_scrub_on" not in ss:  # from the link (act_scrub) on the first run; a widget's own state after
+        ss["act_scrub_on"] = ss.get("act_scrub") in names
+    if not st.toggle(tr("activations.scrub"), key="act_scrub_on", help=tr("activations.scrub_help")):
+        ss["act_scrub"] = ""
+        return ""
+    if ss.get("act_scrub") not in names:
+        ss["act_scrub"] = names[0]
+    if len(names) > 1:
+        fixed = _tr(current_lang())
+        st.radio(tr("activations.scrub_which"), names, key="act_scrub", horizontal=True,
+                 format_func=lambda n: fixed(f"activations.name_{n}"))
+    return ss["act_scrub"]
+
+
+def scrub_figure(key: tuple, name: str, lo: float, hi: float, side_by_side: bool, lang: str):
+    """The curves with activation ``name``'s parameter under the chart's slider; (figure, values)."""
+    which = [n for n, _ in key].index(name)
+    param = A.SCRUB_PARAMS[name][0]
+    values = A.scrub_values(name, dict(key[which][1])[param])
+    return _scrub_figure(key, which, tuple(values), lo, hi, side_by_side, lang), values
+
+
+@st.cache_data(max_entries=50, show_spinner=False)
+def _scrub_figure(key: tuple, which: int, values: tuple, lo: float, hi: float, side_by_side: bool, lang: str):
+    name, params = key[which]
+    param = A.SCRUB_PARAMS[name][0]
+    current = values.index(dict(params)[param])
+    variants = [A.get(name, **{param: v}) for v in values]
+    return plots.curves_scrub(build(key), A.x_grid(lo, hi), which, variants, values, current,
+                              side_by_side=side_by_side, tr=_tr(lang))
 
 
 # --- the chosen activations and the computations behind the page (cached) ------------------------

@@ -14,8 +14,8 @@ from .. import playground as pg
 from ..basins import GRIDS as BASIN_GRIDS, MAX_BASIN_STEPS, estimate_seconds_map
 from ..expr import DEFAULT_START, ExpressionError
 from ..plots import playground as plots
-from .ui import (HYPERPARAM_BOUNDS, UrlState, chart, coded_message, hyperparam_step, in_pieces,
-                 keep_widgets, lr_step, plot_tr, tr)
+from .ui import (HYPERPARAM_BOUNDS, UrlState, chart, chart_points, coded_message, hyperparam_step, in_pieces,
+                 keep_widgets, lr_step, plot_tr, scrub_value, tr)
 
 CUSTOM = pg.CUSTOM
 DEFAULT_EXPR = "sin(x)*cos(y) + 0.1*(x**2 + y**2)"
@@ -106,14 +106,76 @@ def _remove_run(i: int) -> None:
     _clear_run_widgets()
 
 
-def _on_chart_select() -> None:
-    """A click on the contour (on the invisible grid, or on a path) moves the start point there,
-    rounded to what a person would type (a path point is not −1.8883999999999999)."""
-    event = st.session_state.get("pg_chart")
-    points = (event or {}).get("selection", {}).get("points", [])
+def scrub_pick(points: list[dict], grid) -> tuple[int, str, float] | None:
+    """(run, hyperparameter, value) of a click on the scrubbed path, or None for a click elsewhere;
+    ``grid`` is (run, hyperparameter, values) of the figure drawn."""
+    if not grid:
+        return None
+    value = scrub_value(points, grid[2])
+    return None if value is None else (grid[0], grid[1], value)
+
+
+def _on_scrub_select() -> None:
+    """A click on the scrubbed path writes the value under the slider back to its run; a click
+    elsewhere on the contour moves the start, as on the race's chart."""
+    points = chart_points("pg_scrub_chart")
+    picked = scrub_pick(points, st.session_state.get("pg_scrub_grid"))
+    if picked is None:
+        _move_start(points)
+        return
+    run, param, value = picked
+    st.session_state[_run_key(run, param)] = value
+    st.session_state["pg_scrub_msg"] = picked
+
+
+def scrub_controls(runs: list[pg.RunSpec], fair: bool) -> tuple[int, str] | None:
+    """The scrub switch and, when it is on, which run and which of its hyperparameters; None when off."""
+    on = st.toggle(tr("playground.scrub"), key="pg_scrub", help=tr("playground.scrub_help"), disabled=fair)
+    if not on or fair:
+        return None
+    rows = [i for i, r in enumerate(runs) if not r.rule and pg.scrub_params(r)]
+    if not rows:
+        st.info(tr("playground.scrub_none"))
+        return None
+    if st.session_state.get("pg_scrub_run") not in rows:
+        st.session_state["pg_scrub_run"] = rows[0]
+    c1, c2 = st.columns(2)
+    i = c1.selectbox(tr("playground.scrub_run"), rows, key="pg_scrub_run",
+                     format_func=lambda i: f"{i + 1} · {runs[i].label()}")
+    params = pg.scrub_params(runs[i])
+    if st.session_state.get("pg_scrub_param") not in params:
+        st.session_state["pg_scrub_param"] = params[0]
+    param = c2.selectbox(tr("playground.scrub_param"), params, key="pg_scrub_param")
+    return i, param
+
+
+def scrub_chart(surface, key: str, settings: Settings, runs, results, labels, run: int, param: str) -> None:
+    """The contour with run ``run``'s path for every value of ``param`` under an in-figure slider."""
+    done = st.session_state.pop("pg_scrub_msg", None)
+    if done is not None:
+        st.toast(tr("playground.scrub_set", run=done[0] + 1, param=done[1], value=done[2]))
+    sc = pg.cached_scrub(key, pg.format_runs([runs[run]]), param, tuple(settings.start), settings.steps)
+    st.session_state["pg_scrub_grid"] = (run, param, sc.values.tolist())
+    chart(plots.scrub_figure(surface, results, labels, sc, run, tr=plot_tr), key="pg_scrub_chart",
+          on_select=_on_scrub_select, selection_mode="points")
+    st.caption(tr("playground.scrub_tip", param=param, lo=sc.values[0], hi=sc.values[-1],
+                  count=sc.values.size, run=run + 1))
+
+
+def scrub_seconds(surface, settings: Settings, runs: list[pg.RunSpec], scrub) -> float:
+    return 0.0 if scrub is None else pg.scrub_seconds(surface, runs[scrub[0]], settings.steps)
+
+
+def _move_start(points: list[dict]) -> None:
+    """A click on the contour (or on a path) moves the start point there, rounded to what a person
+    would type (a path point is not −1.8883999999999999)."""
     if points:
         st.session_state.update(pg_x0=round(float(points[0]["x"]), 2), pg_y0=round(float(points[0]["y"]), 2),
                                 pg_step=0)
+
+
+def _on_chart_select() -> None:
+    _move_start(chart_points("pg_chart"))
 
 
 def surface_start(sid: str) -> tuple[float, float]:
@@ -138,7 +200,8 @@ def _on_noise_change() -> None:
 # The racers' rows are re-seeded from ``pg_runs`` instead (``save_state``), because the page
 # deletes their widgets on purpose to reset them.
 PERSISTED = ("pg_surface", "pg_expr", "pg_x0", "pg_y0", "pg_steps", "pg_noise", "pg_fair", "pg_preset",
-             "pg_step", "pg_3d", "pg_sweep", "pg_basin", "pg_basin_n", "pg_basin_runs", "pg_basin_color")
+             "pg_step", "pg_3d", "pg_sweep", "pg_basin", "pg_basin_n", "pg_basin_runs", "pg_basin_color",
+             "pg_scrub", "pg_scrub_run", "pg_scrub_param")
 
 
 def save_state(runs: list[pg.RunSpec]) -> None:
@@ -186,6 +249,12 @@ def init_state(url: UrlState) -> None:
         except ValueError:
             url.fallbacks.append(f"runs={raw}")
     st.session_state["pg_step"] = url.number("k", 0, 0, pg.MAX_RACE_STEPS, integer=True)
+    scrub = url.text("scrub", "", max_len=40)  # "2:beta1": run 2 scrubbed over β₁ (checked when drawn)
+    m = re.fullmatch(r"(\d{1,2}):(\w{1,20})", scrub)
+    if m:
+        st.session_state.update(pg_scrub=True, pg_scrub_run=int(m.group(1)) - 1, pg_scrub_param=m.group(2))
+    elif scrub:
+        url.fallbacks.append(f"scrub={scrub}")
     # a link names no preset: show the one its settings are (the course's figure), or none
     st.session_state["pg_preset"] = next((pid for pid, p in pg.PRESETS.items() if _matches_preset(p)), "")
     keep_widgets("pg_kept", PERSISTED)  # remembered from the first run on

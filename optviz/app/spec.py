@@ -11,12 +11,18 @@ from .ui import UrlState, keep_widgets, tr
 
 @dataclass
 class Spec:
-    """A page's settings: defaults, number bounds (lo, hi, integer), choices, presets."""
+    """A page's settings: defaults, number bounds (lo, hi, integer), choices, presets; ``views``
+    names settings of how the page shows things (scrub mode), which a preset leaves as they are."""
     page: str
     defaults: dict
     bounds: dict = field(default_factory=dict)
     choices: dict = field(default_factory=dict)
     presets: dict = field(default_factory=dict)
+    views: tuple = ()
+
+    def preset_values(self, preset: str) -> dict:
+        """What choosing ``preset`` sets: every setting but the views."""
+        return {k: v for k, v in {**self.defaults, **self.presets[preset]}.items() if k not in self.views}
 
     def key(self, name: str) -> str:
         return f"{self.page}_{name}"
@@ -37,8 +43,7 @@ def setup(spec: Spec) -> UrlState:
     if ss.get(spec.key("init")):
         keep_widgets(spec.key("kept"), {spec.key(name): v for name, v in {**spec.defaults, "preset": ""}.items()})
         chosen = ss.get(spec.key("preset"))
-        if chosen in spec.presets and any(ss.get(spec.key(k)) != v for k, v in
-                                          {**spec.defaults, **spec.presets[chosen]}.items()):
+        if chosen in spec.presets and any(ss.get(spec.key(k)) != v for k, v in spec.preset_values(chosen).items()):
             ss[spec.key("preset")] = ""  # changed by hand: the menu no longer names a preset
     else:
         st.session_state[spec.key("init")] = True
@@ -60,7 +65,7 @@ def setup(spec: Spec) -> UrlState:
         def apply():
             chosen = st.session_state.get(spec.key("preset"))
             if chosen in spec.presets:
-                for name, value in {**spec.defaults, **spec.presets[chosen]}.items():
+                for name, value in spec.preset_values(chosen).items():
                     st.session_state[spec.key(name)] = value
 
         st.sidebar.selectbox(tr("app.preset"), ["", *spec.presets], key=spec.key("preset"), on_change=apply,

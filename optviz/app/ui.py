@@ -214,6 +214,43 @@ def chart(fig, **kwargs):
     return st.plotly_chart(fig, **kwargs)
 
 
+def chart_points(key: str) -> list[dict]:
+    """The points of the last click on the chart with ``key``."""
+    return (st.session_state.get(key) or {}).get("selection", {}).get("points", [])
+
+
+def scrub_value(points: list[dict], values, scalar: bool = False) -> float | None:
+    """The value of a click on a scrubbed trace, snapped to ``values``, the values the figure was
+    drawn with (float32 customdata reads 0.0013300000596 for 0.00133); None for a click on anything
+    else. The scrubbed trace's points carry [index, value], or (``scalar``) the value alone."""
+    for pt in points:
+        cd = pt.get("customdata")
+        if isinstance(cd, dict):  # a row of a typed array arrives as {"0": index, "1": value}
+            cd = [cd.get("0"), cd.get("1")]
+        if scalar and isinstance(cd, (int, float)):
+            cd = [None, cd]
+        if isinstance(cd, (list, tuple)) and len(cd) == 2 and isinstance(cd[1], (int, float)) \
+                and math.isfinite(cd[1]) and values:
+            return min(values, key=lambda v: abs(v - float(cd[1])))
+    return None
+
+
+def scrub_chart(fig, key: str, values, target: str, scalar: bool = False, on_pick=None) -> None:
+    """A figure with an in-figure value slider (plots.common.value_slider); a click on a point that
+    carries the value (see ``scrub_value``) sets the widget ``target`` to it, so the page and its
+    link follow; then ``on_pick()``, if given."""
+    st.session_state[key + "_values"] = [float(v) for v in values]
+
+    def pick():
+        value = scrub_value(chart_points(key), st.session_state.get(key + "_values"), scalar)
+        if value is not None:
+            st.session_state[target] = value
+            if on_pick is not None:
+                on_pick()
+
+    chart(fig, key=key, on_select=pick, selection_mode="points")
+
+
 def share_link() -> None:
     """Sidebar box with the link to exactly this view (every setting is in the query string);
     the code box has a copy button."""

@@ -7,7 +7,8 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from .. import activations as A
-from .common import Translator, color, english, grid_layout, legend_height, legend_names, style
+from .common import (FramedFigure, Translator, animation_frames, color, english, grid_layout, legend_height,
+                     legend_names, style, value_slider)
 
 _PARAM_SYMBOLS = {"alpha": "α", "beta": "β"}
 
@@ -57,6 +58,59 @@ def curves(acts, grid, *, side_by_side: bool = False, tr: Translator = english,
     fig.update_layout(legend=dict(orientation="h", yanchor="bottom", y=1.0 + 40 / (190 * rows + 90)
                                   if side_by_side else 1.08, x=0), margin=dict(t=36 + legend))
     return fig
+
+
+SCRUB_SLIDER = 95  # px under the plots for the scrub slider
+
+
+def curves_scrub(acts, grid, which: int, variants, values, current: int, *, side_by_side: bool = False,
+                 tr: Translator = english, present: bool = False) -> go.Figure:
+    """``curves`` with activation ``which`` drawn for each of ``variants`` (the same activation with
+    its parameter at each of ``values``) under an in-figure slider: dragging it reshapes f and f′
+    in the browser. Each point of the two curves carries the value, for a click that writes it back."""
+    fig = curves(acts, grid, side_by_side=side_by_side, tr=tr, present=present)
+    spec = fig.to_dict()
+    data, layout = spec["data"], spec["layout"]
+    # the scrubbed curves on every second grid point, keeping x = 0 (the kink) on it: half the payload
+    x0, dx, n = grid
+    first = int(round(-x0 / dx)) % 2 if x0 <= 0 <= x0 + dx * (n - 1) else 0
+    x = A.grid_points(*grid)[first::2]
+    half = dict(x0=float(x[0]), dx=2 * dx)
+    f_i, d_i = 2 * which, 2 * which + 1
+    frames = []
+    for v, act in zip(values, variants):
+        cd = np.full(x.size, v, dtype=np.float32)
+        frames.append([dict(y=np.asarray(act.forward(x), dtype=np.float32), customdata=cd, **half),
+                       dict(y=np.asarray(act.derivative(x), dtype=np.float32), customdata=cd, **half)])
+    # dots along the moving f to click on (a line alone takes no selection in plotly)
+    dots = np.linspace(0, x.size - 1, 15).round().astype(int)
+    for frame, act in zip(frames, variants):
+        frame.append(dict(y=frame[0]["y"][dots], customdata=frame[0]["customdata"][dots]))
+    data.append(dict(type="scatter", x=x[dots].astype(np.float32), mode="markers", showlegend=False,
+                     legendgroup=data[f_i].get("legendgroup"), marker=dict(color=color(which), size=8),
+                     hovertemplate=tr("activations.scrub_click") + "<extra></extra>"))
+    for i, u in zip((f_i, d_i, len(data) - 1), frames[current]):
+        data[i].update(u)
+    # fixed ranges holding every value's curves: an animation without redraw does not rescale
+    full = A.grid_points(*grid)
+    for axis, ys in (("yaxis", [a.forward(full) for a in acts] + [f[0]["y"] for f in frames]),
+                     ("yaxis2", [a.derivative(full) for a in acts] + [f[1]["y"] for f in frames])):
+        ys = np.concatenate([np.asarray(y, dtype=float) for y in ys])
+        ys = ys[np.isfinite(ys)]
+        lo, hi = float(ys.min()), float(ys.max())
+        pad = 0.05 * (hi - lo or 1.0)
+        layout[axis]["range"] = [lo - pad, hi + pad]
+        layout[axis]["autorange"] = False
+    param = A.SCRUB_PARAMS[acts[which].name][0]
+    slider = value_slider(values, current, f"{acts[which].name} {_PARAM_SYMBOLS.get(param, param)} = ")
+    slider.update(y=0, yanchor="top", pad=dict(t=62, b=0))
+    layout["sliders"] = [slider]
+    layout["margin"]["b"] = layout["margin"].get("b", 70) + SCRUB_SLIDER
+    layout["height"] = layout["height"] + SCRUB_SLIDER
+    layout["clickmode"] = "event+select"
+    layout["hovermode"] = "closest"  # a click in "x unified" hover selects no point
+    return FramedFigure(dict(data=data, layout=layout),
+                        animation_frames(frames, [f_i, d_i, len(data) - 1], range(len(data))))
 
 
 _DASHES = ("solid", "dash", "dot", "dashdot", "longdash", "longdashdot")

@@ -1,6 +1,7 @@
 """Shared figure styling: colour cycle, compact layout, presentation mode."""
 from __future__ import annotations
 
+import base64
 import unicodedata
 from typing import Callable
 
@@ -213,3 +214,69 @@ def legend_below(fig: go.Figure) -> go.Figure:
     fig.update_layout(legend=dict(orientation="h", yanchor="top", y=-0.22, x=0),
                       margin=dict(b=MARGIN_BOTTOM + 10 + legend_height(legend_names(fig.data), fig.layout.font.size or 13)))
     return fig
+
+
+_DTYPES = {"float32": "f4", "float64": "f8", "int32": "i4", "int64": "i8", "int16": "i2", "uint8": "u1"}
+
+
+def _typed(value):
+    """Numpy arrays in a plain figure dict as plotly's typed-array specs (base64, as plotly.py
+    sends a validated figure's arrays); everything else as it is."""
+    if isinstance(value, np.ndarray) and value.dtype.name in _DTYPES:
+        a = np.ascontiguousarray(value)
+        spec = {"dtype": _DTYPES[a.dtype.name], "bdata": base64.b64encode(a.tobytes()).decode()}
+        if a.ndim > 1:
+            spec["shape"] = ",".join(map(str, a.shape))
+        return spec
+    if isinstance(value, dict):
+        return {k: _typed(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_typed(v) for v in value]
+    return value
+
+
+class FramedFigure(go.Figure):
+    """A figure whose animation frames stay plain dicts. plotly.py builds and validates one trace
+    object per trace of every frame (a playback of 250 frames × 14 traces: 0.3 s a redraw), though
+    the frames are data the browser only replays; here they are converted once to typed arrays and
+    added when the figure is serialised (``to_dict``, which ``st.plotly_chart`` sends)."""
+
+    def __init__(self, spec: dict, frames: list[dict]):
+        super().__init__(spec, _validate=False)
+        self._raw_frames = _typed(frames)
+
+    @property
+    def raw_frames(self) -> list[dict]:
+        return self._raw_frames
+
+    def to_dict(self) -> dict:
+        d = super().to_dict()
+        d["frames"] = self._raw_frames
+        return d
+
+    def to_plotly_json(self) -> dict:
+        return self.to_dict()
+
+
+def animation_frames(updates, indices, scatter) -> list[dict]:
+    """Plotly frames, frame j changing traces ``indices`` by ``updates[j]`` and naming every other
+    trace of ``scatter`` (the indices of all the figure's scatter traces) with an empty update: an
+    animation recomputes every trace but redraws only those it names, and a click after it then
+    fails on a trace it did not redraw (plotly.js: "reading 'selectAll'" in the selection's
+    styling): a chart would stop taking clicks once its slider had moved."""
+    others = [i for i in scatter if i not in indices]
+    empty = dict(type="scatter")  # typed: plotly builds an untyped frame trace far more slowly
+    return [dict(name=str(j), data=[{**d, "type": "scatter"} for d in u] + [empty] * len(others),
+                 traces=list(indices) + others) for j, u in enumerate(updates)]
+
+
+def value_slider(values, active: int, prefix: str) -> dict:
+    """An in-figure slider over ``values`` (frame j for value j, as ``animation_frames`` names
+    them): moving it replays the frame in the browser, no server round trip; the value under it is
+    shown after ``prefix``."""
+    return dict(active=int(active), x=0, y=1.0, yanchor="bottom", len=1.0, pad=dict(t=0, b=14),
+                currentvalue=dict(prefix=prefix, font=dict(size=14, color="#31333F")),
+                steps=[dict(label=f"{v:g}", method="animate",
+                            args=[[str(j)], dict(mode="immediate", frame=dict(duration=0, redraw=False),
+                                                 transition=dict(duration=0))])
+                       for j, v in enumerate(values)])

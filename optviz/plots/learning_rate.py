@@ -5,7 +5,8 @@ import numpy as np
 import plotly.graph_objects as go
 
 from .. import onedim
-from .common import Translator, axis_ref, color, english, grid_layout, legend_below, style
+from .common import (FramedFigure, Translator, animation_frames, axis_ref, color, english, grid_layout, legend_below,
+                     style, value_slider)
 
 MAX_ARROWS = 40
 
@@ -64,6 +65,46 @@ def descent_1d(name, a, xs, *, tr: Translator = english, present=False) -> go.Fi
     fig.update_xaxes(title="x", range=list(box[0]))
     fig.update_yaxes(range=list(box[1]))
     return style(fig, present=present, height=420, title=tr("learning_rate.lr_curve_title"))
+
+
+def descent_scrub(name, a, x0, runs, lrs, current: int, marks, *, tr: Translator = english,
+                  present=False) -> go.Figure:
+    """The iterates on f(x) for every learning rate of ``lrs`` (``runs``: (steps+1, n), one column
+    per rate, as onedim.descend returns them), under an in-figure slider: dragging it moves the
+    iterates in the browser as η crosses 1/f″ and 2/f″ (``marks``: (lr, label) pairs shown on the
+    slider's value). Each iterate carries [k, η] for a click that writes η back."""
+    span = max(MIN_SPAN.get(name, 3.0), 1.15 * abs(float(x0)))
+    grid = np.linspace(-span, span, 300)
+    fgrid = onedim.f(name, grid, a)
+    lo, hi = float(fgrid.min()), float(fgrid.max())
+    yrange = [lo - 0.05 * (hi - lo) - 0.5, hi * 1.05 + 0.5]
+
+    def iterates(j):
+        xs = runs[:, j]
+        k = np.flatnonzero(np.isfinite(xs))
+        return dict(x=xs[k].astype(np.float32), y=onedim.f(name, xs[k], a).astype(np.float32),
+                    customdata=np.column_stack([k, np.full(k.size, lrs[j])]).astype(np.float32),
+                    marker=dict(color=k.astype(np.float32), colorscale="Viridis", size=9, cmin=0,
+                                cmax=runs.shape[0] - 1))
+
+    data = [dict(type="scatter", x=grid.astype(np.float32), y=fgrid.astype(np.float32), mode="lines", name="f(x)",
+                 line=dict(color="#999", width=2), hoverinfo="skip"),
+            dict(type="scatter", mode="lines+markers", name=tr("learning_rate.iterates"),
+                 line=dict(color=color(0), width=1.2),
+                 hovertemplate="η = %{customdata[1]:.3g}, x_%{customdata[0]:.0f} = %{x:.4g}<br>"
+                 + tr("learning_rate.scrub_click") + "<extra></extra>", **iterates(current))]
+    once, edge = (v for v, _ in marks)
+    names = [("  ← 1/f″" if np.isclose(v, once) else "  ← 2/f″" if np.isclose(v, edge) else "") for v in lrs]
+    slider = value_slider(lrs, current, "η = ")
+    for step, note in zip(slider["steps"], names):
+        step["label"] += note.replace("  ← ", " ")
+    layout = dict(xaxis=dict(title=dict(text="x"), range=[-span, span]), yaxis=dict(range=yrange),
+                  sliders=[slider], clickmode="event+select", dragmode="zoom")
+    fig = FramedFigure(dict(data=data, layout=layout),
+                       animation_frames([[iterates(j)] for j in range(lrs.size)], [1], [0, 1]))
+    style(fig, present=present, height=480, title=tr("learning_rate.lr_curve_title"))
+    fig.update_layout(margin=dict(t=175))
+    return fig
 
 
 def loss_vs_lr(lrs, final, current, marks, floor, *, tr: Translator = english, present=False) -> go.Figure:

@@ -5,7 +5,8 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
-from .common import Translator, color, downsample_index, english, legend_rows, path_index, style
+from .common import (FramedFigure, Translator, animation_frames, color, downsample_index, english, legend_rows,
+                     path_index, style, value_slider)
 
 GRID = 90  # contour resolution: enough for smooth levels, small payload
 MAX_PATH_POINTS = 400  # curves against step
@@ -82,7 +83,7 @@ def contour_with_paths(surface, results, labels, *, step=None, tr: Translator = 
         data.append(_position_trace(results, step, present))
         if animate:
             frames = _add_playback(layout, len(data) - 1, results, tr, step)
-    fig = go.Figure(dict(data=data, layout=layout, frames=frames or []), _validate=False)
+    fig = FramedFigure(dict(data=data, layout=layout), frames or [])
     style(fig, present=present, height=contour_height(surface))
     # the legend sits at the figure's foot, below the x-axis title whatever the plot's aspect. The
     # margins are fixed (autoexpand off): plotly would otherwise draw the figure, find the legend and
@@ -139,7 +140,10 @@ def _add_playback(layout, trace_index, results, tr, step: int = 0) -> list:
     frames = []
     for k in ks:
         xs, ys = _positions(results, int(k))
-        frames.append(dict(name=str(int(k)), data=[dict(type="scatter", x=xs, y=ys)], traces=[trace_index]))
+        frames.append([dict(type="scatter", x=xs, y=ys)])
+    frames = animation_frames(frames, [trace_index], range(1, trace_index + 1))  # every trace but the contour
+    for k, f in zip(ks, frames):
+        f["name"] = str(int(k))
     layout["updatemenus"] = [dict(
         type="buttons", showactive=False, x=0, y=1.0, xanchor="left", yanchor="bottom", direction="left",
         pad=dict(b=14, t=0, l=0, r=0),
@@ -347,3 +351,91 @@ def basin_figure(surface, bmap, title, color_by="minimum", *, tr: Translator = e
     fig.update_xaxes(range=[x0, x1], title="x", constrain="domain")
     fig.update_yaxes(range=[y0, y1], title="y", scaleanchor="x", scaleratio=1, constrain="domain")
     return style(fig, present=present, height=460, title=title)
+
+
+# --- scrub: one run's path for every value of a hyperparameter, moved by an in-figure slider ----
+
+SCRUB_PATH_RESOLUTION = 250  # a scrubbed path keeps a point per 1/250 of the view's diagonal
+SCRUB_LOSS_POINTS = 120
+SCRUB_LOSS_HEIGHT = 190  # px of the loss panel under the contour
+
+
+def _f32(a) -> np.ndarray:
+    return np.asarray(a, dtype=np.float32)
+
+
+def _scrub_frame(surface, sc, j, scale, gap_floor):
+    """The scrubbed run's path (with [step, value] on each point, for hover and write-back), its
+    start and end markers and its loss curve, at value j."""
+    res = sc.result
+    path, last = _finite_path(res, j)
+    idx = path_index(path, scale, max_points=600, dense=150)
+    value = float(sc.values[j])
+    ends = dict(x=_f32([path[0, 0], path[-1, 0]]), y=_f32([path[0, 1], path[-1, 1]]),
+                marker=dict(symbol=["circle", "x" if res.diverged_at[j] >= 0 else "diamond"]))
+    losses = res.losses[: last + 1, j]
+    y, _ = _gap(surface, losses)
+    li = downsample_index(len(y), SCRUB_LOSS_POINTS)
+    return [dict(x=_f32(path[idx, 0]), y=_f32(path[idx, 1]),
+                 customdata=np.column_stack([idx, np.full(idx.size, value)]).astype(np.float32)),
+            ends,
+            dict(x=li.astype(np.int32), y=_f32(np.clip(y[li], gap_floor, 1e30)))]
+
+
+def scrub_figure(surface, results, labels, sc, run: int, *, tr: Translator = english,
+                 present=False) -> go.Figure:
+    """The race's contour with run ``run``'s path shown for each value of ``sc.param`` (an
+    in-figure slider: plotly frames, no server round trip), and every run's loss under it. A click
+    on the scrubbed path reports [step, value] as its point's customdata (the page writes the value
+    back to the run)."""
+    spec = contour_with_paths(surface, results, labels, step=None, tr=tr, present=present,
+                              animate=False).to_plotly_json()
+    data, layout = spec["data"], spec["layout"]
+    (x0, x1), (y0, y1) = surface.view
+    scale = np.hypot(x1 - x0, y1 - y0) / SCRUB_PATH_RESOLUTION
+    log = surface.min_value is not None
+    floor = 1e-16
+    for i, (res, label) in enumerate(zip(results, labels)):  # every run's loss, under the contour
+        y, _ = _gap(surface, res.losses[: res.last_finite_index() + 1])
+        li = downsample_index(len(y), SCRUB_LOSS_POINTS)
+        data.append(dict(type="scatter", x=li.astype(np.int32), y=_f32(np.clip(y[li], floor, 1e30)),
+                         mode="lines", xaxis="x2", yaxis="y2", legendgroup=str(i), showlegend=False,
+                         line=dict(color=color(i)), hovertemplate=label + ": %{y:.3g}<extra></extra>"))
+    frames = [_scrub_frame(surface, sc, j, scale, floor) for j in range(sc.values.size)]
+    ip, ie, il = 1 + 2 * run, 2 + 2 * run, len(data) - len(results) + run
+    path, ends, loss = frames[sc.current]  # the figure opens at the run's own value
+    data[ip].update(path, hovertemplate=f"{labels[run]}<br>{sc.param} = %{{customdata[1]:.3g}}, "
+                    f"{tr('playground.step')} %{{customdata[0]:.0f}}: (%{{x:.4g}}, %{{y:.4g}})<br>"
+                    f"{tr('playground.scrub_hover')}<extra></extra>")
+    data[ie].update(x=ends["x"], y=ends["y"], marker={**data[ie]["marker"], **ends["marker"]})
+    data[il].update(loss, line=dict(color=color(run), width=3))
+    # fixed axes: an animation without redraw does not rescale them
+    ys = np.concatenate([np.asarray(d["y"], dtype=float) for d in data[-len(results):]]
+                        + [np.asarray(f[2]["y"], dtype=float) for f in frames])
+    ys = ys[np.isfinite(ys)]
+    top = 1e3 * max(float(d["y"][0]) for d in data[-len(results):]) if results else np.inf
+    ys = ys[ys <= max(top, floor)]  # a diverging value's loss leaves the panel, not squash it
+    if not ys.size:
+        yrange = None
+    elif log:
+        yrange = [float(np.log10(ys.min())) - 0.2, float(np.log10(ys.max())) + 0.2]
+    else:
+        pad = 0.05 * (float(ys.max() - ys.min()) or 1.0)
+        yrange = [float(ys.min()) - pad, float(ys.max()) + pad]
+    height = layout["height"] + SCRUB_LOSS_HEIGHT
+    bottom = layout["margin"]["b"]
+    share = (SCRUB_LOSS_HEIGHT - 40) / (height - bottom - 104)  # of the plot area, below a gap for the x title
+    layout.update(
+        height=height,
+        xaxis2=dict(anchor="y2", range=[0, max(r.steps for r in results)], title=dict(text=tr("playground.step"))),
+        yaxis2=dict(anchor="x2", domain=[0, share], type="log" if log else "linear", range=yrange,
+                    exponentformat="power",
+                    title=dict(text=tr("playground.loss_gap") if log else tr("playground.loss"))),
+        sliders=[value_slider(sc.values, sc.current, f"{labels[run].split(' (')[0]} · {sc.param} = ")])
+    layout["yaxis"]["domain"] = [share + 50 / (height - bottom - 104), 1.0]
+    layout["margin"]["t"] = 104
+    return FramedFigure(dict(data=data, layout=layout), animation_frames(frames, [ip, ie, il], _scatter(data)))
+
+
+def _scatter(data) -> list[int]:
+    return [i for i, d in enumerate(data) if d.get("type") == "scatter"]

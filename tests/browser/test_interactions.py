@@ -67,6 +67,78 @@ def test_playground_click_on_the_contour_sets_the_start(tab):
     tab.assert_healthy()
 
 
+def _point_on_trace(tab, trace: int, index: int) -> dict:
+    """Page coordinates of point ``index`` of trace ``trace`` of the first chart, read from plotly's
+    own axes, and its customdata."""
+    return tab.charts().first.locator(".js-plotly-plot").evaluate(
+        """(gd, [trace, index]) => { const t = gd._fullData[trace]; const L = gd._fullLayout;
+              const xa = L['xaxis' + t.xaxis.slice(1)], ya = L['yaxis' + t.yaxis.slice(1)];
+              const n = t.y.length, i = index < 0 ? n + index : index;
+              const x = t.x ? t.x[i] : t.x0 + i * t.dx; const r = gd.getBoundingClientRect();
+              const cd = t.customdata ? t.customdata[i] : null;
+              return {x: r.left + xa._offset + xa.l2p(x), y: r.top + ya._offset + ya.l2p(t.y[i]),
+                      value: cd === null ? null : (typeof cd === 'number' ? cd : cd[1])}; }""", [trace, index])
+
+
+def _line_d(tab, index: int) -> str:
+    return tab.charts().first.locator(".js-plotly-plot").evaluate(
+        "(gd, i) => gd.querySelectorAll('.scatterlayer .trace path.js-line')[i].getAttribute('d')", index)
+
+
+def _click_slider_rail(tab, fraction: float) -> None:
+    rail = tab.charts().first.locator(".slider-container .slider-rail-rect").first.bounding_box()
+    tab.page.mouse.click(rail["x"] + fraction * rail["width"], rail["y"] + rail["height"] / 2)
+
+
+def _slider_value(tab) -> float:
+    label = tab.charts().first.locator(".js-plotly-plot").evaluate(
+        "gd => [...gd.querySelectorAll('text.slider-label')].map(t => t.textContent).find(t => t.includes(' = '))")
+    return float(re.search(r" = ([0-9.e+-]+)", label).group(1))
+
+
+# page, link, the drawn line the slider moves, the trace and point to click, what the link then holds
+SCRUBS = [("playground", "/playground?scrub=1:lr&s=quadratic&runs=sgd:lr%3D0.05|adam:lr%3D0.1&steps=30", 0, 1, -1,
+           "runs=sgd%3Alr%3D{v:g}"),
+          ("learning_rate", "/learning_rate?scrub=1", 1, 1, 1, "lr={v!r}"),
+          ("activations", "/activations?acts=relu,leaky_relu&scrub=leaky_relu", 1, 4, 3, "leaky_alpha={v!r}")]
+
+
+@pytest.mark.parametrize("page,link,line,trace,point,expect", SCRUBS, ids=[c[0] for c in SCRUBS])
+def test_scrub_moves_the_curve_in_the_browser_and_a_click_writes_the_value_back(tab, page, link, line, trace,
+                                                                                point, expect):
+    if not (ROOT / "pages" / f"{page}.py").exists():
+        pytest.skip(f"pages/{page}.py does not exist yet")
+    tab.open(link)
+    before = _line_d(tab, line)
+    runs_before = tab.snapshot()["finished"]
+    _click_slider_rail(tab, 0.7)  # in the browser only: no rerun
+    tab.wait_until(lambda: _line_d(tab, line) != before, "the scrubbed curve redrawn in the DOM", 5)
+    tab.page.wait_for_timeout(300)
+    assert tab.snapshot()["finished"] == runs_before, "moving the scrub slider must not rerun the script"
+    value = _slider_value(tab)
+    pt = _point_on_trace(tab, trace, point)
+    assert abs(pt["value"] - value) <= 1e-6 * abs(value)  # the clicked point carries the value shown
+    tab.act(lambda: tab.page.mouse.click(pt["x"], pt["y"]))
+    tab.wait_until(lambda: expect.format(v=value) in tab.page.url,
+                   f"the link holds the value {value}: {tab.page.url}")
+    tab.assert_healthy()
+
+
+@needs_page("playground")
+def test_playground_contour_takes_clicks_after_the_playback_slider_moved(tab):
+    # plotly.js failed on every click once a frame had played ("reading 'selectAll'"): the start
+    # point could no longer be picked after ▶ or the playback slider
+    tab.open("/playground?s=quadratic&steps=30")
+    x0 = float(tab.number_input(EN["playground.start_x"]).input_value())
+    _click_slider_rail(tab, 0.5)
+    tab.page.wait_for_timeout(300)
+    area = tab.charts().first.locator(".nsewdrag").first.bounding_box()
+    tab.act(lambda: tab.page.mouse.click(area["x"] + 0.75 * area["width"], area["y"] + 0.25 * area["height"]))
+    tab.wait_until(lambda: float(tab.number_input(EN["playground.start_x"]).input_value()) != x0,
+                   "the start moved by the click")
+    tab.assert_healthy()
+
+
 @needs_page("playground")
 def test_playground_diverging_run_is_reported(tab):
     tab.open("/playground?s=quadratic&runs=sgd:lr%3D0.2&steps=50")

@@ -418,3 +418,56 @@ def test_a_basin_map_beyond_the_budget_is_computed_smaller_and_says_so(monkeypat
     assert note and f"{n}×{n} grid and {k} steps" in note[0] and f"{grid}×{grid}, {steps} steps" in note[0]
     heat = [c for c in charts(at) if c["data"][0]["type"] == "heatmap"]
     assert len(heat) == 2 and values(heat[0]["data"][0]["z"]).size == n * n
+
+
+# --- scrub mode --------------------------------------------------------------------------------------
+
+def test_scrub_switch_draws_the_run_for_every_value_and_puts_itself_in_the_link():
+    at = open_page(PAGE)
+    at.toggle(key="pg_scrub").set_value(True).run()
+    assert not at.exception and not at.error
+    fig = charts(at)[0]
+    assert len(fig["frames"]) == len(at.session_state["pg_scrub_grid"][2]) >= 40
+    assert fig["layout"]["sliders"][0]["currentvalue"]["prefix"] == "1 · SGD · lr = "
+    assert at.query_params["scrub"] == "1:lr"
+    at.selectbox(key="pg_scrub_run").set_value(4).run()
+    at.selectbox(key="pg_scrub_param").set_value("beta1").run()
+    assert at.query_params["scrub"] == "5:beta1"
+    assert "beta1 changes (0 … 0.999" in all_text(at)
+
+
+@pytest.mark.parametrize("link,run,param", [("2:beta", 1, "beta"), ("9:lr", 0, "lr"), ("1:nope", 0, "lr"),
+                                            ("3:eps", 2, "eps")])
+def test_a_scrub_link_opens_scrubbing_or_falls_back_to_a_run_and_lr(link, run, param):
+    at = open_page(PAGE, scrub=link)
+    assert not at.exception and not at.error
+    assert (at.session_state["pg_scrub_run"], at.session_state["pg_scrub_param"]) == (run, param)
+    assert charts(at)[0]["frames"]
+
+
+@pytest.mark.parametrize("link", ["1", "x:lr", "1:lr;drop", "<script>", "1:" + "a" * 30, "99999:lr"])
+def test_a_malformed_scrub_link_is_named_and_ignored(link):
+    at = open_page(PAGE, scrub=link)
+    assert not at.exception and not at.error
+    assert not at.session_state["pg_scrub"]
+    assert "scrub=" in all_text(at)  # the fallback note names the part of the link it ignored
+
+
+def test_scrub_is_off_while_the_fair_comparison_tunes_each_lr():
+    at = open_page(PAGE, scrub="1:lr", fair="1")
+    assert not at.exception and not at.error
+    assert at.toggle(key="pg_scrub").disabled
+    assert not charts(at)[0].get("frames") or "sliders" not in charts(at)[0]["layout"] or \
+        charts(at)[0]["layout"]["sliders"][0]["currentvalue"]["prefix"].startswith("step")
+
+
+def test_a_click_on_the_scrubbed_path_picks_the_value_under_the_slider():
+    grid = (1, "lr", [0.001, 0.00133, 0.0015])
+    # as Streamlit reports a typed-array row, and as a plain list; float32 read back
+    assert ui.scrub_pick([{"x": 0, "y": 0, "customdata": {"0": 3, "1": 0.0013300000596}}], grid) == (1, "lr", 0.00133)
+    assert ui.scrub_pick([{"x": 0, "y": 0, "customdata": [3, 0.00149]}], grid) == (1, "lr", 0.0015)
+    # a click on the contour, another run's path (customdata: its step) or junk moves the start instead
+    for pt in ({"x": 1, "y": 2}, {"x": 1, "y": 2, "customdata": 7}, {"x": 1, "y": 2, "customdata": [1, "a"]},
+               {"x": 1, "y": 2, "customdata": [1, float("nan")]}):
+        assert ui.scrub_pick([pt], grid) is None
+    assert ui.scrub_pick([{"customdata": [3, 0.001]}], None) is None
