@@ -1,6 +1,6 @@
 """`make bench`: every benchmark, side by side on this machine, written to benchmarks/RESULTS.md.
 
-    python -m benchmarks.run [--quick] [--only trajectories,pages,redraw,mlp,memory,load,abuse]
+    python -m benchmarks.run [--quick] [--only trajectories,pages,redraw,scrub,mlp,memory,load,abuse]
 """
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ SECTIONS = {
     "mlp": ("MLP training", "benchmarks.bench_mlp"),
     "pages": ("Pages: rerun script time and figure payload", "benchmarks.pages"),
     "redraw": ("Browser: first paint and redraw against a bare page", "benchmarks.redraw"),
+    "scrub": ("Scrub mode: a slider step in the figure against the widget round trip", "benchmarks.scrub"),
     "memory": ("Memory: the largest basin map", "benchmarks.memory"),
     "load": ("Capacity: concurrent sessions on one server", "benchmarks.load"),
     "abuse": ("Abuse: heavy work started and abandoned while others browse", "benchmarks.abuse"),

@@ -150,7 +150,7 @@ def _scrub_figure(key: tuple, which: int, values: tuple, lo: float, hi: float, s
     param = A.SCRUB_PARAMS[name][0]
     current = values.index(dict(params)[param])
     variants = [A.get(name, **{param: v}) for v in values]
-    return plots.curves_scrub(build(key), A.x_grid(lo, hi), which, variants, values, current,
+    return plots.curves_scrub(build(key), A.x_grid(lo, hi, plots.SCRUB_POINTS), which, variants, values, current,
                               side_by_side=side_by_side, tr=_tr(lang))
 
 

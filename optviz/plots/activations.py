@@ -61,27 +61,26 @@ def curves(acts, grid, *, side_by_side: bool = False, tr: Translator = english,
 
 
 SCRUB_SLIDER = 95  # px under the plots for the scrub slider
+SCRUB_POINTS = 201  # grid points of every curve in scrub mode (the page's usual grid: 401)
 
 
 def curves_scrub(acts, grid, which: int, variants, values, current: int, *, side_by_side: bool = False,
                  tr: Translator = english, present: bool = False) -> go.Figure:
     """``curves`` with activation ``which`` drawn for each of ``variants`` (the same activation with
     its parameter at each of ``values``) under an in-figure slider: dragging it reshapes f and f′
-    in the browser. Each point of the two curves carries the value, for a click that writes it back."""
+    in the browser. Each point of the two curves carries the value, for a click that writes it back.
+    Every curve is redrawn on every frame (plotly recomputes the whole figure), so a coarser
+    ``grid`` than the page's usual one (SCRUB_POINTS) keeps the slider fluid."""
     fig = curves(acts, grid, side_by_side=side_by_side, tr=tr, present=present)
     spec = fig.to_dict()
     data, layout = spec["data"], spec["layout"]
-    # the scrubbed curves on every second grid point, keeping x = 0 (the kink) on it: half the payload
-    x0, dx, n = grid
-    first = int(round(-x0 / dx)) % 2 if x0 <= 0 <= x0 + dx * (n - 1) else 0
-    x = A.grid_points(*grid)[first::2]
-    half = dict(x0=float(x[0]), dx=2 * dx)
+    x = A.grid_points(*grid)
     f_i, d_i = 2 * which, 2 * which + 1
     frames = []
     for v, act in zip(values, variants):
         cd = np.full(x.size, v, dtype=np.float32)
-        frames.append([dict(y=np.asarray(act.forward(x), dtype=np.float32), customdata=cd, **half),
-                       dict(y=np.asarray(act.derivative(x), dtype=np.float32), customdata=cd, **half)])
+        frames.append([dict(y=np.asarray(act.forward(x), dtype=np.float32), customdata=cd),
+                       dict(y=np.asarray(act.derivative(x), dtype=np.float32), customdata=cd)])
     # dots along the moving f to click on (a line alone takes no selection in plotly)
     dots = np.linspace(0, x.size - 1, 15).round().astype(int)
     for frame, act in zip(frames, variants):

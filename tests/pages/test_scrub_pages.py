@@ -68,7 +68,9 @@ def test_each_activation_frame_is_the_function_at_that_value(name, layout):
     param = A.SCRUB_PARAMS[name][0]
     for j in (0, len(values) // 3, len(values) - 1):
         f, d = fig["frames"][j]["data"][:2]
-        x = f["x0"] + f["dx"] * np.arange(array(f["y"]).size)
+        assert fig["frames"][j]["traces"][:2] == [2, 3]  # the second activation's f and f′
+        base = fig["data"][2]
+        x = base["x0"] + base["dx"] * np.arange(array(f["y"]).size)
         act = A.get(name, **{param: values[j]})
         np.testing.assert_allclose(array(f["y"]), act.forward(x), rtol=1e-5, atol=1e-6)
         np.testing.assert_allclose(array(d["y"]), act.derivative(x), rtol=1e-5, atol=1e-6)
