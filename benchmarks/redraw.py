@@ -46,6 +46,7 @@ DRAWN = """() => Array.from(document.querySelectorAll('[data-testid="stMain"] .j
   p => Array.from(p.querySelectorAll('path.js-line, path.js-fill, path.point, .shapelayer path, image')).map(
     e => (e.getAttribute('d') || e.getAttribute('href') || '') + (e.getAttribute('transform') || '')).join('|')).join('#')"""
 HAS_LINES = """() => document.querySelector('[data-testid="stMain"] .js-plotly-plot path.js-line, ' +
+                                          '[data-testid="stMain"] .js-plotly-plot path.point, ' +
                                           '[data-testid="stMain"] .js-plotly-plot image') !== null"""
 
 
@@ -87,6 +88,8 @@ CASES = [
     ("loss_functions", "slider", "Weight w of the toy classifier", None),
     ("perceptron", "slider", "w1", None),
     ("backprop", "button", "Next step", None),
+    ("mlp", "button", "Train", None),
+    ("autoencoder", "slider", "Code size (latent dimension)", None),
 ]
 
 

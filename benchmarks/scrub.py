@@ -5,7 +5,8 @@ scrub mode adds to a rerun (the grid's trajectories or curves, the larger figure
 sent. Both changes are timed in the browser's own clock, the same way: from the key press or pointer press
 until the frame after the first change of a drawn chart (a path's data, or a chart redrawn).
 *Widget*: the page's widget changed (a number typed and Enter, or a slider's arrow key).
-*Scrub step*: a click on the next step of the figure's slider.
+*Scrub step*: a click on the next step of the figure's slider. A change counts once a line's path
+data changed or lines were drawn anew (not a hover label, not the slider's own grip).
 *Drag*: the pointer moved across every step of the slider at 60 moves a second; redraws a second =
 changes of the drawn path / the drag's duration. Medians.
 """
@@ -89,9 +90,12 @@ LATENCY = """() => { const s = window.__lat = {start: null, done: null, seen: fa
   const begin = () => { s.start = performance.now(); s.done = null; s.seen = false; };
   document.addEventListener('pointerdown', begin, true);
   document.addEventListener('keydown', begin, true);
+  const line = n => n.nodeType === 1 && (n.matches('path.js-line') || !!n.querySelector('path.js-line'));
   new MutationObserver(records => {
     if (s.start === null || s.seen) return;
-    if (!records.some(r => r.target.closest && r.target.closest('.js-plotly-plot'))) return;
+    // a drawn line's data changed, or lines were drawn anew (not a hover label, not the slider)
+    if (!records.some(r => r.type === 'attributes' ? r.target.matches('path.js-line')
+                                                   : [...r.addedNodes].some(line))) return;
     s.seen = true;
     requestAnimationFrame(() => { s.done = performance.now() - s.start; });
   }).observe(document.querySelector('[data-testid="stMain"]'),
@@ -154,9 +158,13 @@ class Scrubbing:
     def drag(self) -> float:
         """Redraws a second while the pointer drags the grip across every step, 60 moves a second."""
         self.page.evaluate("""() => { window.__changes = [];
-            const paths = document.querySelectorAll('[data-testid="stMain"] .js-plotly-plot')[0];
-            window.__obs = new MutationObserver(() => window.__changes.push(performance.now()));
-            window.__obs.observe(paths, {subtree: true, attributes: true, attributeFilter: ['d']}); }""")
+            const chart = document.querySelectorAll('[data-testid="stMain"] .js-plotly-plot')[0];
+            window.__obs = new MutationObserver(records => {
+              if (records.some(r => r.type === 'attributes' ? r.target.matches('path.js-line')
+                    : [...r.addedNodes].some(n => n.nodeType === 1 && (n.matches('path.js-line') ||
+                                                                         !!n.querySelector('path.js-line')))))
+                window.__changes.push(performance.now()); });
+            window.__obs.observe(chart, {subtree: true, childList: true, attributes: true, attributeFilter: ['d']}); }""")
         grip = self.page.locator('[data-testid="stMain"] .js-plotly-plot').first.locator("rect.slider-grip-rect").first
         box = grip.bounding_box()
         self.page.mouse.move(box["x"] + box["width"] / 2, self.y)
@@ -170,9 +178,9 @@ class Scrubbing:
         self.page.wait_for_timeout(100)
         self.page.mouse.up()
         frames, seconds = self.page.evaluate("""() => { window.__obs.disconnect();
-            // changes within one animation frame are one redraw
+            // changes within one animation frame (16 ms) are one redraw
             const t = window.__changes; let n = 0, last = -1e9;
-            for (const x of t) { if (x - last > 4) { n += 1; last = x; } }
+            for (const x of t) { if (x - last > 16) { n += 1; last = x; } }
             return [n, ((t.length ? t[t.length - 1] : window.__t0) - window.__t0) / 1000]; }""")
         return frames / seconds if seconds > 0 else 0.0
 

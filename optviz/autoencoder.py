@@ -3,6 +3,7 @@ from the core MLP and optimizers: reconstruction, the latent space, comparison w
 anomaly detection."""
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 
 import numpy as np
@@ -220,6 +221,23 @@ def train(ae: Autoencoder, X, epochs: int = 100, lr: float = 0.01, batch_size: i
     trainer = Trainer(ae.model, _optimizers.get("adam", lr=lr), batch_size, seed)
     noisy = (lambda epoch: corrupt(data, X, noise, seed=(seed, epoch))) if noise else None
     return trainer.run(X, X, epochs, callback=callback, inputs=noisy)
+
+
+@memo.memo(max_mb=16, name="autoencoder.trained",  # ≈ 40 kB a model with its history: ≈ 400 of them
+           key=lambda settings, progress=None: settings)
+def trained(settings: tuple, progress=None):
+    """The page's autoencoder for ``settings`` (its (name, value) pairs: data, n, seed, latent, hidden,
+    act, loss, epochs, lr, noise), trained once and shared by every session: going back to a setting,
+    or a room moving the same slider, costs no training. Returns (model, history, seconds);
+    ``progress(epoch, history)`` reports the training of the session that computes it."""
+    s = dict(settings)
+    (X, _), _, _ = lesson_data(s["data"], s["n"], s["seed"])
+    latent = min(s["latent"], X.shape[1] - 1)  # a code as wide as the input would only copy it
+    model = build(latent, s["hidden"], s["act"], s["loss"], s["seed"], d=X.shape[1])
+    started = time.perf_counter()
+    hist = train(model, X, epochs_within(s["epochs"], len(X)), s["lr"], seed=s["seed"], noise=s["noise"],
+                 data=s["data"], callback=progress)
+    return model, hist, time.perf_counter() - started
 
 
 def detection_rates(normal_scores, anomaly_scores, threshold: float) -> tuple[float, float]:

@@ -1,6 +1,4 @@
 """Autoencoders: reconstruction, latent space, PCA, denoising, anomaly detection."""
-import time
-
 import numpy as np
 import streamlit as st
 
@@ -54,17 +52,10 @@ epochs = ae.epochs_within(s["epochs"], len(X))
 if epochs < s["epochs"]:
     st.info(tr("autoencoder.epochs_capped", epochs=epochs, asked=s["epochs"], max=ae.MAX_UPDATES))
 key = tuple(sorted((k, v) for k, v in s.items() if k != "pct"))
-cache = st.session_state.setdefault("autoencoder_models", {})
-if key not in cache:
-    bar = st.progress(0.0, text=tr("autoencoder.training"))
-    model = ae.build(latent, s["hidden"], s["act"], s["loss"], s["seed"], d=X.shape[1])
-    started = time.perf_counter()
-    hist = ae.train(model, X, epochs, s["lr"], seed=s["seed"], noise=s["noise"], data=s["data"],
-                    callback=lambda e, h: bar.progress(e / epochs, text=tr("autoencoder.training")))
+bar = None if ae.trained.stored(key) else st.progress(0.0, text=tr("autoencoder.training"))
+model, hist, seconds = ae.trained(key, progress=bar and (lambda e, h: bar.progress(e / epochs, text=tr("autoencoder.training"))))
+if bar is not None:
     bar.empty()
-    cache.clear()  # keep one trained model per session
-    cache[key] = (model, hist, time.perf_counter() - started)
-model, hist, seconds = cache[key]
 
 p = ae.pca(X, latent)
 R = model.reconstruct(Xt)

@@ -171,3 +171,19 @@ def test_code_view_keeps_a_narrow_code_as_it_is():
     view, shares = ae.code_view(Z)
     assert view is Z and shares is None
     assert ae.code_view(Z[:, :1])[0].shape == (6, 1)
+
+
+def test_a_trained_model_is_shared_and_is_the_model_the_settings_train():
+    settings = tuple(sorted(dict(data="shapes", n=200, seed=3, latent=20, hidden=16, act="tanh", loss="mse",
+                                 epochs=7, lr=0.01, noise=0.05).items()))
+    calls = []
+    model, hist, _ = ae.trained(settings, progress=lambda e, h: calls.append(e))
+    assert calls and ae.trained.stored(settings)
+    again = ae.trained(settings, progress=lambda e, h: calls.append(("again", e)))
+    assert again[0] is model and not any(isinstance(c, tuple) for c in calls)  # no second training
+    # the same as training it by hand: the latent capped below the input's width, the epochs as asked
+    (X, _), _, _ = ae.lesson_data("shapes", 200, 3)
+    ref = ae.build(min(20, X.shape[1] - 1), 16, "tanh", "mse", 3, d=X.shape[1])
+    ref_hist = ae.train(ref, X, ae.epochs_within(7, len(X)), 0.01, seed=3, noise=0.05, data="shapes")
+    np.testing.assert_allclose(model.reconstruct(X[:20]), ref.reconstruct(X[:20]))
+    assert hist.loss == ref_hist.loss

@@ -137,20 +137,35 @@ def test_each_scrub_frame_draws_that_value_s_path_its_end_and_its_loss():
         np.testing.assert_allclose(_values(loss["y"]), np.maximum(gap, 1e-16), rtol=1e-5)
 
 
-def test_every_frame_names_every_scatter_trace():
-    # plotly.js redraws only the traces a frame names; a click after the animation then failed on
-    # the others ("reading 'selectAll'"): the contour stopped taking clicks once a slider moved.
-    # The class: every figure with frames (the playback, the scrub), each with several runs.
+def test_every_frame_names_every_trace_and_a_contour_is_redrawn():
+    # plotly.js redraws only the traces a frame names: a click after the animation failed on the
+    # others ("reading 'selectAll'"); and with redraw off it removes a contour altogether. The class:
+    # every figure with frames (the playback, the scrub, the learning-rate and activation scrubs).
+    from optviz import activations as A
+    from optviz import onedim
+    from optviz.plots.activations import curves_scrub
+    from optviz.plots.learning_rate import descent_scrub
     from optviz.plots.playground import scrub_figure
     runs, res, sc = _scrub_case()
     labels = [r.label() for r in runs]
-    for fig in (contour_with_paths(surfaces.get("quadratic"), res, labels, step=3).to_dict(),
-                scrub_figure(surfaces.get("quadratic"), res, labels, sc, 1).to_dict()):
-        scatter = {i for i, t in enumerate(fig["data"]) if t.get("type") == "scatter"}
+    lrs = onedim.scrub_lrs(2.0, 0.3, 0.001, 5.0)
+    acts = [A.get("relu"), A.get("elu", alpha=1.0)]
+    values = A.scrub_values("elu", 1.0)
+    figs = [contour_with_paths(surfaces.get("quadratic"), res, labels, step=3).to_dict(),
+            scrub_figure(surfaces.get("quadratic"), res, labels, sc, 1).to_dict(),
+            descent_scrub("quadratic", 1.0, 2.5, onedim.descend("quadratic", 2.5, lrs, 20)[0], lrs, 3,
+                          [(0.5, ""), (1.0, "")]).to_dict(),
+            curves_scrub(acts, A.x_grid(-3, 3, 101), 1, [A.get("elu", alpha=v) for v in values], values,
+                         list(values).index(1.0)).to_dict()]
+    for fig in figs:
         assert fig["frames"]
         for f in fig["frames"]:
-            assert set(f["traces"]) == scatter and len(f["data"]) == len(f["traces"])
-            assert all(d.get("type") == "scatter" for d in f["data"])
+            assert sorted(f["traces"]) == list(range(len(fig["data"]))) and len(f["data"]) == len(f["traces"])
+            assert [d["type"] for d in f["data"]] == [fig["data"][i]["type"] for i in f["traces"]]
+        contour = any(t["type"] in ("contour", "heatmap") for t in fig["data"])
+        commands = [s["args"][1] for s in fig["layout"]["sliders"][0]["steps"]]
+        commands += [b["args"][1] for m in fig["layout"].get("updatemenus", []) for b in m["buttons"]]
+        assert all(c["frame"]["redraw"] == contour for c in commands)
 
 
 def test_scrub_payload_stays_small_at_the_largest_race():

@@ -109,7 +109,7 @@ def curves_scrub(acts, grid, which: int, variants, values, current: int, *, side
     layout["clickmode"] = "event+select"
     layout["hovermode"] = "closest"  # a click in "x unified" hover selects no point
     return FramedFigure(dict(data=data, layout=layout),
-                        animation_frames(frames, [f_i, d_i, len(data) - 1], range(len(data))))
+                        animation_frames(frames, [f_i, d_i, len(data) - 1], data))
 
 
 _DASHES = ("solid", "dash", "dot", "dashdot", "longdash", "longdashdot")

@@ -101,7 +101,7 @@ def descent_scrub(name, a, x0, runs, lrs, current: int, marks, *, tr: Translator
     layout = dict(xaxis=dict(title=dict(text="x"), range=[-span, span]), yaxis=dict(range=yrange),
                   sliders=[slider], clickmode="event+select", dragmode="zoom")
     fig = FramedFigure(dict(data=data, layout=layout),
-                       animation_frames([[iterates(j)] for j in range(lrs.size)], [1], [0, 1]))
+                       animation_frames([[iterates(j)] for j in range(lrs.size)], [1], data))
     style(fig, present=present, height=480, title=tr("learning_rate.lr_curve_title"))
     fig.update_layout(margin=dict(t=175))
     return fig

@@ -6,7 +6,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from .common import (FramedFigure, Translator, animation_frames, color, downsample_index, english, legend_rows,
-                     path_index, style, value_slider)
+                     needs_redraw, path_index, style, value_slider)
 
 GRID = 90  # contour resolution: enough for smooth levels, small payload
 MAX_PATH_POINTS = 400  # curves against step
@@ -82,7 +82,7 @@ def contour_with_paths(surface, results, labels, *, step=None, tr: Translator = 
     if step is not None and results:
         data.append(_position_trace(results, step, present))
         if animate:
-            frames = _add_playback(layout, len(data) - 1, results, tr, step)
+            frames = _add_playback(layout, data, results, tr, step)
     fig = FramedFigure(dict(data=data, layout=layout), frames or [])
     style(fig, present=present, height=contour_height(surface))
     # the legend sits at the figure's foot, below the x-axis title whatever the plot's aspect. The
@@ -132,31 +132,32 @@ def playback_steps(steps: int, max_frames: int = MAX_FRAMES, dense: int = 100) -
     return np.unique(np.concatenate([np.arange(dense), rest]))
 
 
-def _add_playback(layout, trace_index, results, tr, step: int = 0) -> list:
+def _add_playback(layout, data, results, tr, step: int = 0) -> list:
     """Client-side animation of the current positions: instant, no server round trip. The
     slider starts at the frame of ``step``, the step the page shows."""
     steps = max(r.steps for r in results)
     ks = playback_steps(steps)
+    redraw = needs_redraw(data)  # the contour stays drawn
     frames = []
     for k in ks:
         xs, ys = _positions(results, int(k))
         frames.append([dict(type="scatter", x=xs, y=ys)])
-    frames = animation_frames(frames, [trace_index], range(1, trace_index + 1))  # every trace but the contour
+    frames = animation_frames(frames, [len(data) - 1], data)  # the position rings: the last trace
     for k, f in zip(ks, frames):
         f["name"] = str(int(k))
     layout["updatemenus"] = [dict(
         type="buttons", showactive=False, x=0, y=1.0, xanchor="left", yanchor="bottom", direction="left",
         pad=dict(b=14, t=0, l=0, r=0),
         buttons=[dict(label="▶ " + tr("playground.play"), method="animate",
-                      args=[None, dict(frame=dict(duration=120, redraw=False), fromcurrent=True,
+                      args=[None, dict(frame=dict(duration=120, redraw=redraw), fromcurrent=True,
                                        transition=dict(duration=0))]),
                  dict(label=tr("playground.pause"), method="animate",
-                      args=[[None], dict(frame=dict(duration=0, redraw=False), mode="immediate")])])]
+                      args=[[None], dict(frame=dict(duration=0, redraw=redraw), mode="immediate")])])]
     layout["sliders"] = [dict(
         active=int(np.abs(ks - step).argmin()), x=0.34, y=1.0, yanchor="bottom", len=0.66, pad=dict(t=0, b=0),
         currentvalue=dict(prefix=tr("playground.step") + " "),
         steps=[dict(label=str(int(k)), method="animate",
-                    args=[[str(int(k))], dict(mode="immediate", frame=dict(duration=0, redraw=False))])
+                    args=[[str(int(k))], dict(mode="immediate", frame=dict(duration=0, redraw=redraw))])
                for k in ks])]
     return frames
 
@@ -431,11 +432,8 @@ def scrub_figure(surface, results, labels, sc, run: int, *, tr: Translator = eng
         yaxis2=dict(anchor="x2", domain=[0, share], type="log" if log else "linear", range=yrange,
                     exponentformat="power",
                     title=dict(text=tr("playground.loss_gap") if log else tr("playground.loss"))),
-        sliders=[value_slider(sc.values, sc.current, f"{labels[run].split(' (')[0]} · {sc.param} = ")])
+        sliders=[value_slider(sc.values, sc.current, f"{labels[run].split(' (')[0]} · {sc.param} = ",
+                              redraw=needs_redraw(data))])
     layout["yaxis"]["domain"] = [share + 50 / (height - bottom - 104), 1.0]
     layout["margin"]["t"] = 104
-    return FramedFigure(dict(data=data, layout=layout), animation_frames(frames, [ip, ie, il], _scatter(data)))
-
-
-def _scatter(data) -> list[int]:
-    return [i for i, d in enumerate(data) if d.get("type") == "scatter"]
+    return FramedFigure(dict(data=data, layout=layout), animation_frames(frames, [ip, ie, il], data))

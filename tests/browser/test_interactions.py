@@ -85,6 +85,13 @@ def _line_d(tab, index: int) -> str:
         "(gd, i) => gd.querySelectorAll('.scatterlayer .trace path.js-line')[i].getAttribute('d')", index)
 
 
+def _drawn_parts(tab) -> list[int]:
+    """How many traces, contour paths and heatmap images the first chart has drawn."""
+    return tab.charts().first.locator(".js-plotly-plot").evaluate(
+        """gd => [gd.querySelectorAll('g.trace').length, gd.querySelectorAll('.contourlayer path').length,
+                  gd.querySelectorAll('.heatmaplayer image').length]""")
+
+
 def _click_slider_rail(tab, fraction: float) -> None:
     rail = tab.charts().first.locator(".slider-container .slider-rail-rect").first.bounding_box()
     tab.page.mouse.click(rail["x"] + fraction * rail["width"], rail["y"] + rail["height"] / 2)
@@ -109,13 +116,15 @@ def test_scrub_moves_the_curve_in_the_browser_and_a_click_writes_the_value_back(
     if not (ROOT / "pages" / f"{page}.py").exists():
         pytest.skip(f"pages/{page}.py does not exist yet")
     tab.open(link)
-    before = _line_d(tab, line)
+    before, parts = _line_d(tab, line), _drawn_parts(tab)
     runs_before = tab.snapshot()["finished"]
     _click_slider_rail(tab, 0.7)  # in the browser only: no rerun
     tab.wait_until(lambda: _line_d(tab, line) != before, "the scrubbed curve redrawn in the DOM", 5)
     tab.page.wait_for_timeout(300)
     assert tab.snapshot()["finished"] == runs_before, "moving the scrub slider must not rerun the script"
+    assert _drawn_parts(tab) == parts  # nothing else vanished (plotly.js drops a contour it does not redraw)
     value = _slider_value(tab)
+    tab.screenshot(f"{page}-scrub")
     pt = _point_on_trace(tab, trace, point)
     assert abs(pt["value"] - value) <= 1e-6 * abs(value)  # the clicked point carries the value shown
     tab.act(lambda: tab.page.mouse.click(pt["x"], pt["y"]))
@@ -130,8 +139,11 @@ def test_playground_contour_takes_clicks_after_the_playback_slider_moved(tab):
     # point could no longer be picked after ▶ or the playback slider
     tab.open("/playground?s=quadratic&steps=30")
     x0 = float(tab.number_input(EN["playground.start_x"]).input_value())
+    parts = _drawn_parts(tab)
+    assert parts[1] > 10  # the contour's levels
     _click_slider_rail(tab, 0.5)
     tab.page.wait_for_timeout(300)
+    assert _drawn_parts(tab) == parts  # the contour is still drawn
     area = tab.charts().first.locator(".nsewdrag").first.bounding_box()
     tab.act(lambda: tab.page.mouse.click(area["x"] + 0.75 * area["width"], area["y"] + 0.25 * area["height"]))
     tab.wait_until(lambda: float(tab.number_input(EN["playground.start_x"]).input_value()) != x0,
