@@ -2,7 +2,7 @@
 import streamlit as st
 
 from optviz import system
-from optviz.app import ui
+from optviz.app import classroom, ui
 from optviz.app.pages import HOME, present
 
 system.keep_freed_memory()  # numpy temporaries of a few hundred kB reuse freed memory (idempotent)
@@ -13,6 +13,7 @@ with ui.app_run():
                        initial_sidebar_state="collapsed" if ui.presentation_from_url() else "auto")
     ui.language_selector()
     ui.presentation_toggle()
+    classroom.from_link()  # a join or teacher link: taken out of the address before any page reads it
 
     # the page list (optviz.app.pages); a page's URL path is its file name: until a session has run
     # st.navigation (a fresh server), Streamlit's legacy pages/ mode answers a deep link by file name
@@ -20,5 +21,9 @@ with ui.app_run():
     # same path finds the same page.
     pages = [st.Page(p.file, title=ui.tr(p.title_key), icon=p.icon, url_path=p.name, default=(p.name == HOME))
              for p in present()]
-    st.navigation(pages).run()
+    page = st.navigation(pages)
+    classroom.remember_page(page)
+    classroom.sidebar()  # before the page, which may stop early (st.stop on a refused input)
+    classroom.join_prompt()  # a student's join link: the form above the page
+    page.run()
     ui.share_link()  # after the page: it has written its settings to the URL

@@ -1,0 +1,323 @@
+"""Classroom rooms (no Streamlit): a teacher starts a room, students join it by its code, the teacher
+sends a view (a page and its link settings) that the students' pages follow, asks a question and
+tallies the answers.
+
+Everything a room holds is plain JSON-able data, validated on the way in: a forged or oversized
+message is refused with a ``RoomError`` (its ``key`` names the message for the page), never executed,
+and can only reach the room whose code it names. Only the holder of the teacher token (kept as its
+SHA-256, compared in constant time) can send, ask or reveal. ``MemoryStore`` keeps rooms in this
+process (one server serves a room with nothing else installed); a shared store for several servers
+implements the same methods over the same JSON.
+"""
+from __future__ import annotations
+
+import csv
+import hashlib
+import hmac
+import io
+import json
+import math
+import re
+import secrets
+import threading
+import time
+from typing import Any, Callable
+
+CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read off a projector
+CODE_LENGTH = 6  # 32⁶ ≈ 1.07 × 10⁹ codes
+IDLE_SECONDS = 4 * 3600  # a room no one has touched for this long is gone
+MAX_ROOMS = 2000  # per store: a new room beyond it is refused (after expired ones are dropped)
+MAX_STUDENTS = 400  # per room
+MAX_NAME = 40  # characters of a display name
+MAX_QUERY_KEYS = 40
+MAX_QUERY_VALUE = 1000  # characters, as a link's longest value (a typed expression or rule)
+MAX_VIEW_BYTES = 8000  # a view as JSON
+MAX_OPTIONS = 8  # of a multiple-choice question
+MAX_TEXT = 300  # characters of a question or an option
+_KEY = re.compile(r"^[a-z0-9][a-z0-9_]{0,39}$")  # a link's names: "s", "runs", "3d"
+_CODE = re.compile(rf"^[{CODE_ALPHABET}]{{{CODE_LENGTH}}}$")
+_STUDENT = re.compile(r"^[A-Za-z0-9_-]{8,40}$")
+
+
+class RoomError(ValueError):
+    """A refused request: ``key`` names what went wrong ("rooms.<key>" in the page's catalog)."""
+
+    def __init__(self, key: str, message: str):
+        super().__init__(message)
+        self.key = key
+
+
+def normalize_code(text: str) -> str:
+    """A code as typed (spaces, dashes, lower case, O for 0 ...) in its canonical form; RoomError
+    if it cannot be one."""
+    if not isinstance(text, str) or len(text) > 40:
+        raise RoomError("bad_code", "a room code is six letters and digits")
+    code = re.sub(r"[\s-]", "", text).upper()
+    if not _CODE.match(code):
+        raise RoomError("bad_code", "a room code is six letters and digits")
+    return code
+
+
+def clean_name(name: Any) -> str:
+    """A display name: trimmed, control characters removed, at most MAX_NAME characters ("" if none).
+    It is shown as plain text by the page, never as markup."""
+    if name is None:
+        return ""
+    if not isinstance(name, str):
+        raise RoomError("bad_name", "a name is text")
+    name = "".join(ch for ch in name if ch.isprintable()).strip()
+    return name[:MAX_NAME]
+
+
+def check_view(page: Any, query: Any, pages) -> dict:
+    """A view (a page of ``pages`` and its link's settings) as stored, or RoomError."""
+    if not isinstance(page, str) or page not in set(pages):
+        raise RoomError("bad_view", "unknown page")
+    if not isinstance(query, dict) or len(query) > MAX_QUERY_KEYS:
+        raise RoomError("bad_view", "a view's settings are at most 40 names and values")
+    clean = {}
+    for k, v in query.items():
+        if not isinstance(k, str) or not _KEY.match(k):
+            raise RoomError("bad_view", "a setting's name is a short lower-case word or number")
+        if isinstance(v, bool) or not isinstance(v, (str, int, float)):
+            raise RoomError("bad_view", "a setting's value is text or a number")
+        v = str(v)
+        if len(v) > MAX_QUERY_VALUE:
+            raise RoomError("bad_view", "a setting's value is too long")
+        clean[k] = v
+    view = {"page": page, "query": clean}
+    if len(json.dumps(view)) > MAX_VIEW_BYTES:
+        raise RoomError("bad_view", "the view is too large")
+    return view
+
+
+def check_question(question: Any) -> dict:
+    """A question as stored: {"kind": "choice", "text", "options"} or {"kind": "point", "text",
+    "box": [x0, x1, y0, y1]} (a guess is a point inside the box); RoomError otherwise."""
+    if not isinstance(question, dict):
+        raise RoomError("bad_question", "a question is a kind, a text and its options or box")
+    kind, text = question.get("kind"), question.get("text", "")
+    if not isinstance(text, str) or len(text) > MAX_TEXT:
+        raise RoomError("bad_question", "a question's text is at most 300 characters")
+    if kind == "choice":
+        options = question.get("options")
+        if not (isinstance(options, list) and 2 <= len(options) <= MAX_OPTIONS
+                and all(isinstance(o, str) and 0 < len(o) <= MAX_TEXT for o in options)):
+            raise RoomError("bad_question", "a choice has 2 to 8 options")
+        return {"kind": kind, "text": text, "options": list(options)}
+    if kind == "point":
+        box = question.get("box")
+        if not (isinstance(box, list) and len(box) == 4 and all(_finite(v) for v in box)
+                and box[0] < box[1] and box[2] < box[3]):
+            raise RoomError("bad_question", "a point question has a box x0 < x1, y0 < y1")
+        return {"kind": kind, "text": text, "box": [float(v) for v in box]}
+    raise RoomError("bad_question", "a question is a choice or a point")
+
+
+def check_answer(question: dict, answer: Any):
+    """An answer to ``question`` as stored (an option's index, or [x, y] inside the box)."""
+    if question["kind"] == "choice":
+        if isinstance(answer, bool) or not isinstance(answer, int) or not 0 <= answer < len(question["options"]):
+            raise RoomError("bad_answer", "an answer is one of the options")
+        return answer
+    if not (isinstance(answer, (list, tuple)) and len(answer) == 2 and all(_finite(v) for v in answer)):
+        raise RoomError("bad_answer", "an answer is a point (x, y)")
+    x0, x1, y0, y1 = question["box"]
+    x, y = float(answer[0]), float(answer[1])
+    if not (x0 <= x <= x1 and y0 <= y <= y1):
+        raise RoomError("bad_answer", "the point lies outside the chart")
+    return [x, y]
+
+
+def _finite(v) -> bool:
+    return isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v)
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+class MemoryStore:
+    """Rooms in this process, shared by every session of the server; thread-safe."""
+
+    def __init__(self, clock: Callable[[], float] = time.time, pages=()):
+        self._rooms: dict[str, dict] = {}
+        self._lock = threading.Lock()
+        self._clock = clock
+        self.pages = tuple(pages)
+
+    # --- the room's life ---------------------------------------------------------------------------
+
+    def create(self) -> tuple[str, str]:
+        """A new room: (its code, the teacher token). The token is returned once; the store keeps
+        only its digest."""
+        with self._lock:
+            self._expire()
+            if len(self._rooms) >= MAX_ROOMS:
+                raise RoomError("full", "this server holds as many rooms as it can; try again later")
+            while True:
+                code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+                if code not in self._rooms:
+                    break
+            token = secrets.token_urlsafe(24)
+            now = self._clock()
+            self._rooms[code] = {"teacher": _digest(token), "touched": now, "created": now, "view": None,
+                                 "view_seq": 0, "students": {}, "question": None, "question_seq": 0,
+                                 "answers": {}, "revealed": False, "history": []}
+            return code, token
+
+    def exists(self, code: str) -> bool:
+        with self._lock:
+            return self._room(code, touch=False) is not None
+
+    def is_teacher(self, code: str, token: Any) -> bool:
+        with self._lock:
+            room = self._room(code, touch=False)
+            return room is not None and self._owns(room, token)
+
+    def join(self, code: str, name: Any = None) -> str:
+        """A student joins: their id in the room (kept by their session)."""
+        name = clean_name(name)
+        with self._lock:
+            room = self._need(code)
+            if len(room["students"]) >= MAX_STUDENTS:
+                raise RoomError("room_full", "this room is full")
+            sid = secrets.token_urlsafe(12)
+            room["students"][sid] = name
+            return sid
+
+    # --- follow the teacher -----------------------------------------------------------------------
+
+    def send_view(self, code: str, token: Any, page: Any, query: Any) -> int:
+        """The teacher's view for every student; returns its sequence number (1, 2, ...)."""
+        view = check_view(page, query, self.pages)
+        with self._lock:
+            room = self._teacher_room(code, token)
+            room["view"] = view
+            room["view_seq"] += 1
+            return room["view_seq"]
+
+    def view(self, code: str) -> tuple[int, dict | None]:
+        """(sequence number, the teacher's last view or None): a page polls it and follows a new one."""
+        with self._lock:
+            room = self._need(code, touch=False)
+            return room["view_seq"], room["view"]
+
+    # --- questions and answers --------------------------------------------------------------------
+
+    def ask(self, code: str, token: Any, question: Any) -> int:
+        """A new question (the previous one's answers kept for the CSV); returns its number."""
+        q = check_question(question)
+        with self._lock:
+            room = self._teacher_room(code, token)
+            self._archive(room)
+            room["question_seq"] += 1
+            room["question"], room["answers"], room["revealed"] = q, {}, False
+            return room["question_seq"]
+
+    def question(self, code: str) -> tuple[int, dict | None, bool]:
+        """(number, the open question or None, revealed)."""
+        with self._lock:
+            room = self._need(code, touch=False)
+            return room["question_seq"], room["question"], room["revealed"]
+
+    def answer(self, code: str, student: Any, number: Any, answer: Any) -> None:
+        """A student's answer to question ``number`` (a later answer replaces theirs; an answer to an
+        earlier question, or after the reveal, is refused)."""
+        with self._lock:
+            room = self._need(code)
+            if not isinstance(student, str) or not _STUDENT.match(student) or student not in room["students"]:
+                raise RoomError("not_joined", "join the room first")
+            if room["question"] is None or number != room["question_seq"]:
+                raise RoomError("closed", "this question is no longer open")
+            if room["revealed"]:
+                raise RoomError("closed", "the answer has been revealed")
+            room["answers"][student] = check_answer(room["question"], answer)
+
+    def tally(self, code: str) -> dict:
+        """How the room answered the open question: answered / students, and per option a count
+        (choice) or the points (point)."""
+        with self._lock:
+            room = self._need(code, touch=False)
+            q = room["question"]
+            out = {"answered": len(room["answers"]), "students": len(room["students"]), "question": q}
+            if q is None:
+                return out
+            if q["kind"] == "choice":
+                counts = [0] * len(q["options"])
+                for a in room["answers"].values():
+                    counts[a] += 1
+                out["counts"] = counts
+            else:
+                out["points"] = [list(a) for a in room["answers"].values()]
+            return out
+
+    def reveal(self, code: str, token: Any) -> None:
+        with self._lock:
+            self._teacher_room(code, token)["revealed"] = True
+
+    def csv(self, code: str, token: Any) -> str:
+        """Every question's answers, one row per answer: question, kind, text, student, and the option
+        chosen or the point's x and y."""
+        with self._lock:
+            room = self._teacher_room(code, token)
+            rows = room["history"] + self._rows(room)
+            students = dict(room["students"])
+        out = io.StringIO()
+        w = csv.writer(out)
+        w.writerow(["question", "kind", "text", "student", "choice", "x", "y"])
+        for number, kind, text, sid, answer in rows:
+            cells = [_cell(answer), "", ""] if kind == "choice" else ["", repr(answer[0]), repr(answer[1])]
+            w.writerow([number, kind, _cell(text), _cell(students.get(sid, "") or sid[:6]), *cells])
+        return out.getvalue()
+
+    # --- inside -----------------------------------------------------------------------------------
+
+    def _rows(self, room) -> list:
+        q = room["question"]
+        if q is None:
+            return []
+        fmt = (lambda a: q["options"][a]) if q["kind"] == "choice" else (lambda a: tuple(a))
+        return [(room["question_seq"], q["kind"], q["text"], sid, fmt(a)) for sid, a in room["answers"].items()]
+
+    def _archive(self, room) -> None:
+        room["history"] += self._rows(room)
+
+    def _room(self, code: Any, touch: bool = True) -> dict | None:
+        if not isinstance(code, str) or not _CODE.match(code):
+            return None
+        room = self._rooms.get(code)
+        now = self._clock()
+        if room is not None and now - room["touched"] > IDLE_SECONDS:
+            del self._rooms[code]
+            return None
+        if room is not None and touch:
+            room["touched"] = now
+        return room
+
+    def _need(self, code: Any, touch: bool = True) -> dict:
+        room = self._room(code, touch)
+        if room is None:
+            raise RoomError("no_room", "there is no room with this code (it may have expired)")
+        return room
+
+    @staticmethod
+    def _owns(room, token) -> bool:
+        return isinstance(token, str) and 0 < len(token) <= 100 and hmac.compare_digest(room["teacher"], _digest(token))
+
+    def _teacher_room(self, code, token) -> dict:
+        room = self._need(code)
+        if not self._owns(room, token):
+            raise RoomError("not_teacher", "only the teacher of this room can do this")
+        return room
+
+    def _expire(self) -> None:
+        now = self._clock()
+        for code in [c for c, r in self._rooms.items() if now - r["touched"] > IDLE_SECONDS]:
+            del self._rooms[code]
+
+
+def _cell(value) -> str:
+    """A CSV cell that a spreadsheet shows as text, never runs as a formula (=, +, -, @ first)."""
+    text = str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
