@@ -1,5 +1,4 @@
 """Batch vs mini-batch vs SGD on the same line-fitting problem."""
-import numpy as np
 import streamlit as st
 
 from optviz import linefit, optimizers
