@@ -121,17 +121,20 @@ class Open:
         else:
             self.target = self.page.get_by_role("button", name=label).first
 
-    def change(self) -> float:
-        before = self.page.evaluate(DRAWN)
+    def prepare(self):
+        """Set up the next change (a number typed, a slider focused) and return the act that makes it."""
         k, self.count = self.count, self.count + 1
         if self.kind == "number":
             self.target.fill(self.values[k % len(self.values)])
-            act = lambda: self.target.press("Enter")  # noqa: E731
-        elif self.kind == "slider":
+            return lambda: self.target.press("Enter")
+        if self.kind == "slider":
             self.target.focus()
-            act = lambda: self.target.press("ArrowRight" if k % 2 == 0 else "ArrowLeft")  # noqa: E731
-        else:
-            act = self.target.click
+            return lambda: self.target.press("ArrowRight" if k % 2 == 0 else "ArrowLeft")
+        return self.target.click
+
+    def change(self) -> float:
+        before = self.page.evaluate(DRAWN)
+        act = self.prepare()
         t0 = time.perf_counter()
         act()
         self.page.wait_for_function(f"(b) => ({DRAWN})() !== b", arg=before, timeout=20_000, polling=16)

@@ -86,16 +86,18 @@ def _server_side(n: int) -> dict[str, dict]:
 
 # Installed in the page: the time from a key or pointer press until the frame after the first
 # change of a drawn chart (a path's data, or a chart's elements replaced)
+# Whether mutation records changed a drawn line: its path data, or lines drawn anew (not a hover
+# label, not the slider's grip)
+LINE_CHANGED = """records => records.some(r => r.type === 'attributes' ? r.target.matches('path.js-line')
+  : [...r.addedNodes].some(n => n.nodeType === 1 && (n.matches('path.js-line') || !!n.querySelector('path.js-line'))))"""
+
 LATENCY = """() => { const s = window.__lat = {start: null, done: null, seen: false};
   const begin = () => { s.start = performance.now(); s.done = null; s.seen = false; };
   document.addEventListener('pointerdown', begin, true);
   document.addEventListener('keydown', begin, true);
-  const line = n => n.nodeType === 1 && (n.matches('path.js-line') || !!n.querySelector('path.js-line'));
+  const changed = """ + LINE_CHANGED + """;
   new MutationObserver(records => {
-    if (s.start === null || s.seen) return;
-    // a drawn line's data changed, or lines were drawn anew (not a hover label, not the slider)
-    if (!records.some(r => r.type === 'attributes' ? r.target.matches('path.js-line')
-                                                   : [...r.addedNodes].some(line))) return;
+    if (s.start === null || s.seen || !changed(records)) return;
     s.seen = true;
     requestAnimationFrame(() => { s.done = performance.now() - s.start; });
   }).observe(document.querySelector('[data-testid="stMain"]'),
@@ -118,14 +120,7 @@ class Widget(Open):
         self.page.evaluate(LATENCY)
 
     def change(self) -> float:
-        k, self.count = self.count, self.count + 1
-        if self.kind == "number":
-            self.target.fill(self.values[k % len(self.values)])
-            act = lambda: self.target.press("Enter")  # noqa: E731
-        else:
-            self.target.focus()
-            act = lambda: self.target.press("ArrowRight" if k % 2 == 0 else "ArrowLeft")  # noqa: E731
-        elapsed = _latency(self.page, act)
+        elapsed = _latency(self.page, self.prepare())
         self.page.wait_for_timeout(800)  # let the run finish before the next change
         return elapsed
 
@@ -159,11 +154,9 @@ class Scrubbing:
         """Redraws a second while the pointer drags the grip across every step, 60 moves a second."""
         self.page.evaluate("""() => { window.__changes = [];
             const chart = document.querySelectorAll('[data-testid="stMain"] .js-plotly-plot')[0];
-            window.__obs = new MutationObserver(records => {
-              if (records.some(r => r.type === 'attributes' ? r.target.matches('path.js-line')
-                    : [...r.addedNodes].some(n => n.nodeType === 1 && (n.matches('path.js-line') ||
-                                                                         !!n.querySelector('path.js-line')))))
-                window.__changes.push(performance.now()); });
+            const changed = """ + LINE_CHANGED + """;
+            window.__obs = new MutationObserver(
+              records => { if (changed(records)) window.__changes.push(performance.now()); });
             window.__obs.observe(chart, {subtree: true, childList: true, attributes: true, attributeFilter: ['d']}); }""")
         grip = self.page.locator('[data-testid="stMain"] .js-plotly-plot').first.locator("rect.slider-grip-rect").first
         box = grip.bounding_box()

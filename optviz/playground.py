@@ -320,12 +320,7 @@ SCRUB_VALUES = 48  # values a scrub slider steps through (plus the run's own)
 def _sig(values: np.ndarray, digits: int = 3) -> np.ndarray:
     """Values rounded to ``digits`` significant digits: what a person would type, and what the
     slider shows and writes back (0.0123, not 0.012345678)."""
-    v = np.asarray(values, dtype=float)
-    out = v.copy()
-    nz = v != 0
-    mag = np.floor(np.log10(np.abs(v[nz])))
-    out[nz] = np.round(v[nz] / 10 ** mag, digits - 1) * 10 ** mag
-    return np.array([float(f"{x:.{digits}g}") for x in out])
+    return np.array([float(f"{x:.{digits}g}") for x in np.asarray(values, dtype=float)])
 
 
 def scrub_params(spec_: RunSpec) -> list[str]:

@@ -10,13 +10,12 @@ the share link and the projector never show the token.
 from __future__ import annotations
 
 import io
-from urllib.parse import urlencode, urlsplit, urlunsplit
 
 import streamlit as st
 
 from .. import rooms
 from .pages import PAGES
-from .ui import current_lang, presenting, tr
+from .ui import app_link, current_lang, presenting, tr
 
 STORE = rooms.MemoryStore(pages=[p.name for p in PAGES])  # this server's rooms, shared by its sessions
 ROOM = "room"  # session key: {"role": "teacher", "code", "token"} or {"role": "student", "code", "id", "name", "seen"}
@@ -53,13 +52,8 @@ def remember_page(page) -> None:
     st.session_state["room_page"] = page.url_path or "home"
 
 
-def _base_url() -> str:
-    parts = urlsplit(st.context.url or "")
-    return urlunsplit((parts.scheme, parts.netloc, "/", "", "")) if parts.netloc else "/"
-
-
 def join_link(code: str) -> str:
-    return _base_url() + "?" + urlencode({"room": code})
+    return app_link({"room": code}, path="/")
 
 
 def qr_png(text: str) -> bytes:
@@ -173,8 +167,7 @@ def _teacher(room: dict) -> None:
         st.caption(tr("classroom.sent"))
     with st.popover(tr("classroom.teacher_link")):
         st.caption(tr("classroom.teacher_link_help"))
-        st.code(_base_url() + "?" + urlencode({"room": code, "teacher": room["token"]}), language=None,
-                wrap_lines=True)
+        st.code(app_link({"room": code, "teacher": room["token"]}, path="/"), language=None, wrap_lines=True)
     st.button(tr("classroom.leave"), key="room_leave", on_click=_leave)
 
 

@@ -251,15 +251,22 @@ def scrub_chart(fig, key: str, values, target: str, scalar: bool = False, on_pic
     chart(fig, key=key, on_select=pick, selection_mode="points")
 
 
+def app_link(query: dict, path: str | None = None) -> str:
+    """An absolute link to this app with ``query``: on ``path`` ("/" the home page), or on the page
+    this session shows; a relative one when the app's address is unknown (tests)."""
+    from urllib.parse import urlencode, urlsplit, urlunsplit
+
+    parts = urlsplit(st.context.url or "")
+    encoded = urlencode(query)
+    if not parts.netloc:
+        return (path or "") + "?" + encoded
+    return urlunsplit((parts.scheme, parts.netloc, parts.path if path is None else path, encoded, ""))
+
+
 def share_link() -> None:
     """Sidebar box with the link to exactly this view (every setting is in the query string);
     the code box has a copy button."""
-    from urllib.parse import urlencode, urlsplit, urlunsplit
-
-    base = st.context.url or ""
-    parts = urlsplit(base)
-    query = urlencode({k: st.query_params[k] for k in st.query_params})
-    link = urlunsplit((parts.scheme, parts.netloc, parts.path, query, "")) if parts.netloc else "?" + query
+    link = app_link({k: st.query_params[k] for k in st.query_params})
     with st.sidebar.expander(tr("app.sidebar.share")):
         st.code(link, language=None, wrap_lines=True)
         st.caption(tr("app.sidebar.share_help"))

@@ -94,10 +94,9 @@ def descent_scrub(name, a, x0, runs, lrs, current: int, marks, *, tr: Translator
                  hovertemplate="η = %{customdata[1]:.3g}, x_%{customdata[0]:.0f} = %{x:.4g}<br>"
                  + tr("learning_rate.scrub_click") + "<extra></extra>", **iterates(current))]
     once, edge = (v for v, _ in marks)
-    names = [("  ← 1/f″" if np.isclose(v, once) else "  ← 2/f″" if np.isclose(v, edge) else "") for v in lrs]
     slider = value_slider(lrs, current, "η = ")
-    for step, note in zip(slider["steps"], names):
-        step["label"] += note.replace("  ← ", " ")
+    for step, v in zip(slider["steps"], lrs):  # the thresholds named on the slider
+        step["label"] += " 1/f″" if np.isclose(v, once) else " 2/f″" if np.isclose(v, edge) else ""
     layout = dict(xaxis=dict(title=dict(text="x"), range=[-span, span]), yaxis=dict(range=yrange),
                   sliders=[slider], clickmode="event+select", dragmode="zoom")
     fig = FramedFigure(dict(data=data, layout=layout),

@@ -141,7 +141,7 @@ def _add_playback(layout, data, results, tr, step: int = 0) -> list:
     frames = []
     for k in ks:
         xs, ys = _positions(results, int(k))
-        frames.append([dict(type="scatter", x=xs, y=ys)])
+        frames.append([dict(x=xs, y=ys)])
     frames = animation_frames(frames, [len(data) - 1], data)  # the position rings: the last trace
     for k, f in zip(ks, frames):
         f["name"] = str(int(k))
@@ -359,6 +359,7 @@ def basin_figure(surface, bmap, title, color_by="minimum", *, tr: Translator = e
 SCRUB_PATH_RESOLUTION = 250  # a scrubbed path keeps a point per 1/250 of the view's diagonal
 SCRUB_LOSS_POINTS = 120
 SCRUB_LOSS_HEIGHT = 190  # px of the loss panel under the contour
+SCRUB_TOP = 104  # px above the plot: the slider with its value and tick labels
 
 
 def _f32(a) -> np.ndarray:
@@ -410,7 +411,7 @@ def scrub_figure(surface, results, labels, sc, run: int, *, tr: Translator = eng
                     f"{tr('playground.scrub_hover')}<extra></extra>")
     data[ie].update(x=ends["x"], y=ends["y"], marker={**data[ie]["marker"], **ends["marker"]})
     data[il].update(loss, line=dict(color=color(run), width=3))
-    # fixed axes: an animation without redraw does not rescale them
+    # a fixed loss axis that holds every value's curve: the panel keeps its scale while the slider moves
     ys = np.concatenate([np.asarray(d["y"], dtype=float) for d in data[-len(results):]]
                         + [np.asarray(f[2]["y"], dtype=float) for f in frames])
     ys = ys[np.isfinite(ys)]
@@ -425,7 +426,8 @@ def scrub_figure(surface, results, labels, sc, run: int, *, tr: Translator = eng
         yrange = [float(ys.min()) - pad, float(ys.max()) + pad]
     height = layout["height"] + SCRUB_LOSS_HEIGHT
     bottom = layout["margin"]["b"]
-    share = (SCRUB_LOSS_HEIGHT - 40) / (height - bottom - 104)  # of the plot area, below a gap for the x title
+    plot_px = height - bottom - SCRUB_TOP
+    share = (SCRUB_LOSS_HEIGHT - 40) / plot_px  # of the plot area, below a gap for the x title
     layout.update(
         height=height,
         xaxis2=dict(anchor="y2", range=[0, max(r.steps for r in results)], title=dict(text=tr("playground.step"))),
@@ -434,6 +436,6 @@ def scrub_figure(surface, results, labels, sc, run: int, *, tr: Translator = eng
                     title=dict(text=tr("playground.loss_gap") if log else tr("playground.loss"))),
         sliders=[value_slider(sc.values, sc.current, f"{labels[run].split(' (')[0]} · {sc.param} = ",
                               redraw=needs_redraw(data))])
-    layout["yaxis"]["domain"] = [share + 50 / (height - bottom - 104), 1.0]
-    layout["margin"]["t"] = 104
+    layout["yaxis"]["domain"] = [share + 50 / plot_px, 1.0]
+    layout["margin"]["t"] = SCRUB_TOP
     return FramedFigure(dict(data=data, layout=layout), animation_frames(frames, [ip, ie, il], data))
