@@ -5,12 +5,20 @@ refused with a message saying what to reduce; long work that is allowed runs in 
 ``Deadline`` between them, so it stops in time even where the estimate was optimistic. Work
 estimated above HEAVY_SECONDS runs at a lower OS priority (``heavy``), so that while it computes the
 light pages of everyone else (and their browsers, on a machine that serves and browses) go first.
+
+A lower OS priority alone is not enough in one Python process: the threads share one interpreter
+lock, and a heavy thread that the OS has set aside while it holds the lock stalls every light rerun
+waiting for it (on a loaded machine, a niced thread waits long for its turn). So every rerun counts
+as light work (``light``, around the app's whole run) until it says it is heavy, and heavy work
+calls ``make_way`` between its small steps (a mini-batch, 64 optimizer steps): while any light rerun
+is running it sleeps, without the lock, for up to MAKE_WAY_SECONDS at a time.
 """
 from __future__ import annotations
 
 import os
 import threading
 import time
+from contextlib import contextmanager
 
 MAX_SECONDS = 10.0  # of server CPU for one rerun (one click or one link)
 MAX_BYTES = 400 * 1024 * 1024  # of extra memory for one rerun
@@ -31,10 +39,63 @@ def lower_priority() -> None:
         pass
 
 
+MAKE_WAY_SECONDS = 0.25  # the longest a heavy thread waits at one step for light reruns to end
+_WAIT = 0.002  # how often a waiting heavy thread looks again
+_light = 0  # light reruns running now, in this process
+_light_lock = threading.Lock()
+_thread = threading.local()  # .light: this thread is counted in _light; .heavy: it runs heavy work
+
+
+def _leave_light() -> None:
+    global _light
+    if getattr(_thread, "light", False):
+        _thread.light = False
+        with _light_lock:
+            _light -= 1
+
+
+@contextmanager
+def light():
+    """Around one rerun: it counts as light work, for which heavy work makes way, until it calls
+    ``heavy`` with an estimate above HEAVY_SECONDS."""
+    global _light
+    if getattr(_thread, "light", False):  # nested (a page run inside the app's run)
+        yield
+        return
+    _thread.light, _thread.heavy = True, False
+    with _light_lock:
+        _light += 1
+    try:
+        yield
+    finally:
+        _leave_light()
+
+
+def light_running() -> int:
+    """How many light reruns are running now."""
+    return _light
+
+
+def make_way(max_wait: float = MAKE_WAY_SECONDS) -> float:
+    """Called by heavy work between its small steps: while light reruns are running, wait for them
+    (sleeping, so without the interpreter lock) for up to ``max_wait`` seconds. Free for light work
+    and when nothing else runs (one global read). Returns the seconds waited."""
+    if not _light or not getattr(_thread, "heavy", False):
+        return 0.0
+    start = time.monotonic()
+    end = start + max_wait
+    while _light and time.monotonic() < end:
+        time.sleep(_WAIT)
+    return time.monotonic() - start
+
+
 def heavy(seconds: float) -> bool:
     """Called with the estimated CPU seconds of the work about to run: above HEAVY_SECONDS, the
-    work runs at a lower priority (``lower_priority``). Returns whether it does."""
+    work runs at a lower priority (``lower_priority``) and stops counting as light work; its steps
+    make way for light reruns (``make_way``). Returns whether it does."""
     if seconds > HEAVY_SECONDS:
+        _leave_light()
+        _thread.heavy = True
         lower_priority()
         return True
     return False

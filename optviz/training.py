@@ -7,6 +7,7 @@ from typing import Callable
 
 import numpy as np
 
+from . import budget as _budget
 from . import optimizers as _optimizers
 from .mlp import MLP
 
@@ -156,6 +157,7 @@ class Trainer:
             norms = np.zeros(layers)
             count = 0
             for start in range(0, n, b):
+                _budget.make_way()  # light reruns of other sessions first, when this is heavy work
                 idx = order[start:start + b]
                 _, grads = self.model.loss_and_grads(X[idx], y[idx])
                 grads = self._regularize(grads)

@@ -16,6 +16,7 @@ from . import optimizers as _optimizers
 from . import surfaces as _surfaces
 
 DIVERGENCE_BOUND = 1e6  # a coordinate beyond this (or non-finite) counts as diverged
+MAKE_WAY_MASK = 63  # the Python step loops make way for light reruns every 64 steps (budget.make_way)
 MAX_TRAJECTORY_STEPS = 100_000  # the most steps optimize() takes (the app asks for far fewer)
 
 
@@ -152,6 +153,8 @@ def _run_scalar(surf, opt, x, steps):
     points = [(a, b)]
     diverged_at = -1
     for i in range(1, steps + 1):
+        if not i & MAKE_WAY_MASK:
+            _budget.make_way()  # light reruns of other sessions first, when this is heavy work
         ga, gb = grad(a, b)
         a, sa = update(a, ga, sa)
         b, sb = update(b, gb, sb)
@@ -250,6 +253,8 @@ def _steps_inplace(surf, kernel, x, steps, noise, rng, traj):
     grad, step = surf.grad, kernel.step
     checked = 0  # steps 0..checked are known to be finite and in bounds (or already marked)
     for i in range(1, steps + 1):
+        if not i & MAKE_WAY_MASK:
+            _budget.make_way()
         prev = traj[i - 1]
         g[0], g[1] = grad(prev[0], prev[1])
         if rng is not None:
@@ -284,6 +289,8 @@ def _run_pure(surf, opt, x, steps, noise, rng, record_states):
     grads = np.empty((steps + 1, 2, k)) if record_states else None
     states = [state] if record_states else None
     for i in range(1, steps + 1):
+        if not i & MAKE_WAY_MASK:
+            _budget.make_way()
         g = np.array(surf.grad(x[0], x[1]), dtype=float).reshape(2, k)
         if rng is not None:
             g = g + noise * rng.standard_normal(g.shape)

@@ -14,7 +14,7 @@ from typing import Any, Iterable
 
 import streamlit as st
 
-from .. import i18n, optimizers
+from .. import budget, i18n, optimizers
 
 LANG_NAMES = {"en": "English", "ja": "日本語"}
 _LANG_KEY = "lang"  # the session's language, in its own session state (see language_selector)
@@ -54,7 +54,8 @@ def app_run():
     """app.py wraps its whole run in this, so pages can tell they were reached through it."""
     _RUN.in_app = True
     try:
-        yield
+        with budget.light():  # heavy work in other sessions makes way for this run
+            yield
     finally:
         _RUN.in_app = False
 
