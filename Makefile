@@ -17,8 +17,9 @@ $(STAMP): pyproject.toml
 	OPTVIZ_BUILD_FUSED=0 $(BIN)/python -m pip install --quiet --disable-pip-version-check -e ".[dev]"
 	@touch $(STAMP)
 
-# The optimizers' updates in C, generated from their rules (optviz/codegen.py) when a rule changes.
-optviz/_fused_rules.h: optviz/optimizers.py optviz/rules.py optviz/codegen.py | $(STAMP)
+# The optimizers' updates and the surfaces' gradients in C, generated from their rules and from
+# surfaces.py (optviz/codegen.py) when either changes.
+optviz/_fused_rules.h: optviz/optimizers.py optviz/rules.py optviz/codegen.py optviz/surfaces.py | $(STAMP)
 	$(BIN)/python -c "from optviz import codegen; codegen.write()"
 
 # The fused C trajectory kernels (optviz/fused.py); without a C compiler the numpy kernels run.

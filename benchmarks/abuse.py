@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from optviz import budget
 
 from .common import table
-from .load import CHROMIUM, FLAGS, browser_executable, free_port, rss_mb, split_cores, start_server
+from .load import CHROMIUM, FLAGS, free_port, rss_mb, start_server
 
 # the pages an ordinary participant browses (each in its own random order, the same in both runs)
 LIGHT = ("/activations", "/learning_rate", "/line_fitting", "/loss_functions", "/perceptron", "/playground")
@@ -357,7 +357,7 @@ async def idle_phase(browser, server: Server, heavies: list, labels: dict, ids, 
                 load=mean_load(server.samples, t0, t1))
 
 
-async def run(url: str, pid: int, quick: bool, cores: tuple | None = None) -> dict:
+async def run(url: str, pid: int, quick: bool) -> dict:
     from playwright.async_api import async_playwright
 
     from optviz.i18n import catalog
@@ -368,17 +368,11 @@ async def run(url: str, pid: int, quick: bool, cores: tuple | None = None) -> di
     ids = itertools.count(1)
     out: dict = dict(sessions=sessions, abusers=abusers, quick=quick)
     async with async_playwright() as p:
-        # In a room the server has a machine of its own and every participant a laptop: here the
-        # server runs on one core and all browsers on the others (split_cores), so that what the
-        # browsing people measure is the server's answer, not ten browsers crowding the server's cores.
-        clients = cores[1] if cores else None
-        out["cores"] = cores
-        browser = await p.chromium.launch(executable_path=browser_executable(0, clients), headless=True, args=FLAGS)
+        browser = await p.chromium.launch(executable_path=CHROMIUM, headless=True, args=FLAGS)
         # The heavy participants' browsers stand for their own laptops: in a room they do not run on
         # the server's cores. Here they must, so they run at the lowest OS priority (nice 19): what
         # is measured is what their work costs the server, not what their browsers cost this machine.
-        heavy_browser = await p.chromium.launch(executable_path=browser_executable(19, clients), headless=True,
-                                                args=FLAGS)
+        heavy_browser = await p.chromium.launch(executable_path=_niced_chromium(), headless=True, args=FLAGS)
         sample = asyncio.create_task(sampler(server))
         try:
             t = time.monotonic()
@@ -417,6 +411,18 @@ async def run(url: str, pid: int, quick: bool, cores: tuple | None = None) -> di
     return out
 
 
+def _niced_chromium() -> str:
+    """A Chromium that runs at nice 19 (a wrapper script, since Playwright launches an executable)."""
+    import tempfile
+    path = os.path.join(tempfile.gettempdir(), "optviz-niced-chromium")
+    with open(path, "w") as f:
+        f.write(f'#!/bin/sh\nexec nice -n 19 {CHROMIUM} "$@"\n')
+    os.chmod(path, 0o755)
+    return path
+
+
+# --- the report ----------------------------------------------------------------------------------
+
 def _quantile(v: list, q: float) -> float:
     v = sorted(v)
     return v[min(len(v) - 1, int(round(q * (len(v) - 1))))]
@@ -438,10 +444,6 @@ def _row(label: str, pages: list, quiet_median: float | None, note: str = "", cp
 def _cell(link: str) -> str:
     """A link as code in a table cell, readable (not %-encoded); a | would end the cell."""
     return "`" + urllib.parse.unquote(link).replace("|", "\\|") + "`"
-
-
-def _cores(cores) -> str:
-    return ", ".join(map(str, sorted(cores)))
 
 
 def report(r: dict) -> str:
@@ -498,12 +500,8 @@ def report(r: dict) -> str:
         f"starting at a different one), start its work (the click, where the link needs one), wait "
         f"{WORK_S:g} s and close the tab; their browsers do not load the chart code (the server computes and "
         f"sends the same) and run at the lowest OS priority (nice 19): in a room they run on their own "
-        f"laptops, so what they may take from the people browsing is the server's work, not their browsers'. "
-        + (f"For the same reason the server runs on core {_cores(r['cores'][0])} and every browser on "
-           f"core {_cores(r['cores'][1])} (pinned): in a room they are different machines. "
-           if r.get("cores") else "")
-        + f"The heavy links, found while warming up: the first of a list, heaviest first, that "
-        f"the app does not refuse (where a refusal says how much fits, exactly that); shown unencoded.",
+        f"laptops, so what they may take from the people browsing is the server's work, not their browsers'. The heavy links, found while warming up: the first of a list, heaviest first, that "
+        "the app does not refuse (where a refusal says how much fits, exactly that); shown unencoded.",
         "",
         heavy_table,
         "",
@@ -535,8 +533,8 @@ def report(r: dict) -> str:
         f"Server peak RSS over the whole section: {r['rss']:.0f} MB. Warm-up (each page once, and finding "
         f"the heaviest allowed links): {r['warm_s']:.0f} s."
         + (f" Every link of {', '.join(unused)} was refused or failed." if unused else "")
-        + (" The browsers (Chromium renders every figure of every person) run on the same cores as the "
-           "server, so the page times measure the machine as much as the server." if not r.get("cores") else ""),
+        + " The browsers (Chromium renders every figure of every person) run on the same cores as the "
+          "server, so the page times measure the machine as much as the server.",
     ]
     return "\n".join(text)
 
@@ -545,10 +543,9 @@ def main(quick: bool = False) -> str:
     if not os.path.exists(CHROMIUM):
         return "(skipped: no /usr/bin/chromium; run `make browser-deps`)"
     port = free_port()
-    cores = split_cores()
-    proc = start_server(port, cores[0] if cores else None)
+    proc = start_server(port)
     try:
-        r = asyncio.run(run(f"http://127.0.0.1:{port}", proc.pid, quick, cores))
+        r = asyncio.run(run(f"http://127.0.0.1:{port}", proc.pid, quick))
     finally:
         proc.terminate()
         try:

@@ -40,36 +40,10 @@ def rss_mb(pid: int) -> float:
     return float("nan")
 
 
-def split_cores() -> tuple[set, set] | None:
-    """(the server's cores, the browsers' cores) when this machine has two or more and can pin
-    processes to them (Linux), else None: in a room the server and the participants' browsers do not
-    share a machine; here the server gets the first core and the browsers the rest."""
-    cores = sorted(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else []
-    if len(cores) < 2 or not Path("/usr/bin/taskset").exists():
-        return None
-    return {cores[0]}, set(cores[1:])
-
-
-def browser_executable(nice: int = 0, cores: set | None = None) -> str:
-    """Chromium, run at ``nice`` and on ``cores`` (a wrapper script, since Playwright launches an
-    executable)."""
-    if not nice and not cores:
-        return CHROMIUM
-    import tempfile
-    pin = f"taskset -c {','.join(map(str, sorted(cores)))} " if cores else ""
-    path = os.path.join(tempfile.gettempdir(), f"optviz-chromium-{nice}-{'-'.join(map(str, sorted(cores or ())))}")
-    with open(path, "w") as f:
-        f.write(f'#!/bin/sh\nexec {pin}nice -n {nice} {CHROMIUM} "$@"\n')
-    os.chmod(path, 0o755)
-    return path
-
-
-def start_server(port: int, cores: set | None = None) -> subprocess.Popen:
-    """The app on ``port`` (on ``cores`` only, when given)."""
-    pin = (lambda: os.sched_setaffinity(0, cores)) if cores else None
+def start_server(port: int) -> subprocess.Popen:
     proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
                              "--server.address", "127.0.0.1", "--server.headless", "true"],
-                            cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, preexec_fn=pin)
+                            cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     for _ in range(120):
         try:
             urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=1)

@@ -5,10 +5,10 @@
  * previous point and one write of the next per step. Built by `make` (see the Makefile) and by
  * `pip install` (setup.py), loaded by optviz/fused.py with ctypes; without it the numpy loops run.
  *
- * The optimizers' updates are not written here: _fused_rules.h is generated from their rules
- * (optviz/optimizers.py) by optviz/codegen.py, which writes each rule's expressions as C in the
- * order numpy evaluates them. Bit-identical to the pure update rules and the gradients in
- * surfaces.py: compiled with -ffp-contract=off (no fused multiply-add) and without -ffast-math;
+ * Neither the optimizers' updates nor the surfaces' gradients are written here: _fused_rules.h is
+ * generated from their rules (optviz/optimizers.py) and from the gradient functions in
+ * optviz/surfaces.py by optviz/codegen.py, which writes each expression as C in the order numpy
+ * evaluates it. Bit-identical to the pure update rules and the gradients in surfaces.py: compiled with -ffp-contract=off (no fused multiply-add) and without -ffast-math;
  * + - * / and sqrt are correctly rounded IEEE operations in both, and powers of numbers call the
  * same libm pow that Python's float ** calls. Surfaces with sin, cos or exp are not here: numpy's
  * SIMD versions need not equal libm's. tests/test_fused.py checks every pair bit for bit against
@@ -26,36 +26,15 @@
 #define CLONES
 #endif
 
-#define OPTVIZ_FUSED_VERSION 4
+#define OPTVIZ_FUSED_VERSION 5
 #define BOUND 1e6  /* trajectory.DIVERGENCE_BOUND */
 #define BLK 512    /* starts per block: the block's state stays in L1 through all steps */
 
 
-/* --- gradients (surfaces.py) --------------------------------------------------------------- */
-#define GRAD(S) static inline void g_##S(double x, double y, double *px, double *py)
-GRAD(quadratic) { *px = 2.0 * x; *py = 20.0 * y; }
-GRAD(book) { *px = x / 10.0; *py = 2.0 * y; }
-GRAD(rosenbrock) { double r = y - x * x; *px = -2.0 * (1.0 - x) - 400.0 * x * r; *py = 200.0 * r; }
-GRAD(beale) {
-    double a = 1.5 - x + x * y, b = 2.25 - x + x * y * y, c = 2.625 - x + x * (y * y * y);
-    *px = 2 * a * (y - 1) + 2 * b * (y * y - 1) + 2 * c * (y * y * y - 1);
-    *py = 2 * a * x + 2 * b * (2 * x * y) + 2 * c * (3 * x * y * y);
-}
-GRAD(himmelblau) {
-    double a = x * x + y - 11.0, b = x + y * y - 7.0;
-    *px = 4.0 * x * a + 2.0 * b; *py = 2.0 * a + 4.0 * y * b;
-}
-GRAD(saddle) { *px = 2.0 * x; *py = -2.0 * y; }
-GRAD(booth) {
-    double a = x + 2 * y - 7.0, b = 2 * x + y - 5.0;
-    *px = 2 * a + 4 * b; *py = 4 * a + 2 * b;
-}
-GRAD(camel) {
-    double x2 = x * x;
-    *px = 8.0 * x - 8.4 * x2 * x + 2.0 * x2 * x2 * x + y; *py = x - 8.0 * y + 16.0 * (y * y * y);
-}
-
-/* --- updates (generated from optimizers.py's rules) ------------------------------------------- */
+/* --- gradients and updates (generated: _fused_rules.h) ----------------------------------------
+ * Neither is written here. codegen.py translates each registry surface's gradient function in
+ * surfaces.py (plain arithmetic only: Rastrigin's and Ackley's cos and exp stay in numpy) to
+ * GRAD(S) { ... } and lists them in SURFACES(X), and each optimizer's rule to its macros. */
 static inline double np_sign(double v) { return v > 0 ? 1.0 : (v < 0 ? -1.0 : v); }  /* NaN stays NaN */
 static inline double np_minimum(double a, double b) { return a != a ? a : (b != b ? b : (a <= b ? a : b)); }
 static inline double np_maximum(double a, double b) { return a != a ? a : (b != b ? b : (a >= b ? a : b)); }
@@ -135,8 +114,6 @@ CLONES static void NAME(const double *hp, const double *lrs, int64_t K, int64_t 
 
 /* each (surface, optimizer) twice: run_* (the hot loop, nothing recorded) and rec_* (gradients and
  * states kept); the table's order is fused.py's SURFACES and codegen's optimizers */
-#define SURFACES(X) X(quadratic) X(book) X(rosenbrock) X(beale) X(himmelblau) X(saddle) X(booth) X(camel)
-#define N_SURFACES 8
 #define DEF_RUNS(S, name, O) DEFINE_RUN(run_##S##_##name, S, O, 0) DEFINE_RUN(rec_##S##_##name, S, O, 1)
 #define DEF_SURFACE(S) FOR_EACH_OPTIMIZER(DEF_RUNS, S)
 SURFACES(DEF_SURFACE)

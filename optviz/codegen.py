@@ -1,9 +1,12 @@
-"""C for the fused trajectory kernels, generated from the built-in optimizers' rules.
+"""C for the fused trajectory kernels, generated from the built-in optimizers' rules and the
+registry surfaces' gradients.
 
 ``codegen.write()`` writes ``optviz/_fused_rules.h``, which ``_fused.c`` includes: for each
 built-in whose rule C can compute exactly as numpy does, its hyperparameters, the parts of a step
 that hold only numbers (computed once per step), the start values of its states and its update of
-one coordinate, all written from the rule's tree. Only the built-ins' rules become C (never text a
+one coordinate, all written from the rule's tree; and for each registry surface whose gradient is
+plain arithmetic, that gradient, written from the tree of its Python function in surfaces.py (the
+one place it is written: numpy runs that function, C its translation). Only the built-ins' rules become C (never text a
 user typed), at build time (``make``, and ``pip install`` through setup.py); ``fused.py`` uses a
 built library only if it was built from the rules running (``RULES_HASH``).
 
@@ -17,9 +20,12 @@ from __future__ import annotations
 
 import ast
 import hashlib
+import inspect
+import textwrap
 from dataclasses import dataclass
 
 from . import optimizers, rules
+from . import surfaces as _surfaces
 
 PER_START = ("lr",)  # one value per start (an lr sweep runs one lr per start)
 _BIN = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/"}
@@ -129,14 +135,108 @@ def kernels() -> list[Kernel]:
     return out
 
 
-def header(ks: list[Kernel] | None = None) -> str:
-    """The C header for ``ks`` (default: every built-in that can be fused), its hash at the end."""
+# --- surfaces: the gradient functions of surfaces.py, as C ------------------------------------
+
+def _function_tree(fn) -> ast.FunctionDef:
+    tree = ast.parse(textwrap.dedent(inspect.getsource(fn)))
+    node = tree.body[0]
+    if not isinstance(node, ast.FunctionDef) or [a.arg for a in node.args.args] != ["x", "y"]:
+        raise NotFusable(f"{fn.__name__} is not a function of (x, y)")
+    return node
+
+
+class _SurfaceGen:
+    """One gradient function's body as C statements: assignments of plain arithmetic to local
+    names (also from a call of a helper of (x, y) in the same module, whose body is inlined), and
+    ``return gx, gy``. Anything else (a call of numpy's cos, exp...) is NotFusable."""
+
+    def __init__(self, fn):
+        self.fn = fn
+        self.names = {"x", "y"}
+        self.lines: list[str] = []
+
+    def expr(self, node) -> str:
+        if isinstance(node, ast.Constant) and type(node.value) in (int, float):
+            return _number(node.value)
+        if isinstance(node, ast.Name) and node.id in self.names:
+            return node.id
+        if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
+            return f"(-{self.expr(node.operand)})"
+        if isinstance(node, ast.BinOp) and type(node.op) in _BIN:
+            return f"({self.expr(node.left)} {_BIN[type(node.op)]} {self.expr(node.right)})"
+        raise NotFusable(f"{self.fn.__name__}: {ast.unparse(node)[:40]} (plain arithmetic only)")
+
+    def assign(self, name: str, value) -> None:
+        if name in self.names:
+            raise NotFusable(f"{self.fn.__name__}: {name} assigned twice")
+        self.lines.append(f"const double {name} = {self.expr(value)};")
+        self.names.add(name)
+
+    def body(self, fn, inline: bool = False) -> tuple:
+        """The statements of ``fn``; returns the expressions it returns."""
+        for st in _function_tree(fn).body:
+            if isinstance(st, ast.Expr) and isinstance(st.value, ast.Constant):
+                continue  # a docstring
+            if isinstance(st, ast.Return) and isinstance(st.value, ast.Tuple):
+                return tuple(st.value.elts)
+            if isinstance(st, ast.Assign) and len(st.targets) == 1:
+                target, value = st.targets[0], st.value
+                if isinstance(target, ast.Name):
+                    self.assign(target.id, value)
+                    continue
+                if (isinstance(target, ast.Tuple) and isinstance(value, ast.Call) and not inline
+                        and isinstance(value.func, ast.Name) and [ast.unparse(a) for a in value.args] == ["x", "y"]
+                        and all(isinstance(t, ast.Name) for t in target.elts)):
+                    helper = fn.__globals__.get(value.func.id)
+                    parts = self.body(helper, inline=True) if callable(helper) else ()
+                    if len(parts) != len(target.elts):
+                        raise NotFusable(f"{fn.__name__}: {ast.unparse(st)[:40]}")
+                    for t, part in zip(target.elts, parts):
+                        self.assign(t.id, part)
+                    continue
+            raise NotFusable(f"{fn.__name__}: {ast.unparse(st)[:40]}")
+        raise NotFusable(f"{fn.__name__} does not return a pair")
+
+
+def surface_gradient(surface: _surfaces.Surface) -> str:
+    """The C of a registry surface's gradient, ``g_<id>(x, y, &gx, &gy)``, translated from its
+    Python function (NotFusable unless it is plain arithmetic)."""
+    gen = _SurfaceGen(surface.grad)
+    parts = gen.body(surface.grad)
+    if len(parts) != 2:
+        raise NotFusable(f"{surface.id}: the gradient is not a pair")
+    gx, gy = (gen.expr(p) for p in parts)
+    body = " ".join(gen.lines + [f"*px = {gx};", f"*py = {gy};"])
+    return f"GRAD({surface.id}) {{ {body} }}"
+
+
+def fused_surfaces() -> dict[str, str]:
+    """{surface id: its gradient's C} for every registry surface whose gradient is plain
+    arithmetic, in the registry's order (the C table's)."""
+    out = {}
+    for s in _surfaces.ALL:
+        try:
+            out[s.id] = surface_gradient(s)
+        except NotFusable:
+            continue
+    return out
+
+
+def header(ks: list[Kernel] | None = None, surfaces: dict[str, str] | None = None) -> str:
+    """The C header for ``ks`` (default: every built-in that can be fused) and ``surfaces``
+    (default: every registry surface that can), its hash at the end."""
     ks = kernels() if ks is None else ks
+    surfaces = fused_surfaces() if surfaces is None else surfaces
     body = "\n\n".join(k.c for k in ks)
     names = " ".join(f"X(A, {k.name}, {k.name.upper()})" for k in ks)
-    text = (f"/* Generated by optviz/codegen.py from the rules in optviz/optimizers.py: do not edit. */\n"
+    grads = "\n".join(surfaces.values())
+    text = (f"/* Generated by optviz/codegen.py from the rules in optviz/optimizers.py and the gradients in "
+            f"optviz/surfaces.py: do not edit. */\n"
             f"#define N_OPTIMIZERS {len(ks)}\n#define MAX_STATES {max(len(k.states) for k in ks)}\n"
-            f"#define FOR_EACH_OPTIMIZER(X, A) {names}\n\n{body}\n")
+            f"#define FOR_EACH_OPTIMIZER(X, A) {names}\n\n{body}\n\n"
+            f"/* gradients: surfaces.py's functions, statement by statement */\n"
+            f"#define N_SURFACES {len(surfaces)}\n#define SURFACES(X) {' '.join(f'X({s})' for s in surfaces)}\n"
+            f"#define GRAD(S) static inline void g_##S(double x, double y, double *px, double *py)\n{grads}\n")
     return text + f"\n#define RULES_HASH {version(text)}\n"
 
 
@@ -145,9 +245,9 @@ def version(text: str) -> int:
     return int(hashlib.sha256(text.encode()).hexdigest()[:8], 16)
 
 
-def current_version(ks: list[Kernel] | None = None) -> int:
-    """The RULES_HASH that ``header(ks)`` ends with."""
-    return int(header(ks).rsplit("RULES_HASH ", 1)[1])
+def current_version(ks: list[Kernel] | None = None, surfaces: dict[str, str] | None = None) -> int:
+    """The RULES_HASH that ``header(ks, surfaces)`` ends with."""
+    return int(header(ks, surfaces).rsplit("RULES_HASH ", 1)[1])
 
 
 def write() -> None:

@@ -21,16 +21,17 @@ import numpy as np
 
 from . import codegen as _codegen
 from . import optimizers as _optimizers
+from . import surfaces as _surfaces
 
-VERSION = 4  # must equal OPTVIZ_FUSED_VERSION in _fused.c: a stale build is not used
+VERSION = 5  # must equal OPTVIZ_FUSED_VERSION in _fused.c: a stale build is not used
 _HERE = Path(__file__).parent
 LIBRARY = _HERE / "_fused.so"  # make's name; pip install's build (setup.py) adds the ABI tag
 _KERNELS = _codegen.kernels()
-RULES_HASH = _codegen.current_version(_KERNELS)
-# the C file's table order
-SURFACES = ("quadratic", "quadratic_book", "rosenbrock", "beale", "himmelblau", "saddle", "booth",
-            "six_hump_camel")
-NUMPY_ONLY = ("rastrigin", "ackley")  # sin, cos, exp: numpy's SIMD versions need not equal libm's
+_GRADIENTS = _codegen.fused_surfaces()  # {surface id: its gradient in C}, generated from surfaces.py
+RULES_HASH = _codegen.current_version(_KERNELS, _GRADIENTS)
+SURFACES = tuple(_GRADIENTS)  # the C table's order: every registry surface whose gradient is plain arithmetic
+# the others (sin, cos, exp: numpy's SIMD versions need not equal libm's) run the numpy loops
+NUMPY_ONLY = tuple(s for s in _surfaces.IDS if s not in _GRADIENTS)
 OPTIMIZERS = tuple(k.name for k in _KERNELS)  # the C table's order (codegen)
 N_STATES = {k.name: len(k.states) for k in _KERNELS}
 _HYPER = {k.name: k.hyper for k in _KERNELS}

@@ -26,6 +26,7 @@ from their rules.
 from __future__ import annotations
 
 import ast
+import copy
 import functools
 import math
 import operator
@@ -349,6 +350,60 @@ class Rule:
             return env["x"], kind(env["t"], *[env[s] for s in self.states])
         new = [_as_array(env[s], shape) for s in self.states]
         return _as_array(env["x"], shape), kind(env["t"], *new)
+
+
+# --- the same step for one start, as Python numbers ----------------------------------------------
+
+class _Hoist(ast.NodeTransformer):
+    """Replaces each largest part that holds only numbers (``numbers_only``) by a name ``_c<k>``,
+    the same name for the same part; ``parts`` lists them in the order first met."""
+
+    def __init__(self, scalars):
+        self.scalars = scalars
+        self.parts: dict[str, tuple[str, ast.AST]] = {}
+
+    def visit(self, node):
+        if (isinstance(node, ast.expr) and not isinstance(node, (ast.Constant, ast.Name))
+                and numbers_only(node, self.scalars)):
+            key = ast.dump(node)
+            if key not in self.parts:
+                self.parts[key] = (f"_c{len(self.parts)}", node)
+            return ast.Name(id=self.parts[key][0], ctx=ast.Load())
+        return self.generic_visit(node)
+
+
+class Scalar:
+    """A rule's step for one start, its two coordinates as Python numbers (the single-start loop of
+    ``optviz.optimize``): each coordinate's names stay in a dict of its own from step to step, so a
+    step builds no dict, tuple or array, and the parts that hold only numbers (lr/(1 − β₁ᵗ)...) are
+    computed once per step for both coordinates. The operations of ``Rule.update``, in its order:
+    the same numbers (tests/test_rules.py)."""
+
+    def __init__(self, rule: Rule, hp: dict, a, b):
+        hoist = _Hoist({k for k, v in hp.items() if np.ndim(v) == 0})
+        trees = [(s.target, hoist.visit(copy.deepcopy(s.expr))) for s in rule.statements]
+        self._pre = tuple((name, _compile(node)) for name, node in hoist.parts.values())
+        self._step = tuple((target, _compile(node)) for target, node in trees)
+        self.envs = []
+        for x in (a, b):
+            state = rule.init(x, hp)
+            env = dict(hp, x=x, t=0)
+            env.update((s, float(v)) for s, v in zip(rule.states, state[1:]))
+            self.envs.append(env)
+
+    def step(self, ga, gb) -> tuple:
+        """One step with the gradient (ga, gb): the new point."""
+        ea, eb = self.envs
+        t = ea["t"] + 1
+        ea["t"] = eb["t"] = t
+        for name, fn in self._pre:
+            ea[name] = eb[name] = fn(ea)
+        ea["g"], eb["g"] = ga, gb
+        for name, fn in self._step:
+            ea[name] = fn(ea)
+        for name, fn in self._step:
+            eb[name] = fn(eb)
+        return ea["x"], eb["x"]
 
 
 # --- the same step, in place: a rule compiled to ufunc calls into preallocated buffers ------------

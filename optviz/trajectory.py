@@ -13,6 +13,7 @@ from . import budget as _budget
 from . import fused as _fused
 from . import kernels as _kernels
 from . import optimizers as _optimizers
+from . import rules as _rules
 from . import surfaces as _surfaces
 
 DIVERGENCE_BOUND = 1e6  # a coordinate beyond this (or non-finite) counts as diverged
@@ -148,16 +149,23 @@ def _run_scalar(surf, opt, x, steps):
     numpy's per-call cost on 2-element arrays (~3× faster), and stops at divergence."""
     traj = np.full((steps + 1, 2, 1), np.nan)
     a, b = x[0, 0], x[1, 0]
-    sa, sb = opt.init(a), opt.init(b)
-    update, grad = opt.update, surf.grad
+    grad = surf.grad
+    if opt.rule is not None:  # both coordinates in one call, number-only parts once (rules.Scalar)
+        step = _rules.Scalar(opt.rule, opt.hyperparams, a, b).step
+    else:
+        sa, sb = opt.init(a), opt.init(b)
+
+        def step(ga, gb):
+            nonlocal sa, sb
+            xa, sa = opt.update(a, ga, sa)
+            xb, sb = opt.update(b, gb, sb)
+            return xa, xb
     points = [(a, b)]
     diverged_at = -1
     for i in range(1, steps + 1):
         if not i & MAKE_WAY_MASK:
             _budget.make_way()  # light reruns of other sessions first, when this is heavy work
-        ga, gb = grad(a, b)
-        a, sa = update(a, ga, sa)
-        b, sb = update(b, gb, sb)
+        a, b = step(*grad(a, b))
         if not (abs(a) <= DIVERGENCE_BOUND and abs(b) <= DIVERGENCE_BOUND):  # NaN fails this too
             diverged_at = i
             break

@@ -186,3 +186,65 @@ def test_a_recorded_divergence_equals_the_pure_loop():
     assert got.diverged_at > 0
     assert_same_record(got, ref)
     assert np.isfinite(got.grads[got.diverged_at - 1]).all() and np.isnan(got.grads[got.diverged_at:]).all()
+
+
+# --- the surfaces' gradients in C are generated from surfaces.py ----------------------------------
+
+def test_every_plain_arithmetic_surface_gradient_is_generated_and_the_others_are_not():
+    from optviz import codegen
+    grads = codegen.fused_surfaces()
+    assert tuple(grads) == fused.SURFACES
+    assert set(fused.NUMPY_ONLY) == {"rastrigin", "ackley"}  # cos, exp: not plain arithmetic
+    for sid, c in grads.items():
+        assert c.startswith(f"GRAD({sid}) ") and "*px = " in c and "*py = " in c
+    # the C is what make compiled: the header holds these very functions
+    from pathlib import Path
+    text = Path(fused.__file__).with_name("_fused_rules.h").read_text()
+    assert all(c in text for c in grads.values())
+
+
+def test_a_changed_gradient_changes_the_c_and_a_library_built_before_is_not_used():
+    import dataclasses
+    from optviz import codegen
+
+    def grad(x, y):
+        r = y - x * x
+        return -2.0 * (1.0 - x) - 399.0 * x * r, 200.0 * r
+
+    rosen = optviz.surfaces.get("rosenbrock")
+    changed = dataclasses.replace(rosen, grad=grad)
+    assert "0x1.8f00000000000p+8" in codegen.surface_gradient(changed)  # 399, exactly
+    assert codegen.surface_gradient(changed) != codegen.surface_gradient(rosen)
+    other = dict(codegen.fused_surfaces(), rosenbrock=codegen.surface_gradient(changed))
+    assert codegen.current_version(surfaces=other) != fused.RULES_HASH
+
+
+def test_a_gradient_c_cannot_compute_exactly_is_not_fused():
+    import dataclasses
+    from optviz import codegen
+
+    def uses_numpy(x, y):
+        return np.cos(x), y
+
+    def uses_a_power(x, y):
+        return x ** 3, y
+
+    def assigns_twice(x, y):
+        a = x
+        a = a * y
+        return a, y
+
+    for fn in (uses_numpy, uses_a_power, assigns_twice):
+        with pytest.raises(codegen.NotFusable):
+            codegen.surface_gradient(dataclasses.replace(optviz.surfaces.get("quadratic"), grad=fn))
+
+
+def test_the_gradients_are_written_once_in_production_code():
+    # Rosenbrock's gradient term appears in surfaces.py only (the C is generated from it)
+    import subprocess
+    from pathlib import Path
+    root = Path(optviz.__file__).parents[1]
+    hits = subprocess.run(["git", "grep", "-l", "400.0 \\* x", "--", "optviz", "app.py", "pages"], cwd=root,
+                          capture_output=True, text=True).stdout.split()
+    if hits or (root / ".git").exists():
+        assert hits == ["optviz/surfaces.py"]

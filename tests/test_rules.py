@@ -66,6 +66,33 @@ def test_a_rule_runs_a_batch_of_starts_and_an_lr_sweep():
         np.testing.assert_array_equal(got.points[:, j], one.points)
 
 
+# every built-in and rules that read a state before assigning it, start one at 1, hoist number-only
+# parts (powers of hyperparameters and t), compare and choose
+TYPED = ["p[0] = 1; p = p*beta; y = old; old = g; x = x - lr*(y + p)",
+         "m = b1*m + (1 - b1)*g; v = b2*v + (1 - b2)*g**2; x = x - lr*(m/(1 - b1**t))/(sqrt(v/(1 - b2**t)) + eps)",
+         "x = x - lr*where(abs(g) > 1, sign(g), g)*minimum(1, t/10)",
+         "x = x - lr/sqrt(t)*g"]
+
+
+@pytest.mark.parametrize("opt", [*optimizers.NAMES, *TYPED])
+@pytest.mark.parametrize("sid", ["rastrigin", "ackley"])  # no C: the single-start loop runs the rule
+def test_the_single_start_loop_gives_the_rule_s_numbers(opt, sid):
+    import dataclasses
+    from optviz import trajectory
+    if opt in optimizers.NAMES:
+        o = optimizers.get(opt, lr=0.004)
+    else:
+        names = rules.parse(opt).hyperparameters
+        o = optimizers.parse_rule(opt, **{n: dict(lr=0.004, eps=1e-8, b1=0.9, b2=0.999, beta=0.5)[n] for n in names})
+    got = optviz.optimize(sid, o, (2.3, 3.1), 300)
+    assert trajectory._scalar_hyperparams(o) and got.points.shape == (301, 2)  # the single-start loop
+    # the same loop through the rule's own update, one coordinate at a time (no Scalar)
+    ref = optviz.optimize(sid, dataclasses.replace(o, rule=None), (2.3, 3.1), 300)
+    np.testing.assert_array_equal(got.points, ref.points)
+    assert got.diverged_at == ref.diverged_at
+    assert np.abs(got.points[-1] - got.points[0]).max() > 1e-3
+
+
 # --- the built-ins are their rules -------------------------------------------------------------------
 
 OLDER = [("sgd", dict(lr=1e-3)), ("momentum", dict(lr=1e-3, beta=0.8)), ("nesterov", dict(lr=1e-3, beta=0.7)),

@@ -107,3 +107,14 @@ def test_numeric_gradient_matches_analytic(rng):
     ax, ay = s.grad(x, y)
     np.testing.assert_allclose(gx, ax, rtol=1e-5, atol=1e-4)
     np.testing.assert_allclose(gy, ay, rtol=1e-5, atol=1e-4)
+
+
+@pytest.mark.parametrize("sid", [s.id for s in surfaces.ALL if s.hessian is not None])
+def test_a_quadratic_is_its_second_order_taylor_expansion_with_the_hessian_read_off_its_gradient(sid):
+    # the Hessian comes from the gradient (constant_hessian); checked here against f itself
+    s = surfaces.get(sid)
+    p = np.random.default_rng(1).uniform(-3, 3, (50, 2))
+    H, g0 = np.array(s.hessian), np.array(s.grad(0.0, 0.0), dtype=float)
+    taylor = s.value(0.0, 0.0) + p @ g0 + 0.5 * np.einsum("ki,ij,kj->k", p, H, p)
+    np.testing.assert_allclose(s.value(p[:, 0], p[:, 1]), taylor, rtol=1e-12, atol=1e-12)
+    assert sid in ("quadratic", "quadratic_book", "booth", "saddle")  # the registry's quadratics
