@@ -25,5 +25,6 @@ with ui.app_run():
     classroom.remember_page(page)
     classroom.sidebar()  # before the page, which may stop early (st.stop on a refused input)
     classroom.join_prompt()  # a student's join link: the form above the page
+    classroom.question_panel()  # the room's open question: answers, tally, reveal
     page.run()
     ui.share_link()  # after the page: it has written its settings to the URL

@@ -9,6 +9,7 @@ beyond 2/f″.
 """
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from typing import Callable
 
@@ -19,6 +20,7 @@ from . import playground as pg
 from . import vanishing as vg
 
 REGIMES = ("converges", "oscillates", "diverges")
+WHERE = "where"  # "where will run 1 be after N steps?", about the teacher's own playground view
 
 
 @dataclass(frozen=True)
@@ -33,6 +35,12 @@ class Question:
 
     def text_key(self) -> str:
         return f"questions.{self.id}"
+
+    def text_params(self) -> dict:
+        """What the text's placeholders say ("where": the run and the steps)."""
+        if self.id != WHERE:
+            return {}
+        return {"run": "1 · " + pg.parse_runs(self.query["runs"])[0].label(), "steps": self.query["steps"]}
 
     def option_keys(self) -> list[str]:
         return [f"questions.regime_{o}" if self.shared_options else f"questions.{self.id}_{o}" for o in self.options]
@@ -57,9 +65,12 @@ def regime_of_path(points: np.ndarray, diverged_at: int, minimum) -> int:
     return REGIMES.index("converges" if end <= 0.01 * start else "oscillates")
 
 
-def _race(query: dict):
-    runs = pg.parse_runs(query["runs"])
-    return runs, pg.race(query["s"], runs, (float(query["x"]), float(query["y"])), int(query["steps"]))
+def _race(query: dict, first: bool = False):
+    """The view's race as the playground runs it (the same start, steps and noise); ``first``: only
+    its first run."""
+    runs = pg.parse_runs(query["runs"])[:1 if first else None]
+    return runs, pg.race(query["s"], runs, (float(query["x"]), float(query["y"])), int(query["steps"]),
+                         noise=float(query.get("noise", 0.0)))
 
 
 def _sgd_limit(q) -> int:
@@ -81,8 +92,15 @@ def _nearer(q) -> int:
     return int(np.argmin(d))
 
 
-def _adam_point(q) -> tuple[float, float]:
-    _, res = _race(q)
+def path(q: Question) -> np.ndarray:
+    """A point question's first run, its finite part ((steps+1, 2) or shorter): what the reveal draws."""
+    _, res = _race(q.query, first=True)
+    return res[0].points[: res[0].last_finite_index() + 1]
+
+
+def _end_point(q) -> tuple[float, float]:
+    """Where the view's first run is after its steps (its last finite point, if it diverged)."""
+    _, res = _race(q, first=True)
     k = res[0].last_finite_index()
     return float(res[0].points[k, 0]), float(res[0].points[k, 1])
 
@@ -113,9 +131,74 @@ QUESTIONS: dict[str, Question] = {q.id: q for q in (
           dict(s="quadratic", x="-7.0", y="2.0", steps="200", runs="adagrad:lr=0.5|rmsprop:lr=0.05"),
           "choice", _nearer, ("adagrad", "rmsprop")),
     _make("adam_rosenbrock", "playground",
-          dict(s="rosenbrock", x="-1.5", y="2.0", steps="300", runs="adam:lr=0.02"), "point", _adam_point),
+          dict(s="rosenbrock", x="-1.5", y="2.0", steps="300", runs="adam:lr=0.02"), "point", _end_point),
     _make("depth_sigmoid_relu", "vanishing", dict(d="10", w="100", a="sigmoid", i="he"), "choice", _depth,
           ("sigmoid", "relu")),
     _make("lr_1d_large", "learning_rate", dict(fn="quadratic", a="1.0", x0="2.5", lr="1.05", steps="20"),
           "choice", _lr_1d, REGIMES, shared=True),
 )}
+
+
+def where(query: dict) -> Question | None:
+    """"Where will run 1 be after N steps?" about a playground view (its link settings), or None
+    when the view cannot be asked about: a typed surface (no fixed chart box), the fair comparison
+    (it picks each lr itself), settings that do not read."""
+    try:
+        if query.get("s") not in surfaces.IDS or query.get("fair") in ("1", "true", "True"):
+            return None
+        pg.parse_runs(query["runs"])[0]
+        float(query["x"]), float(query["y"]), float(query.get("noise", 0.0))
+        if not 1 <= int(query["steps"]) <= pg.MAX_RACE_STEPS:
+            return None
+    except (KeyError, ValueError, IndexError, TypeError):
+        return None
+    keep = ("s", "x", "y", "steps", "runs", "noise")
+    return _make(WHERE, "playground", {k: str(query[k]) for k in keep if k in query}, "point", _end_point)
+
+
+def for_room(q: Question, text: str, options: list[str]) -> dict:
+    """What a room stores of ``q`` (optviz.rooms.check_question): its kind, its text and options in
+    the teacher's language (for the CSV), which question it is (``ref``) and its view, from which
+    every session rebuilds it (``from_room``) to show it in its own language and compute the answer."""
+    out = {"kind": q.kind, "text": text, "ref": q.id, "view": {"page": q.page, "query": dict(q.query)}}
+    if q.kind == "choice":
+        out["options"] = list(options)
+    else:
+        out["box"] = q.box()
+    return out
+
+
+def from_room(stored: dict | None) -> Question | None:
+    """The Question a room's stored question names (None if it names none this app knows)."""
+    if not stored:
+        return None
+    ref, view = stored.get("ref"), stored.get("view") or {}
+    if ref in QUESTIONS:
+        return QUESTIONS[ref]
+    if ref == WHERE and view.get("page") == "playground":
+        return where(view.get("query") or {})
+    return None
+
+
+def closest(points: list, names: list, answer, n: int = 3) -> list[tuple[str, float]]:
+    """The ``n`` guesses nearest ``answer``: (name, distance), nearest first (ties: in answer order)."""
+    a = np.asarray(answer, dtype=float)
+    d = [float(np.hypot(*(np.asarray(p, dtype=float) - a))) for p in points]
+    order = sorted(range(len(d)), key=lambda i: d[i])[:n]
+    return [(names[i], d[i]) for i in order]
+
+
+@functools.lru_cache(maxsize=64)
+def _remembered(ref: str, items: tuple, what: str):
+    q = QUESTIONS[ref] if ref in QUESTIONS else where(dict(items))
+    return q.answer() if what == "answer" else path(q)
+
+
+def answer_of(q: Question):
+    """``q.answer()``, computed once for every session of the server (a room reveals it to all)."""
+    return _remembered(q.id, tuple(sorted(q.query.items())), "answer")
+
+
+def path_of(q: Question) -> np.ndarray:
+    """``path(q)``, computed once for every session of the server."""
+    return _remembered(q.id, tuple(sorted(q.query.items())), "path")

@@ -91,26 +91,41 @@ def check_view(page: Any, query: Any, pages) -> dict:
     return view
 
 
-def check_question(question: Any) -> dict:
+def check_question(question: Any, pages=()) -> dict:
     """A question as stored: {"kind": "choice", "text", "options"} or {"kind": "point", "text",
-    "box": [x0, x1, y0, y1]} (a guess is a point inside the box); RoomError otherwise."""
+    "box": [x0, x1, y0, y1]} (a guess is a point inside the box); optionally "ref" (which question
+    of the app it is, a short lower-case word) and "view" (the view it asks about, a page of
+    ``pages`` and its settings, as ``check_view``). RoomError otherwise."""
     if not isinstance(question, dict):
         raise RoomError("bad_question", "a question is a kind, a text and its options or box")
     kind, text = question.get("kind"), question.get("text", "")
     if not isinstance(text, str) or len(text) > MAX_TEXT:
         raise RoomError("bad_question", "a question's text is at most 300 characters")
+    extra = {}
+    if "ref" in question:
+        if not isinstance(question["ref"], str) or not _KEY.match(question["ref"]):
+            raise RoomError("bad_question", "a question's reference is a short lower-case word")
+        extra["ref"] = question["ref"]
+    if "view" in question:
+        view = question["view"]
+        if not isinstance(view, dict):
+            raise RoomError("bad_question", "a question's view is a page and its settings")
+        try:
+            extra["view"] = check_view(view.get("page"), view.get("query"), pages)
+        except RoomError:
+            raise RoomError("bad_question", "a question's view is a page and its settings") from None
     if kind == "choice":
         options = question.get("options")
         if not (isinstance(options, list) and 2 <= len(options) <= MAX_OPTIONS
                 and all(isinstance(o, str) and 0 < len(o) <= MAX_TEXT for o in options)):
             raise RoomError("bad_question", "a choice has 2 to 8 options")
-        return {"kind": kind, "text": text, "options": list(options)}
+        return {"kind": kind, "text": text, "options": list(options), **extra}
     if kind == "point":
         box = question.get("box")
         if not (isinstance(box, list) and len(box) == 4 and all(_finite(v) for v in box)
                 and box[0] < box[1] and box[2] < box[3]):
             raise RoomError("bad_question", "a point question has a box x0 < x1, y0 < y1")
-        return {"kind": kind, "text": text, "box": [float(v) for v in box]}
+        return {"kind": kind, "text": text, "box": [float(v) for v in box], **extra}
     raise RoomError("bad_question", "a question is a choice or a point")
 
 
@@ -207,7 +222,7 @@ class MemoryStore:
 
     def ask(self, code: str, token: Any, question: Any) -> int:
         """A new question (the previous one's answers kept for the CSV); returns its number."""
-        q = check_question(question)
+        q = check_question(question, self.pages)
         with self._lock:
             room = self._teacher_room(code, token)
             self._archive(room)
@@ -236,7 +251,7 @@ class MemoryStore:
 
     def tally(self, code: str) -> dict:
         """How the room answered the open question: answered / students, and per option a count
-        (choice) or the points (point)."""
+        (choice) or the points and, in the same order, the names of who gave them (point)."""
         with self._lock:
             room = self._need(code, touch=False)
             q = room["question"]
@@ -250,6 +265,7 @@ class MemoryStore:
                 out["counts"] = counts
             else:
                 out["points"] = [list(a) for a in room["answers"].values()]
+                out["names"] = [room["students"].get(sid, "") for sid in room["answers"]]
             return out
 
     def reveal(self, code: str, token: Any) -> None:

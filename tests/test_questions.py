@@ -86,3 +86,57 @@ def test_relu_passes_the_larger_gradient_through_ten_layers():
     ([[3.0], [np.nan]], 1, "diverges"), ([[3.0], [2.0]], -1, "oscillates")])
 def test_regime_of_a_path(points, diverged, expected):
     assert Q.REGIMES[Q.regime_of_path(np.array(points), diverged, [0.0])] == expected
+
+
+# --- questions as a room stores them, "where will it end?", the reveal -----------------------------
+
+def test_every_question_goes_through_a_room_and_comes_back_as_itself():
+    names = [p.name for p in PAGES]
+    store = rooms.MemoryStore(pages=names)
+    code, token = store.create()
+    where = Q.where(dict(s="himmelblau", x="0.5", y="-1", steps="80", runs="momentum:lr=0.01|adam:lr=0.1",
+                         noise="0.0", k="3", sweep="1"))
+    for q in [*Q.QUESTIONS.values(), where]:
+        text = i18n.t(q.text_key(), "ja", **q.text_params())
+        options = [i18n.t(k, "ja") for k in q.option_keys()]
+        store.ask(code, token, Q.for_room(q, text, options))
+        _, stored, _ = store.question(code)
+        again = Q.from_room(stored)
+        assert (again.id, again.page, again.query, again.kind) == (q.id, q.page, q.query, q.kind)
+        assert Q.answer_of(again) == q.answer()
+
+
+def test_where_asks_where_the_first_run_ends_as_the_playground_computes_it():
+    q = Q.where(dict(s="rosenbrock", x="-1.5", y="2.0", steps="150", runs="adam:lr=0.05|sgd:lr=0.001",
+                     noise="0.2"))
+    assert q.kind == "point" and q.text_params() == {"run": "1 · Adam (lr=0.05)", "steps": "150"}
+    # an independent run through the public API, with the page's noise and seed
+    res = optimize("rosenbrock", "adam", (-1.5, 2.0), 150, lr=0.05, noise=0.2, seed=0)
+    np.testing.assert_array_equal(q.answer(), res.points[-1])
+    np.testing.assert_array_equal(Q.path_of(q), res.points)
+    x0, x1, y0, y1 = q.box()
+    assert (x0, x1, y0, y1) == (-2.0, 2.0, -1.0, 3.0)
+
+
+def test_a_diverging_run_s_answer_is_its_last_finite_point():
+    q = Q.where(dict(s="quadratic", x="-7", y="2", steps="60", runs="sgd:lr=0.12"))
+    res = optimize("quadratic", "sgd", (-7, 2), 60, lr=0.12)
+    assert res.diverged_at >= 0
+    assert q.answer() == tuple(res.points[res.last_finite_index()])
+    assert np.isfinite(Q.path(q)).all()
+
+
+@pytest.mark.parametrize("query", [
+    dict(s="custom", expr="x**2", x="1", y="1", steps="10", runs="sgd:lr=0.1"),  # no fixed chart box
+    dict(s="quadratic", x="1", y="1", steps="10", runs="sgd:lr=0.1", fair="1"),  # the fair comparison
+    dict(s="quadratic", x="1", y="1", steps="10", runs=""), dict(s="quadratic", x="a", y="1", steps="10", runs="sgd"),
+    dict(s="quadratic", x="1", y="1", steps="0", runs="sgd"), dict(s="quadratic", x="1", y="1", steps="99999", runs="sgd"),
+    dict(s="nope", x="1", y="1", steps="10", runs="sgd"), {}, dict(s="quadratic")])
+def test_where_cannot_be_asked_about_a_view_without_a_run_on_a_fixed_chart(query):
+    assert Q.where(query) is None
+
+
+def test_closest_orders_the_guesses_by_distance_to_the_answer():
+    got = Q.closest([[3, 4], [0, 1], [1, 0], [10, 10]], ["a", "b", "c", "d"], (0, 0))
+    assert [n for n, _ in got] == ["b", "c", "a"] and [d for _, d in got] == [1.0, 1.0, 5.0]
+    assert Q.closest([], [], (0, 0)) == []

@@ -213,3 +213,27 @@ def test_the_csv_holds_every_question_and_never_a_formula():
     assert ["1", "choice", "'@which", "Bo", "Adam", "", ""] in rows
     assert ["2", "point", "where?", "Bo", "", "-1.25", "0.5"] in rows
     assert len(rows) == 4
+
+
+def test_a_question_may_name_itself_and_its_view_and_a_forged_one_is_refused():
+    store = rooms.MemoryStore(pages=["playground"])
+    code, token = store.create()
+    q = {"kind": "point", "text": "where?", "box": [0, 1, 0, 1], "ref": "where",
+         "view": {"page": "playground", "query": {"s": "quadratic", "runs": "sgd:lr=0.1"}}}
+    store.ask(code, token, q)
+    assert store.question(code)[1]["view"]["query"]["s"] == "quadratic"
+    for bad in ({"ref": "<script>"}, {"ref": 3}, {"view": {"page": "nope", "query": {}}}, {"view": "x"},
+                {"view": {"page": "playground", "query": {"A B": "1"}}}):
+        with pytest.raises(rooms.RoomError):
+            store.ask(code, token, {**q, **bad})
+
+
+def test_the_tally_of_a_point_question_names_who_guessed_each_point():
+    store = rooms.MemoryStore()
+    code, token = store.create()
+    a, b = store.join(code, "Aiko"), store.join(code)
+    store.ask(code, token, {"kind": "point", "text": "where?", "box": [0, 1, 0, 1]})
+    store.answer(code, a, 1, [0.5, 0.5])
+    store.answer(code, b, 1, [0.25, 0.75])
+    t = store.tally(code)
+    assert t["points"] == [[0.5, 0.5], [0.25, 0.75]] and t["names"] == ["Aiko", ""]

@@ -1,11 +1,13 @@
 """A classroom in Chromium: the teacher starts a room, two students join by its link (one on a
 phone-sized touch screen), the teacher changes the steps and sends the view, and both students'
 pages follow (each waits at most 15 s; how fast is not asserted), keeping their own language."""
+import os
 import re
+import shutil
 
 import pytest
 
-from browserkit import Tab, catalog
+from browserkit import ARTIFACTS, ROOT, Tab, catalog
 
 pytestmark = pytest.mark.browser
 
@@ -51,3 +53,60 @@ def test_students_follow_the_teachers_view(tab, browser, server):
     tab.assert_healthy()
     for student in (phone, desk):
         student.page.context.close()
+
+
+def test_the_room_predicts_where_adam_ends_and_the_reveal_draws_the_path(tab, browser, server):
+    """The issue's flow: a teacher and three students (one a phone-sized touch screen), "where will
+    Adam be after 30 steps?", each student taps a guess on the chart, the teacher's tally counts 3,
+    the reveal draws the real path over the guesses."""
+    tab.open("/playground?s=rosenbrock&x=-1.5&y=2.0&steps=30&runs=adam:lr%3D0.05")
+    page = tab.page
+    page.get_by_text(EN["classroom.title"]).click()
+    tab.act(lambda: page.get_by_role("button", name=EN["classroom.start"]).click())
+    sidebar = page.locator('[data-testid="stSidebar"]')
+    link = sidebar.locator('[data-testid="stCode"]').filter(has_text="?room=").first.inner_text().strip()
+    students = [join(browser, server, link, "Aiko", "ja", viewport={"width": 390, "height": 844}, has_touch=True,
+                     is_mobile=True),
+                join(browser, server, link, "Ben", "en", viewport={"width": 1200, "height": 900}),
+                join(browser, server, link, "Chie", "en", viewport={"width": 1200, "height": 900})]
+    tab.act(lambda: page.get_by_role("button", name=EN["classroom.ask"]).click())  # "where" is the default
+    main = page.locator('[data-testid="stMain"]')
+    tab.wait_until(lambda: "0 of 3 answered" in main.inner_text(), "the teacher's tally")
+    for k, s in enumerate(students):
+        cat = JA if k == 0 else EN
+        s.page.bring_to_front()  # a page in the background polls its room rarely (Chromium's timer throttling)
+        s.wait_until(lambda: cat["classroom.tap"] in s.page.inner_text("body"), "the question on the student's screen", 15)
+        s.settle()
+        chart = s.charts().first.locator(".nsewdrag").first
+        chart.scroll_into_view_if_needed()
+        area = chart.bounding_box()
+        where = (area["x"] + (0.3 + 0.2 * k) * area["width"], area["y"] + 0.4 * area["height"])
+        if k == 0:  # touch: plotly shows the point at the first tap and takes it at the second
+            s.page.touchscreen.tap(*where)
+            s.act(lambda: s.page.touchscreen.tap(*where))
+        else:
+            s.act(lambda: s.page.mouse.click(*where))
+        mine = (JA if k == 0 else EN)["classroom.your_point"].split("{")[0]
+        s.wait_until(lambda: mine in s.page.inner_text("body"), "the guess is kept")
+        s.assert_healthy()
+    page.bring_to_front()
+    tab.wait_until(lambda: "3 of 3 answered" in main.inner_text(), "the tally counts three: " + str(re.findall(r"\d+ of \d+ answered", main.inner_text())), 15)
+    tab.settle()
+    dots = tab.chart_traces(0)
+    assert any(t["n"] == 3 and t["mode"] == "markers" for t in dots)  # the guesses
+    tab.act(lambda: page.get_by_role("button", name=EN["classroom.reveal"]).click())
+    tab.wait_until(lambda: EN["classroom.closest"] in main.inner_text(), "who was closest")
+    assert any(t["mode"] == "lines" and t["n"] == 31 for t in tab.chart_traces(0))  # the path
+    for s in students:
+        s.page.bring_to_front()
+        s.wait_until(lambda: "Answer" in s.page.inner_text("body") or "答え" in s.page.inner_text("body"),
+                     "the reveal on the student's screen", 15)
+    tab.screenshot("classroom-reveal", docs=False)
+    panel = main.locator(".st-key-room_question").first
+    panel.screenshot(path=str(ARTIFACTS / "classroom-projector.png"))  # the README's picture of the reveal
+    if os.environ.get("OPTVIZ_SCREENSHOTS"):
+        shutil.copy(ARTIFACTS / "classroom-projector.png", ROOT / os.environ["OPTVIZ_SCREENSHOTS"])
+    students[0].screenshot("classroom-phone-question", docs=False)
+    tab.assert_healthy()
+    for s in students:
+        s.page.context.close()
