@@ -15,7 +15,7 @@ WORKDIR /app
 COPY pyproject.toml setup.py README.md ./
 COPY optviz ./optviz
 COPY --from=kernels /src/optviz/_fused.so ./optviz/
-RUN OPTVIZ_BUILD_FUSED=0 pip install --no-cache-dir .
+RUN OPTVIZ_BUILD_FUSED=0 pip install --no-cache-dir ".[redis]"
 COPY app.py ./
 COPY pages ./pages
 COPY .streamlit ./.streamlit

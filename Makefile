@@ -10,7 +10,9 @@ FUSED  := optviz/_fused.so
 # IEEE arithmetic as numpy does it: no fused multiply-add, no fast-math (results stay bit-identical)
 FUSED_FLAGS := -O3 -fPIC -shared -ffp-contract=off -fno-math-errno -fno-trapping-math
 
-.PHONY: run test unit browser-deps bench screenshots clean
+REDIS  := /usr/bin/redis-server
+
+.PHONY: run test unit browser-deps redis-deps bench screenshots clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -42,7 +44,18 @@ browser-deps:
 		echo "!!! no apt-get or not root: cannot install chromium; browser tests will be skipped (and fail under CI=true)"; \
 	fi
 
-test: $(STAMP) $(FUSED) browser-deps
+# Debian's redis-server: the tests start one for the Redis room store (rooms shared by several servers).
+redis-deps:
+	@if [ -x $(REDIS) ]; then :; \
+	elif command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ]; then \
+		echo "installing Debian's redis-server for the room store's tests ..."; \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server >/dev/null) \
+		|| echo "!!! could not install redis-server: the Redis store's tests will be skipped (and fail under CI=true)"; \
+	else \
+		echo "!!! no apt-get or not root: cannot install redis-server; its tests will be skipped (and fail under CI=true)"; \
+	fi
+
+test: $(STAMP) $(FUSED) browser-deps redis-deps
 	$(BIN)/python -m pytest -q
 
 unit: $(STAMP) $(FUSED)

@@ -11,6 +11,7 @@ implements the same methods over the same JSON.
 """
 from __future__ import annotations
 
+import copy
 import csv
 import hashlib
 import hmac
@@ -152,12 +153,16 @@ def _digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-class MemoryStore:
-    """Rooms in this process, shared by every session of the server; thread-safe."""
+_ANYONE = object()  # no teacher token asked for
+
+
+class _Store:
+    """The rooms' rules, written once over a place that keeps them (``MemoryStore``: this process;
+    ``RedisStore``: a Redis server that several app processes share). A room is one JSON-able dict;
+    a subclass only reads it (``_get``), changes it atomically (``_change``: read, apply, write back,
+    retried if another writer came between), adds or drops it and counts the rooms."""
 
     def __init__(self, clock: Callable[[], float] = time.time, pages=()):
-        self._rooms: dict[str, dict] = {}
-        self._lock = threading.Lock()
         self._clock = clock
         self.pages = tuple(pages)
 
@@ -166,81 +171,76 @@ class MemoryStore:
     def create(self) -> tuple[str, str]:
         """A new room: (its code, the teacher token). The token is returned once; the store keeps
         only its digest."""
-        with self._lock:
-            self._expire()
-            if len(self._rooms) >= MAX_ROOMS:
-                raise RoomError("full", "this server holds as many rooms as it can; try again later")
-            while True:
-                code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
-                if code not in self._rooms:
-                    break
-            token = secrets.token_urlsafe(24)
-            now = self._clock()
-            self._rooms[code] = {"teacher": _digest(token), "touched": now, "created": now, "view": None,
-                                 "view_seq": 0, "students": {}, "question": None, "question_seq": 0,
-                                 "answers": {}, "revealed": False, "history": []}
-            return code, token
+        now = self._clock()
+        if self._count(now - IDLE_SECONDS) >= MAX_ROOMS:
+            raise RoomError("full", "this server holds as many rooms as it can; try again later")
+        token = secrets.token_urlsafe(24)
+        room = {"teacher": _digest(token), "touched": now, "created": now, "view": None, "view_seq": 0,
+                "students": {}, "question": None, "question_seq": 0, "answers": {}, "revealed": False,
+                "history": []}
+        while True:
+            code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+            if self._add(code, room):
+                return code, token
 
     def exists(self, code: str) -> bool:
-        with self._lock:
-            return self._room(code, touch=False) is not None
+        return self._read(code) is not None
 
     def is_teacher(self, code: str, token: Any) -> bool:
-        with self._lock:
-            room = self._room(code, touch=False)
-            return room is not None and self._owns(room, token)
+        room = self._read(code, "teacher")
+        return room is not None and _owns(room, token)
 
     def join(self, code: str, name: Any = None) -> str:
         """A student joins: their id in the room (kept by their session)."""
         name = clean_name(name)
-        with self._lock:
-            room = self._need(code)
+        sid = secrets.token_urlsafe(12)
+
+        def add(room):
             if len(room["students"]) >= MAX_STUDENTS:
                 raise RoomError("room_full", "this room is full")
-            sid = secrets.token_urlsafe(12)
             room["students"][sid] = name
             return sid
+        return self._changed(code, add)
 
     # --- follow the teacher -----------------------------------------------------------------------
 
     def send_view(self, code: str, token: Any, page: Any, query: Any) -> int:
         """The teacher's view for every student; returns its sequence number (1, 2, ...)."""
         view = check_view(page, query, self.pages)
-        with self._lock:
-            room = self._teacher_room(code, token)
+
+        def send(room):
             room["view"] = view
             room["view_seq"] += 1
             return room["view_seq"]
+        return self._changed(code, send, token)
 
     def view(self, code: str) -> tuple[int, dict | None]:
         """(sequence number, the teacher's last view or None): a page polls it and follows a new one."""
-        with self._lock:
-            room = self._need(code, touch=False)
-            return room["view_seq"], room["view"]
+        room = self._need(code, "view_seq", "view")
+        return room["view_seq"], room["view"]
 
     # --- questions and answers --------------------------------------------------------------------
 
     def ask(self, code: str, token: Any, question: Any) -> int:
         """A new question (the previous one's answers kept for the CSV); returns its number."""
         q = check_question(question, self.pages)
-        with self._lock:
-            room = self._teacher_room(code, token)
-            self._archive(room)
+
+        def ask(room):
+            room["history"] += _rows(room)
             room["question_seq"] += 1
             room["question"], room["answers"], room["revealed"] = q, {}, False
             return room["question_seq"]
+        return self._changed(code, ask, token)
 
     def question(self, code: str) -> tuple[int, dict | None, bool]:
         """(number, the open question or None, revealed)."""
-        with self._lock:
-            room = self._need(code, touch=False)
-            return room["question_seq"], room["question"], room["revealed"]
+        room = self._need(code, "question_seq", "question", "revealed")
+        return room["question_seq"], room["question"], room["revealed"]
 
     def answer(self, code: str, student: Any, number: Any, answer: Any) -> None:
         """A student's answer to question ``number`` (a later answer replaces theirs; an answer to an
         earlier question, or after the reveal, is refused)."""
-        with self._lock:
-            room = self._need(code)
+        def put(room):
             if not isinstance(student, str) or not _STUDENT.match(student) or student not in room["students"]:
                 raise RoomError("not_joined", "join the room first")
             if room["question"] is None or number != room["question_seq"]:
@@ -248,37 +248,37 @@ class MemoryStore:
             if room["revealed"]:
                 raise RoomError("closed", "the answer has been revealed")
             room["answers"][student] = check_answer(room["question"], answer)
+        self._changed(code, put)
 
     def tally(self, code: str) -> dict:
         """How the room answered the open question: answered / students, and per option a count
         (choice) or the points and, in the same order, the names of who gave them (point)."""
-        with self._lock:
-            room = self._need(code, touch=False)
-            q = room["question"]
-            out = {"answered": len(room["answers"]), "students": len(room["students"]), "question": q}
-            if q is None:
-                return out
-            if q["kind"] == "choice":
-                counts = [0] * len(q["options"])
-                for a in room["answers"].values():
-                    counts[a] += 1
-                out["counts"] = counts
-            else:
-                out["points"] = [list(a) for a in room["answers"].values()]
-                out["names"] = [room["students"].get(sid, "") for sid in room["answers"]]
+        room = self._need(code, "question", "answers", "students")
+        q = room["question"]
+        out = {"answered": len(room["answers"]), "students": len(room["students"]), "question": q}
+        if q is None:
             return out
+        if q["kind"] == "choice":
+            counts = [0] * len(q["options"])
+            for a in room["answers"].values():
+                counts[a] += 1
+            out["counts"] = counts
+        else:
+            out["points"] = [list(a) for a in room["answers"].values()]
+            out["names"] = [room["students"].get(sid, "") for sid in room["answers"]]
+        return out
 
     def reveal(self, code: str, token: Any) -> None:
-        with self._lock:
-            self._teacher_room(code, token)["revealed"] = True
+        def reveal(room):
+            room["revealed"] = True
+        self._changed(code, reveal, token)
 
     def csv(self, code: str, token: Any) -> str:
         """Every question's answers, one row per answer: question, kind, text, student, and the option
         chosen or the point's x and y."""
-        with self._lock:
-            room = self._teacher_room(code, token)
-            rows = room["history"] + self._rows(room)
-            students = dict(room["students"])
+        room = self._changed(code, copy.deepcopy, token)
+        rows = room["history"] + _rows(room)
+        students = room["students"]
         out = io.StringIO()
         w = csv.writer(out)
         w.writerow(["question", "kind", "text", "student", "choice", "x", "y"])
@@ -289,48 +289,195 @@ class MemoryStore:
 
     # --- inside -----------------------------------------------------------------------------------
 
-    def _rows(self, room) -> list:
-        q = room["question"]
-        if q is None:
-            return []
-        fmt = (lambda a: q["options"][a]) if q["kind"] == "choice" else (lambda a: tuple(a))
-        return [(room["question_seq"], q["kind"], q["text"], sid, fmt(a)) for sid, a in room["answers"].items()]
-
-    def _archive(self, room) -> None:
-        room["history"] += self._rows(room)
-
-    def _room(self, code: Any, touch: bool = True) -> dict | None:
+    def _read(self, code: Any, *fields: str) -> dict | None:
+        """The room's ``fields`` (and "touched"; a copy to read), or None if there is none or it has
+        expired. A page polls these every 2 s: only what is asked for is copied or fetched."""
         if not isinstance(code, str) or not _CODE.match(code):
             return None
-        room = self._rooms.get(code)
-        now = self._clock()
-        if room is not None and now - room["touched"] > IDLE_SECONDS:
-            del self._rooms[code]
+        room = self._get(code, ("touched", *fields))
+        if room is not None and self._clock() - room["touched"] > IDLE_SECONDS:
+            self._drop(code)
             return None
-        if room is not None and touch:
-            room["touched"] = now
         return room
 
-    def _need(self, code: Any, touch: bool = True) -> dict:
-        room = self._room(code, touch)
+    def _need(self, code: Any, *fields: str) -> dict:
+        room = self._read(code, *fields)
         if room is None:
             raise RoomError("no_room", "there is no room with this code (it may have expired)")
         return room
 
-    @staticmethod
-    def _owns(room, token) -> bool:
-        return isinstance(token, str) and 0 < len(token) <= 100 and hmac.compare_digest(room["teacher"], _digest(token))
-
-    def _teacher_room(self, code, token) -> dict:
-        room = self._need(code)
-        if not self._owns(room, token):
-            raise RoomError("not_teacher", "only the teacher of this room can do this")
-        return room
-
-    def _expire(self) -> None:
+    def _changed(self, code: Any, fn, token: Any = _ANYONE):
+        """``fn(room)`` applied to the room atomically, which is then touched; given a ``token``
+        (anything, None included), only for the room's teacher. RoomError if there is no such room
+        (or it expired)."""
+        if not isinstance(code, str) or not _CODE.match(code):
+            raise RoomError("no_room", "there is no room with this code (it may have expired)")
         now = self._clock()
-        for code in [c for c, r in self._rooms.items() if now - r["touched"] > IDLE_SECONDS]:
-            del self._rooms[code]
+
+        def change(room):
+            if room is None or now - room["touched"] > IDLE_SECONDS:
+                raise RoomError("no_room", "there is no room with this code (it may have expired)")
+            if token is not _ANYONE and not _owns(room, token):
+                raise RoomError("not_teacher", "only the teacher of this room can do this")
+            out = fn(room)
+            room["touched"] = now
+            return out
+        return self._change(code, change)
+
+    # the place (subclasses)
+    def _get(self, code: str, fields: tuple) -> dict | None:
+        raise NotImplementedError
+
+    def _change(self, code: str, fn):
+        raise NotImplementedError
+
+    def _add(self, code: str, room: dict) -> bool:
+        raise NotImplementedError
+
+    def _drop(self, code: str) -> None:
+        raise NotImplementedError
+
+    def _count(self, since: float) -> int:
+        """Rooms touched after ``since`` (the others are dropped)."""
+        raise NotImplementedError
+
+
+def _owns(room, token) -> bool:
+    return isinstance(token, str) and 0 < len(token) <= 100 and hmac.compare_digest(room["teacher"], _digest(token))
+
+
+def _rows(room) -> list:
+    q = room["question"]
+    if q is None:
+        return []
+    fmt = (lambda a: q["options"][a]) if q["kind"] == "choice" else (lambda a: list(a))
+    return [[room["question_seq"], q["kind"], q["text"], sid, fmt(a)] for sid, a in room["answers"].items()]
+
+
+class MemoryStore(_Store):
+    """Rooms in this process, shared by every session of the server; thread-safe (one lock)."""
+
+    def __init__(self, clock: Callable[[], float] = time.time, pages=()):
+        super().__init__(clock, pages)
+        self._rooms: dict[str, dict] = {}
+        self._lock = threading.Lock()
+
+    def _get(self, code, fields):
+        with self._lock:
+            room = self._rooms.get(code)
+            return {f: copy.deepcopy(room[f]) for f in fields} if room is not None else None
+
+    def _change(self, code, fn):
+        with self._lock:
+            return fn(self._rooms.get(code))
+
+    def _add(self, code, room):
+        with self._lock:
+            if code in self._rooms:
+                return False
+            self._rooms[code] = room
+            return True
+
+    def _drop(self, code):
+        with self._lock:
+            self._rooms.pop(code, None)
+
+    def _count(self, since):
+        with self._lock:
+            for code in [c for c, r in self._rooms.items() if r["touched"] < since]:
+                del self._rooms[code]
+            return len(self._rooms)
+
+
+class RedisStore(_Store):
+    """Rooms in Redis (``OPTVIZ_ROOMS=redis://host:6379/0``), so that several app processes behind
+    a load balancer serve one room. Each room is a hash (``optviz:room:<code>``: one JSON value per
+    field, so a poll fetches only the fields it reads; expiring with the room), changed in
+    optimistic transactions (WATCH / MULTI / EXEC, retried when another writer came between); an
+    index of codes by last activity bounds their number."""
+
+    PREFIX = "optviz:room:"
+    INDEX = "optviz:rooms"
+
+    def __init__(self, url: str, clock: Callable[[], float] = time.time, pages=()):
+        import redis  # only for this store: the in-memory one needs nothing
+
+        super().__init__(clock, pages)
+        self._redis = redis.Redis.from_url(url, socket_timeout=5, socket_connect_timeout=5)
+        self._WatchError = redis.WatchError
+
+    def _key(self, code):
+        return self.PREFIX + code
+
+    @staticmethod
+    def _decode(raw: dict) -> dict | None:
+        return {k.decode(): json.loads(v) for k, v in raw.items()} if raw else None
+
+    def _get(self, code, fields):
+        values = self._redis.hmget(self._key(code), list(fields))
+        if values[0] is None:  # no "touched": no room
+            return None
+        return {f: json.loads(v) if v is not None else None for f, v in zip(fields, values)}
+
+    def _save(self, pipe, code, room):
+        key = self._key(code)
+        pipe.hset(key, mapping={k: json.dumps(v, separators=(",", ":")) for k, v in room.items()})
+        pipe.expire(key, int(IDLE_SECONDS) + 60)
+        pipe.zadd(self.INDEX, {code: room["touched"]})
+
+    def _change(self, code, fn):
+        key = self._key(code)
+        with self._redis.pipeline() as pipe:
+            while True:
+                try:
+                    pipe.watch(key)
+                    room = self._decode(pipe.hgetall(key))
+                    out = fn(room)  # RoomError ends the transaction unwritten
+                    pipe.multi()
+                    self._save(pipe, code, room)
+                    pipe.execute()
+                    return out
+                except self._WatchError:
+                    continue  # another writer changed the room in between: again, from its new state
+
+    def _add(self, code, room):
+        key = self._key(code)
+        with self._redis.pipeline() as pipe:
+            while True:
+                try:
+                    pipe.watch(key)
+                    if pipe.exists(key):
+                        return False
+                    pipe.multi()
+                    self._save(pipe, code, room)
+                    pipe.execute()
+                    return True
+                except self._WatchError:
+                    continue
+
+    def _drop(self, code):
+        self._redis.delete(self._key(code))
+        self._redis.zrem(self.INDEX, code)
+
+    def _count(self, since):
+        for code in self._redis.zrangebyscore(self.INDEX, "-inf", f"({since}"):
+            self._drop(code.decode() if isinstance(code, bytes) else code)
+        return int(self._redis.zcard(self.INDEX))
+
+
+def store_from_env(pages=(), env=None) -> _Store:
+    """The store ``OPTVIZ_ROOMS`` names: ``redis://...`` (or ``rediss://``) for Redis, else (unset
+    or ``memory``) this process's memory. A Redis URL that cannot be used fails here, at start."""
+    import os
+
+    url = (env if env is not None else os.environ).get("OPTVIZ_ROOMS", "").strip()
+    if not url or url == "memory":
+        return MemoryStore(pages=pages)
+    if url.startswith(("redis://", "rediss://", "unix://")):
+        store = RedisStore(url, pages=pages)
+        store._redis.ping()
+        return store
+    raise ValueError(f"OPTVIZ_ROOMS must be a redis:// URL or 'memory', not {url[:40]!r}")
 
 
 def _cell(value) -> str:

@@ -1,5 +1,6 @@
 """Classroom rooms: codes, the teacher token, following the teacher's view, questions, answers,
-the tally and the CSV; every message from outside validated, nothing reaching another room."""
+the tally and the CSV; every message from outside validated, nothing reaching another room. Every
+test runs against both stores: this process's memory and a real redis-server."""
 import csv
 import io
 import threading
@@ -19,8 +20,24 @@ class Clock:
         return self.t
 
 
-def store(clock=None):
-    return rooms.MemoryStore(clock=clock or Clock(), pages=PAGES)
+STORE = {}  # the store under test: "memory", or "redis" and its URL
+
+
+@pytest.fixture(autouse=True, params=["memory", "redis"])
+def backend(request):
+    STORE.clear()
+    if request.param == "redis":
+        import redis
+        url = request.getfixturevalue("redis_url")
+        redis.Redis.from_url(url).flushdb()
+        STORE["redis"] = url
+    yield request.param
+
+
+def store(clock=None, pages=PAGES):
+    if "redis" in STORE:
+        return rooms.RedisStore(STORE["redis"], clock=clock or Clock(), pages=pages)
+    return rooms.MemoryStore(clock=clock or Clock(), pages=pages)
 
 
 def test_codes_are_hard_to_guess_and_read_off_a_projector():
@@ -216,24 +233,68 @@ def test_the_csv_holds_every_question_and_never_a_formula():
 
 
 def test_a_question_may_name_itself_and_its_view_and_a_forged_one_is_refused():
-    store = rooms.MemoryStore(pages=["playground"])
-    code, token = store.create()
+    store_ = store(pages=["playground"])
+    code, token = store_.create()
     q = {"kind": "point", "text": "where?", "box": [0, 1, 0, 1], "ref": "where",
          "view": {"page": "playground", "query": {"s": "quadratic", "runs": "sgd:lr=0.1"}}}
-    store.ask(code, token, q)
-    assert store.question(code)[1]["view"]["query"]["s"] == "quadratic"
+    store_.ask(code, token, q)
+    assert store_.question(code)[1]["view"]["query"]["s"] == "quadratic"
     for bad in ({"ref": "<script>"}, {"ref": 3}, {"view": {"page": "nope", "query": {}}}, {"view": "x"},
                 {"view": {"page": "playground", "query": {"A B": "1"}}}):
         with pytest.raises(rooms.RoomError):
-            store.ask(code, token, {**q, **bad})
+            store_.ask(code, token, {**q, **bad})
 
 
 def test_the_tally_of_a_point_question_names_who_guessed_each_point():
-    store = rooms.MemoryStore()
-    code, token = store.create()
-    a, b = store.join(code, "Aiko"), store.join(code)
-    store.ask(code, token, {"kind": "point", "text": "where?", "box": [0, 1, 0, 1]})
-    store.answer(code, a, 1, [0.5, 0.5])
-    store.answer(code, b, 1, [0.25, 0.75])
-    t = store.tally(code)
+    s = store()
+    code, token = s.create()
+    a, b = s.join(code, "Aiko"), s.join(code)
+    s.ask(code, token, {"kind": "point", "text": "where?", "box": [0, 1, 0, 1]})
+    s.answer(code, a, 1, [0.5, 0.5])
+    s.answer(code, b, 1, [0.25, 0.75])
+    t = s.tally(code)
     assert t["points"] == [[0.5, 0.5], [0.25, 0.75]] and t["names"] == ["Aiko", ""]
+
+
+def test_a_room_in_redis_is_shared_by_another_process(backend):
+    """What two app processes behind a load balancer do: a room started through this one is joined,
+    followed and answered through another process, and the tally here counts it."""
+    if backend != "redis":
+        pytest.skip("the shared store is Redis's")
+    import json
+    import subprocess
+    import sys
+    s = store(clock=None)
+    s._clock = __import__("time").time
+    code, token = s.create()
+    s.send_view(code, token, "playground", {"s": "quadratic"})
+    s.ask(code, token, {"kind": "choice", "text": "?", "options": ["a", "b", "c"]})
+    other = f"""
+import json, sys
+from optviz import rooms
+s = rooms.RedisStore({STORE['redis']!r}, pages={list(PAGES)!r})
+out = []
+for name, choice in (("Aiko", 2), ("Ben", 2), ("Chie", 0)):
+    sid = s.join({code!r}, name)
+    out.append(s.view({code!r})[1]["query"]["s"])
+    s.answer({code!r}, sid, 1, choice)
+print(json.dumps(out))
+"""
+    res = subprocess.run([sys.executable, "-c", other], capture_output=True, text=True, timeout=60)
+    assert res.returncode == 0, res.stderr
+    assert json.loads(res.stdout) == ["quadratic"] * 3  # they followed the teacher's view
+    t = s.tally(code)
+    assert t["students"] == 3 and t["answered"] == 3 and t["counts"] == [1, 0, 2]
+
+
+def test_the_store_is_chosen_by_the_environment(backend):
+    assert isinstance(rooms.store_from_env(env={}), rooms.MemoryStore)
+    assert isinstance(rooms.store_from_env(env={"OPTVIZ_ROOMS": "memory"}), rooms.MemoryStore)
+    for bad in ("http://x", "redis", "postgres://db"):
+        with pytest.raises(ValueError):
+            rooms.store_from_env(env={"OPTVIZ_ROOMS": bad})
+    if backend == "redis":
+        assert isinstance(rooms.store_from_env(env={"OPTVIZ_ROOMS": STORE["redis"]}), rooms.RedisStore)
+        import redis
+        with pytest.raises(redis.ConnectionError):  # a server that is not there fails at start
+            rooms.store_from_env(env={"OPTVIZ_ROOMS": "redis://127.0.0.1:1/0"})

@@ -25,7 +25,8 @@ from ..plots import classroom as plots
 from .pages import PAGES
 from .ui import app_link, chart, chart_points, current_lang, plot_tr, presenting, tr
 
-STORE = rooms.MemoryStore(pages=[p.name for p in PAGES])  # this server's rooms, shared by its sessions
+# the rooms: this server's memory, or Redis when OPTVIZ_ROOMS=redis://... (several servers, one room)
+STORE = rooms.store_from_env(pages=[p.name for p in PAGES])
 ROOM = "room"  # session key: {"role": "teacher", "code", "token"} or {"role": "student", "code", "id", "name", "seen"}
 POLL_SECONDS = 2
 NOT_SETTINGS = ("lang", "present", "room", "teacher")  # query values that are no page's settings

@@ -79,7 +79,7 @@ def free_port() -> int:
 class Server:
     """`streamlit run app.py` on a free localhost port, with its log in test-artifacts/."""
 
-    def __init__(self, name: str = "streamlit"):
+    def __init__(self, name: str = "streamlit", env: dict | None = None):
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         ARTIFACTS.mkdir(exist_ok=True)
@@ -91,7 +91,7 @@ class Server:
             cmd + ["run", "app.py", "--server.headless", "true", "--server.port", str(self.port),
                    "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
                    "--server.fileWatcherType", "none"],
-            cwd=ROOT, stdout=self._log, stderr=subprocess.STDOUT)
+            cwd=ROOT, stdout=self._log, stderr=subprocess.STDOUT, env={**os.environ, **(env or {})})
         self._wait_healthy(timeout=90)
 
     def _wait_healthy(self, timeout: float) -> None:

@@ -110,3 +110,50 @@ def test_the_room_predicts_where_adam_ends_and_the_reveal_draws_the_path(tab, br
     tab.assert_healthy()
     for s in students:
         s.page.context.close()
+
+
+def test_two_servers_sharing_redis_serve_one_room(browser, redis_url):
+    """Behind a load balancer the teacher and the students reach different app processes: the room
+    lives in Redis (OPTVIZ_ROOMS). The teacher starts it and asks on server A, two students join and
+    answer on server B, A's tally counts both and the reveal reaches B."""
+    import redis
+
+    from browserkit import Server
+    redis.Redis.from_url(redis_url).flushdb()
+    a, b = Server("redis-a", env={"OPTVIZ_ROOMS": redis_url}), Server("redis-b", env={"OPTVIZ_ROOMS": redis_url})
+    try:
+        teacher = Tab(browser.new_context(viewport={"width": 1400, "height": 1000}).new_page(), a.url)
+        teacher.open("/playground")
+        page = teacher.page
+        page.get_by_text(EN["classroom.title"]).click()
+        teacher.act(lambda: page.get_by_role("button", name=EN["classroom.start"]).click())
+        code = re.search(r"([A-Z0-9]{6})", page.locator('[data-testid="stSidebar"]').get_by_text("Room code")
+                         .inner_text()).group(1)
+        def choose():  # typed into the selectbox's search (the option list is long text)
+            box = page.locator('[data-testid="stSidebar"]').get_by_role("combobox", name=EN["classroom.question"])
+            box.click()
+            page.keyboard.type("SGD with lr")
+            page.keyboard.press("Enter")
+        teacher.act(choose)
+        students = [join(browser, b.url, f"{b.url}/?room={code}", n, "en", viewport={"width": 1200, "height": 900})
+                    for n in ("Aiko", "Ben")]
+        teacher.act(lambda: page.get_by_role("button", name=EN["classroom.ask"]).click())
+        for k, s in enumerate(students):
+            s.page.bring_to_front()
+            option = EN["questions.regime_oscillates" if k == 0 else "questions.regime_diverges"]
+            s.wait_until(lambda: s.page.get_by_role("button", name=option).count() > 0, "the question on server B", 15)
+            s.act(lambda: s.page.get_by_role("button", name=option).click())
+            s.wait_until(lambda: "Your answer" in s.page.inner_text("body"), "the answer is kept")
+        page.bring_to_front()
+        main = page.locator('[data-testid="stMain"]')
+        teacher.wait_until(lambda: "2 of 2 answered" in main.inner_text(), "server A's tally counts server B's answers", 15)
+        teacher.act(lambda: page.get_by_role("button", name=EN["classroom.reveal"]).click())
+        students[0].page.bring_to_front()
+        students[0].wait_until(lambda: EN["classroom.right"] in students[0].page.inner_text("body"),
+                               "the reveal on server B", 15)
+        for t in (teacher, *students):
+            t.assert_healthy()
+            t.page.context.close()
+    finally:
+        a.stop()
+        b.stop()
