@@ -504,3 +504,41 @@ def reference_bound(probes: list):
         if m < 1 and p.grad_norms[-1] > 0:
             return derivative_bound(float(p.grad_norms[-1]), p.depth, m)
     return None
+
+
+# --- note 003's scalar chain ------------------------------------------------------------------------
+
+NOTE_003_CHAIN = dict(depth=10, weight=0.5, x=1.0, activation="sigmoid")  # the note's demonstration
+
+
+@dataclass(frozen=True)
+class ScalarChain:
+    """One unit per layer, ``a_l = act(w · a_{l−1})`` from ``a_0 = x``: ``outputs`` a_1 … a_L and, per
+    layer l, ``gradients[l−1]`` = ∂a_L/∂a_{l−1} = Π_{j ≥ l} act′(w · a_{j−1}) · w, what note 003's
+    demonstration prints as 第 l 層 (the product of the factors from the top down to layer l)."""
+    depth: int
+    weight: float
+    x: float
+    activation: str
+    outputs: np.ndarray
+    factors: np.ndarray  # act′(z_l) · w per layer: each < 1 shrinks the gradient
+    gradients: np.ndarray
+
+
+def scalar_chain(depth: int = 10, weight: float = 0.5, x: float = 1.0, activation: str = "sigmoid") -> ScalarChain:
+    """Note 003's scalar demonstration of the vanishing gradient (any depth ≤ 100, weight, input,
+    activation); ValueError for what cannot be drawn."""
+    depth = int(depth)
+    if not 1 <= depth <= 100:
+        raise ValueError(f"depth must be 1 to 100 layers, got {depth}")
+    if not (math.isfinite(weight) and math.isfinite(x) and abs(weight) <= 100 and abs(x) <= 100):
+        raise ValueError("the weight and the input must be numbers between −100 and 100")
+    act = _activations.get(activation)
+    a, outputs, factors = float(x), [], []
+    for _ in range(depth):
+        z = weight * a
+        a = float(act(z))
+        outputs.append(a)
+        factors.append(float(act.derivative(np.asarray(z, dtype=float))) * weight)
+    gradients = np.cumprod(np.array(factors)[::-1])[::-1]  # layer l: the factors of layers l … L
+    return ScalarChain(depth, float(weight), float(x), activation, np.array(outputs), np.array(factors), gradients)

@@ -64,3 +64,5 @@ st.subheader(tr("vanishing.summary_header"))
 st.markdown("\n".join(f"- {line}" for line in ui.summary(chosen, probes, runs)))
 st.caption(tr("app.url.share"))
 url.write(ui.url_values(s))
+
+ui.scalar_chain_section()  # note 003's scalar demonstration, with its numbers

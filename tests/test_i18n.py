@@ -113,3 +113,29 @@ def test_escaped_text_reads_as_the_original():
 def test_an_exception_or_other_object_in_a_message_is_shown_as_its_plain_text():
     shown = i18n.markdown("app.error", "en", message=ValueError("[evil](http://evil.example)"))
     assert not live_markup_near_evil(shown), shown
+
+
+def test_japanese_sentences_hold_no_stray_half_width_spaces():
+    """A half-width space between two Japanese characters (「。 バイアス」, 「のは 学習率」) is a typo in
+    Japanese text; spaces beside Latin letters, numbers, formulas and placeholders are the usual style."""
+    import re
+    japanese = r"[\u3001-\u30ff\u4e00-\u9fff\uff01-\uff5e]"
+    stray = re.compile(rf"(?<={japanese})[ \t]+(?={japanese})")
+    found = [(k, v[max(0, m.start() - 6):m.end() + 6]) for k, v in i18n.catalog("ja").items()
+             for m in stray.finditer(v)]
+    assert not found, found
+    assert stray.search("値。 バイアス") and stray.search("のは 学習率") and not stray.search("学習率 lr = 0.1 のとき")
+
+
+def test_japanese_uses_the_course_notes_own_terms():
+    """The notes' words (note 000: オートエンコーダ, バッチ/ミニバッチ; 002: 訓練データ), not a
+    translator's: 自己符号化器, 符号 for the code (it reads as "sign"), 学習データ, 偶然のレベル, 掃引."""
+    ja = i18n.catalog("ja")
+    avoided = {"自己符号化器": "オートエンコーダ", "学習データ": "訓練データ", "偶然のレベル": "チャンスレベル",
+               "掃引": "学習率を変えて比較", "2 つの月": "2 つの三日月"}
+    for word, instead in avoided.items():
+        hits = [k for k, v in ja.items() if word in v]
+        assert not hits, f"{word} in {hits}: the course says {instead}"
+    code = [k for k, v in ja.items() if "符号" in v and k.startswith("autoencoder.")]
+    assert not code, f"符号 for the code in {code}: 潜在表現 / 潜在空間"
+    assert ja["app.nav.autoencoder"] == "オートエンコーダ" and ja["activations.name_tanh"] == "tanh 関数"

@@ -8,6 +8,7 @@ import pytest
 
 from gradcheck import numeric_grad
 
+import optviz.activations
 from optviz import budget
 from optviz import vanishing as vg
 from optviz.mlp import MLP
@@ -233,3 +234,34 @@ def test_training_is_capped_to_one_changes_budget_and_the_run_says_so():
     assert run.capped and run.epochs_asked == 200 and len(run.loss) == run.epochs_allowed == 3
     short = vg.learning_run(relu, depth=5, width=20, epochs=3)
     assert short.loss == run.loss and not short.capped  # the same run, only stopped earlier
+
+def test_note_003_s_scalar_chain_prints_the_note_s_numbers():
+    """Note 003: ten sigmoid layers of one unit, weight 0.5, input 1: the gradient at layer 10 is
+    0.1225…, at layer 1 7.26e-10 (the note's printout, to its digits)."""
+    c = vg.scalar_chain(**vg.NOTE_003_CHAIN)
+    assert f"{c.gradients[-1]:.4f}" == "0.1225" and f"{c.gradients[0]:.3g}" == "7.26e-10"
+    assert (np.diff(c.gradients) > 0).all()  # it shrinks at every layer going down
+
+
+@pytest.mark.parametrize("act,weight,x", [("sigmoid", 0.5, 1.0), ("tanh", 0.9, 0.3), ("relu", 1.5, 0.7),
+                                          ("sigmoid", -2.0, -1.0)])
+def test_a_scalar_chain_s_gradients_are_the_chain_s_own_derivatives(act, weight, x):
+    """Checked by central differences: nudge a layer's input and run the rest of the chain."""
+    c = vg.scalar_chain(6, weight, x, act)
+    f = optviz.activations.get(act)
+
+    def top(a, start):  # a_L from a_{start−1} = a
+        for _ in range(start, 7):
+            a = float(f(weight * a))
+        return a
+    inputs = [x, *c.outputs[:-1]]
+    for layer in range(1, 7):
+        h = 1e-6
+        fd = (top(inputs[layer - 1] + h, layer) - top(inputs[layer - 1] - h, layer)) / (2 * h)
+        assert c.gradients[layer - 1] == pytest.approx(fd, rel=1e-5, abs=1e-9)  # fd: ~1e-10 of rounding
+
+
+@pytest.mark.parametrize("bad", [dict(depth=0), dict(depth=101), dict(weight=float("nan")), dict(x=1e9)])
+def test_a_scalar_chain_refuses_what_it_cannot_draw(bad):
+    with pytest.raises(ValueError):
+        vg.scalar_chain(**{**vg.NOTE_003_CHAIN, **bad})

@@ -232,3 +232,30 @@ def _training_line(run: vg.LearningRun, probe: vg.Probe | None) -> str:
               times=f"{run.loss[-1] / run.chance_loss:.2g}" if run.loss else "—",
               hint=tr(f"vanishing.hint_{cause}" if cause else "vanishing.hint_lr",
                       std=vg.power_of_ten(float(probe.std[-1])) if probe is not None else "—"))
+
+
+def scalar_chain_section() -> None:
+    """Note 003's scalar demonstration in one click: an expander with the note's chain (ten sigmoid
+    units, weight 0.5, input 1), its figure and the numbers the note prints; every value editable."""
+    from ..plots.vanishing import scalar_chain_figure
+    from .ui import chart, plot_tr
+
+    with st.expander(tr("vanishing.chain_title")):
+        st.caption(tr("vanishing.chain_caption"))
+        d = vg.NOTE_003_CHAIN
+        c1, c2, c3, c4 = st.columns(4)
+        depth = c1.number_input(tr("vanishing.chain_depth"), 1, 100, d["depth"], key="vg_chain_depth")
+        weight = c2.number_input(tr("vanishing.chain_weight"), -10.0, 10.0, d["weight"], 0.1, key="vg_chain_w")
+        x = c3.number_input(tr("vanishing.chain_x"), -10.0, 10.0, d["x"], 0.1, key="vg_chain_x")
+        act = c4.selectbox(tr("vanishing.chain_act"), ["sigmoid", "tanh", "relu"], key="vg_chain_act",
+                           format_func=lambda a: tr(f"activations.name_{a}"))
+        try:
+            chain = vg.scalar_chain(depth, weight, x, act)
+        except ValueError as e:
+            st.error(tr("app.error", message=e))
+            return
+        chart(scalar_chain_figure(chain, tr=plot_tr))
+        st.dataframe({tr("vanishing.chain_layer"): [str(i) for i in range(1, chain.depth + 1)],
+                      tr("vanishing.chain_factor"): [f"{v:.4g}" for v in chain.factors],
+                      tr("vanishing.chain_grad"): [f"{v:.3e}" for v in chain.gradients]},
+                     hide_index=True, height=min(400, 38 + 35 * chain.depth))

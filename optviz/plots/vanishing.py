@@ -156,3 +156,17 @@ def loss_curves(runs: list, *, tr: Translator = english, present: bool = False) 
     style(fig, present=present, height=420, title=tr("vanishing.loss_title"))
     legend_below(fig)
     return fig
+
+
+def scalar_chain_figure(chain, *, tr: Translator = english, present: bool = False) -> go.Figure:
+    """Note 003's figure: the gradient reaching each layer of a one-unit chain, on a log axis."""
+    layers = list(range(1, chain.depth + 1))
+    fig = go.Figure(dict(data=[dict(type="scatter", x=layers, y=_positive_or_none(chain.gradients),
+                                    mode="lines+markers", name=tr("vanishing.chain_grad"),
+                                    line=dict(color=color(0), width=2.5), marker=dict(size=8),
+                                    hovertemplate=tr("vanishing.chain_hover") + "<extra></extra>")],
+                         layout=dict(xaxis=dict(title=dict(text=tr("vanishing.chain_layer")), dtick=whole_step(chain.depth, 12)),
+                                     yaxis=dict(title=dict(text=tr("vanishing.chain_grad")), type="log",
+                                                exponentformat="power", **_log_axis(chain.gradients)),
+                                     showlegend=False)))
+    return style(fig, present=present, height=320)

@@ -15,7 +15,10 @@ PAGE = "vanishing.py"
 
 
 def figures(at) -> list[dict]:
-    return [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+    """The page's figures but note 003's scalar chain (the expander at the foot)."""
+    specs = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+    return [f for f in specs if f["layout"].get("yaxis", {}).get("title", {}).get("text") not in
+            ("gradient at the layer", "その層の勾配")]
 
 
 def values(v) -> np.ndarray:
@@ -173,7 +176,7 @@ def test_a_loss_far_above_chance_is_not_called_stuck():
     assert loss > 2 * math.log(2) and times == float(f"{loss / math.log(2):.2g}")
     assert "start from smaller weights" in text  # saturated by its large weights, not a learning-rate issue
     ja = summary(open_page(PAGE, lang="ja", a="tanh", i="n1", d="30", cmp="", ep="3"))
-    assert "偶然のレベルにとどまっています" not in ja and "当てずっぽうより悪い" in ja
+    assert "チャンスレベルにとどまっています" not in ja and "当てずっぽうより悪い" in ja
 
 
 def test_exploding_gradients_are_not_reported_as_healthy():
@@ -266,3 +269,23 @@ def test_the_most_expensive_link_is_shrunk_to_one_changes_budget_before_it_start
         assert f"{plan.n_samples} Gaussian inputs pass through" in text
     else:
         assert f"指定された 5000 個の入力のうち {plan.n_samples} 個を使っています" in text
+
+
+def _chain_table(at):
+    tables = [d.value for d in at.dataframe if any("gradient at the layer" in str(c) or "その層の勾配" in str(c)
+                                                    for c in d.value.columns)]
+    assert len(tables) == 1
+    return tables[0]
+
+
+def test_note_003_s_scalar_chain_is_one_click_away_with_the_note_s_numbers():
+    at = open_page(PAGE)
+    table = _chain_table(at)
+    grads = list(table.iloc[:, 2])
+    assert grads[0] == "7.261e-10" and grads[-1] == "1.225e-01" and len(grads) == 10
+    assert any("Note 003" in e.label for e in at.expander)
+    at.number_input(key="vg_chain_depth").set_value(30).run()
+    at.selectbox(key="vg_chain_act").set_value("relu").run()
+    assert len(_chain_table(at)) == 30 and not at.exception
+    ja = open_page(PAGE, lang="ja")
+    assert "講義ノート 003" in " ".join(e.label for e in ja.expander)
