@@ -1,6 +1,6 @@
 """`make bench`: every benchmark, side by side on this machine, written to benchmarks/RESULTS.md.
 
-    python -m benchmarks.run [--quick] [--only trajectories,pages,redraw,scrub,mlp,memory,load,abuse]
+    python -m benchmarks.run [--quick] [--only trajectories,pages,redraw,scrub,mlp,memory,load,abuse,rooms]
 """
 from __future__ import annotations
 
@@ -20,6 +20,7 @@ SECTIONS = {
     "memory": ("Memory: the largest basin map", "benchmarks.memory"),
     "load": ("Capacity: concurrent sessions on one server", "benchmarks.load"),
     "abuse": ("Abuse: heavy work started and abandoned while others browse", "benchmarks.abuse"),
+    "rooms": ("Classroom: 60 students answering at once", "benchmarks.rooms"),
 }
 OUT = Path(__file__).with_name("RESULTS.md")
 NOTES = Path(__file__).with_name("NOTES.md")
