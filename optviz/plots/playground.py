@@ -12,6 +12,8 @@ GRID = 90  # contour resolution: enough for smooth levels, small payload
 MAX_PATH_POINTS = 400  # curves against step
 PATH_RESOLUTION = 500  # a drawn path keeps a point per 1/500 of the view's diagonal travelled
 MAX_FRAMES = 250  # playback: every step of the first 100, then evenly spaced
+MODEBAR = 28  # px at the figure's top kept for plotly's modebar, so that it covers no control (phones)
+PLAYBACK_TOP = 90 + MODEBAR  # px above the plot: the modebar, the step slider and ▶ ❚❚ beside it
 LEGEND_WIDTH = 460  # px: the contour fills the wider of two columns
 
 
@@ -91,7 +93,7 @@ def contour_with_paths(surface, results, labels, *, step=None, tr: Translator = 
     names = list(labels) + ([tr("playground.minimum")] if minima else [])
     rows = legend_rows(names, LEGEND_WIDTH)
     fig.update_layout(legend=dict(orientation="h", yref="container", yanchor="bottom", y=0, x=0),
-                      margin=dict(l=75, t=90 if frames else 20, b=52 + 29 * rows, autoexpand=False))
+                      margin=dict(l=75, t=PLAYBACK_TOP if frames else 20, b=52 + 29 * rows, autoexpand=False))
     return fig
 
 
@@ -100,7 +102,7 @@ def contour_height(surface, plot_width: int = 520) -> int:
     ``plot_width`` pixels wide, plus the playback above and the legend below: a wide view
     (x²+10y², 2 : 1) gets no empty bands above and below, a square one a taller plot."""
     (x0, x1), (y0, y1) = surface.view
-    return int(np.clip(200 + plot_width * (y1 - y0) / (x1 - x0), 420, 680))
+    return int(np.clip(200 + MODEBAR + plot_width * (y1 - y0) / (x1 - x0), 420 + MODEBAR, 680 + MODEBAR))
 
 
 def _positions(results, k):
@@ -148,10 +150,10 @@ def _add_playback(layout, data, results, tr, step: int = 0) -> list:
     layout["updatemenus"] = [dict(
         type="buttons", showactive=False, x=0, y=1.0, xanchor="left", yanchor="bottom", direction="left",
         pad=dict(b=14, t=0, l=0, r=0),
-        buttons=[dict(label="▶ " + tr("playground.play"), method="animate",
+        buttons=[dict(label="▶", name=tr("playground.play"), method="animate",
                       args=[None, dict(frame=dict(duration=120, redraw=redraw), fromcurrent=True,
                                        transition=dict(duration=0))]),
-                 dict(label=tr("playground.pause"), method="animate",
+                 dict(label="❚❚", name=tr("playground.pause"), method="animate",
                       args=[[None], dict(frame=dict(duration=0, redraw=redraw), mode="immediate")])])]
     layout["sliders"] = [dict(
         active=int(np.abs(ks - step).argmin()), x=0.34, y=1.0, yanchor="bottom", len=0.66, pad=dict(t=0, b=0),
@@ -359,7 +361,7 @@ def basin_figure(surface, bmap, title, color_by="minimum", *, tr: Translator = e
 SCRUB_PATH_RESOLUTION = 250  # a scrubbed path keeps a point per 1/250 of the view's diagonal
 SCRUB_LOSS_POINTS = 120
 SCRUB_LOSS_HEIGHT = 190  # px of the loss panel under the contour
-SCRUB_TOP = 104  # px above the plot: the slider with its value and tick labels
+SCRUB_TOP = 104 + MODEBAR  # px above the plot: the modebar, the slider with its value and tick labels
 
 
 def _f32(a) -> np.ndarray:

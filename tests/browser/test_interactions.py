@@ -235,3 +235,44 @@ def test_autoencoder_point_cloud_preset_draws_the_sheet_in_3d(tab):
     assert summary.startswith(EN["autoencoder.summary_cloud"].split("{")[0]), summary
     tab.assert_healthy()
     tab.screenshot("autoencoder-cloud")
+
+
+# every figure with in-figure controls (the playback, the three scrubs), on a phone: the buttons,
+# the slider and the modebar (shown while the chart is touched) must not cover one another
+CONTROLS = [("playground", "/playground?steps=30"), *[(page, link) for page, link, *_ in SCRUBS]]
+
+
+def _boxes(chart) -> dict:
+    return chart.evaluate(
+        """el => { const r = s => [...el.querySelectorAll(s)].map(e => { const b = e.getBoundingClientRect();
+                     return [b.left, b.top, b.right, b.bottom]; }).filter(b => b[2] > b[0] && b[3] > b[1]);
+                   return {modebar: r('.modebar-container .modebar'), buttons: r('.updatemenu-button'),
+                           slider: r('.slider-container')}; }""")
+
+
+def _overlap(a, b) -> bool:
+    return a[0] < b[2] - 1 and b[0] < a[2] - 1 and a[1] < b[3] - 1 and b[1] < a[3] - 1
+
+
+@pytest.mark.parametrize("page,link", CONTROLS, ids=[f"{p}-{'scrub' if 'scrub' in link else 'playback'}"
+                                                      for p, link in CONTROLS])
+def test_in_figure_controls_do_not_overlap_on_a_phone(browser, server, page, link):
+    from browserkit import Tab
+    if not ROOT.joinpath("pages", f"{page}.py").exists():
+        pytest.skip(f"no {page} page")
+    tab = Tab(browser.new_context(viewport={"width": 390, "height": 844}, has_touch=True, is_mobile=True)
+              .new_page(), server)
+    try:
+        tab.open(link)
+        chart = next(c for c in tab.charts().all() if c.locator(".slider-container").count())
+        chart.scroll_into_view_if_needed()
+        chart.hover()  # the modebar shows while the chart is hovered or touched
+        boxes = _boxes(chart)
+        assert boxes["slider"] and boxes["modebar"]
+        parts = [("modebar", b) for b in boxes["modebar"]] + [("button", b) for b in boxes["buttons"]] + \
+                [("slider", b) for b in boxes["slider"]]
+        clashes = [(n1, n2) for i, (n1, b1) in enumerate(parts) for n2, b2 in parts[i + 1:]
+                   if n1 != n2 and _overlap(b1, b2)]
+        assert not clashes, (clashes, boxes)
+    finally:
+        tab.page.context.close()
