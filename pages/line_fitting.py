@@ -9,7 +9,7 @@ from optviz.app.ui import app_frame, chart, plot_tr, tr
 
 app_frame(__file__)  # first: a fresh server may run this file alone (see optviz.app.ui.app_frame)
 
-SPEC = uf.Spec("line_fitting", dict(a=2.0, b=1.0, noise=1.0, n=30, seed=0, opt="sgd", lr=0.05, epochs=100, k=100),
+SPEC = uf.Spec("line_fitting", dict(a=2.0, b=1.0, noise=1.0, n=30, seed=0, opt="sgd", lr=0.05, epochs=100, k=0),
                bounds=dict(a=(-5.0, 5.0, False), b=(-5.0, 5.0, False), noise=(0.0, 5.0, False), n=(2, 500, True),
                            seed=(0, 9999, True), lr=(0.001, 1.0, False), epochs=(1, 1000, True), k=(0, 1000, True)),
                choices=dict(opt=list(optimizers.NAMES)),

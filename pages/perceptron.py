@@ -8,19 +8,21 @@ from optviz.app.ui import app_frame, chart, plot_tr, tr
 
 app_frame(__file__)  # first: a fresh server may run this file alone (see optviz.app.ui.app_frame)
 
+LIMIT = 30.0  # weights and bias: wide enough for note 002's bias of −20
 SPEC = uf.Spec("perceptron", dict(w1=0.5, w2=0.5, b=-0.7, gate="AND"),
-               bounds=dict(w1=(-1.0, 1.0, False), w2=(-1.0, 1.0, False), b=(-1.0, 1.0, False)),
+               bounds=dict(w1=(-LIMIT, LIMIT, False), w2=(-LIMIT, LIMIT, False), b=(-LIMIT, LIMIT, False)),
                choices=dict(gate=list(pc.TARGETS)),
                presets={g.lower(): dict(zip(("w1", "w2", "b"), w), gate=g) for g, w in pc.WEIGHTS.items()}
-               | {"xor": dict(w1=0.5, w2=0.5, b=-0.2, gate="XOR")})
+               | {"note002": dict(w1=15.0, w2=15.0, b=-20.0, gate="AND"),  # note 002: a bias of −20
+                  "xor": dict(w1=0.5, w2=0.5, b=-0.2, gate="XOR")})
 
 st.title(tr("perceptron.title"))
 st.write(tr("perceptron.intro"))
 url = uf.setup(SPEC)
 sb = st.sidebar
 sb.selectbox(tr("perceptron.gate"), SPEC.choices["gate"], key=SPEC.key("gate"))
-for name in ("w1", "w2", "b"):
-    sb.slider(name, -1.0, 1.0, key=SPEC.key(name), step=0.05)
+for name in ("w1", "w2", "b"):  # typed or stepped: a slider over ±30 could not hit 0.5
+    sb.number_input(name, -LIMIT, LIMIT, key=SPEC.key(name), step=0.05, format="%g")
 s = uf.values(SPEC)
 target = pc.TARGETS[s["gate"]]
 got = pc.truth_table(s["w1"], s["w2"], s["b"])

@@ -139,3 +139,13 @@ def test_japanese_uses_the_course_notes_own_terms():
     code = [k for k, v in ja.items() if "符号" in v and k.startswith("autoencoder.")]
     assert not code, f"符号 for the code in {code}: 潜在表現 / 潜在空間"
     assert ja["app.nav.autoencoder"] == "オートエンコーダ" and ja["activations.name_tanh"] == "tanh 関数"
+
+
+def test_a_preset_said_to_be_the_course_s_names_its_note():
+    """Presets from a course note say which (Note 003 §3.3 / 講義ノート 003); the app's own examples do
+    not claim to be the course's."""
+    import re
+    for lang, course, note in (("en", r"\bCourse\b", r"^Note 00\d|^Course notes 00\d"), ("ja", "講義", r"^講義ノート 00\d")):
+        for k, v in i18n.catalog(lang).items():
+            if ".preset_" in k and re.search(course, v):
+                assert re.search(note, v), (k, v)

@@ -252,13 +252,13 @@ def test_depth_chart_is_the_product_of_max_derivatives():
     np.testing.assert_array_equal(L, np.arange(1, 51))
     np.testing.assert_allclose(y, 0.25 ** np.arange(1, 51), rtol=1e-12)
     text = all_text(at)
-    assert "**Step**: f′ = 0" in text and "up to 431 after 50 layers" in text  # 1.12899^50 = 431.1
+    assert "**Step**: f′ = 0" in text and "(max f′)ᴸ = 431 after 50 layers" in text  # 1.12899^50 = 431.1
 
 
 def test_depth_notes_follow_the_slider_and_say_one_layer():
     at = open_page(PAGE, acts="sigmoid,gelu", depth="1")
     text = all_text(at)
-    assert "after 1 layer to 2.50e-01" in text and "after 1 layer)" in text and "1 layers" not in text
+    assert "after 1 layer to 2.50e-01" in text and "after 1 layer." in text and "1 layers" not in text
     at.slider(key="act_depth").set_value(20).run()
     assert "after 20 layers to 9.09e-13" in all_text(at)  # 0.25^20: not capped at 10
 

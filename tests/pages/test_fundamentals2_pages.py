@@ -12,7 +12,7 @@ from optviz import perceptron as pc
 from conftest import open_page
 
 
-@pytest.mark.parametrize("preset,gate", [("and", "AND"), ("nand", "NAND"), ("or", "OR")])
+@pytest.mark.parametrize("preset,gate", [("and", "AND"), ("nand", "NAND"), ("or", "OR"), ("note002", "AND")])
 def test_perceptron_presets_implement_their_gate(preset, gate):
     at = open_page("perceptron.py")
     at.selectbox(key="perceptron_preset").set_value(preset).run()
@@ -173,3 +173,13 @@ def test_backprop_presets_restore_the_worked_example_weights_and_step_as_they_sa
     assert any("0 updates" in c.value for c in at.caption)  # a new run of steps
     at.button(key="backprop_next").click().run()
     assert shown_loss(at) == pytest.approx(_loss_after_step(lr, biases), abs=1e-7)
+
+
+def test_perceptron_reaches_note_002_s_bias_of_minus_20():
+    """Note 002: with a bias of −20 the neuron fires only when the weighted sum passes 20."""
+    at = open_page("perceptron.py", w1="15", w2="15", b="-20", gate="AND")
+    assert not at.exception and at.number_input(key="perceptron_b").value == -20.0
+    assert at.success[0].value == "These weights implement AND."
+    assert pc.truth_table(15, 15, -20) == (0, 0, 0, 1) and pc.truth_table(15, 15, -10) == (0, 1, 1, 1)
+    at = open_page("perceptron.py", b="-99")  # beyond the range: said, and the default kept
+    assert not at.exception and at.number_input(key="perceptron_b").value == -0.7

@@ -369,3 +369,11 @@ def test_one_dimensional_arrows_and_markers_grow_for_a_projector():
     assert {a.arrowwidth for a in small.layout.annotations} == {1.5} and small.data[1].marker.size == 9
     assert {a.arrowwidth for a in big.layout.annotations} == {3} and big.data[1].marker.size == 13.5
     assert big.layout.font.size == 20 and big.data[0].line.width >= 3.5
+
+
+def test_line_fitting_opens_on_the_first_update_where_the_gradient_is_large():
+    """The five steps of update 1 (at update 100 the gradients are ≈ 0 and the steps teach nothing)."""
+    at = open_page("line_fitting.py")
+    assert at.slider(key="line_fitting_k").value == 0
+    heads = [h.value for h in at.subheader]
+    assert any("update 1" in h and "update 10" not in h for h in heads), heads
