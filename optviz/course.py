@@ -1,0 +1,54 @@
+"""The course map (no Streamlit): each section of the course notes (``shared/course-notes``) and the
+page and settings that show it, as a link opens them; then what the app covers beyond the notes.
+Texts are catalog keys ``home.map_<id>`` (the section's title) in both languages."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from . import playground as pg
+
+
+def _race(preset_id: str) -> dict:
+    """A playground preset as the link settings that open it (the preset's own data)."""
+    p = pg.PRESETS[preset_id]
+    return {"s": p.surface, "x": repr(float(p.start[0])), "y": repr(float(p.start[1])), "steps": str(p.steps),
+            "runs": pg.format_runs(list(p.runs))}
+
+
+@dataclass(frozen=True)
+class Entry:
+    id: str
+    note: str  # "000" … "004", or "" beyond the notes
+    section: str  # the note's own numbering ("3.2"), or ""
+    page: str
+    query: dict = field(default_factory=dict)
+
+    def text_key(self) -> str:
+        return f"home.map_{self.id}"
+
+
+MAP: tuple[Entry, ...] = (
+    Entry("gd", "000", "1.1", "learning_rate"),
+    Entry("gd_kinds", "000", "1.2", "batch_modes"),
+    Entry("backprop", "000", "2.1", "backprop"),
+    Entry("vanishing", "000", "2.2", "vanishing", {"d": "10", "a": "sigmoid"}),
+    Entry("local", "000", "2.3", "playground", _race("rastrigin_local")),
+    Entry("activations", "000", "3", "activations", {"acts": "sigmoid,tanh,relu"}),
+    Entry("autoencoder", "000", "4", "autoencoder"),
+    Entry("line", "001", "", "line_fitting"),
+    Entry("perceptron", "002", "2", "perceptron", {"w1": "15", "w2": "15", "b": "-20", "gate": "AND"}),
+    Entry("xor", "002", "2.3", "perceptron", {"gate": "XOR"}),
+    Entry("activations_002", "002", "3.2", "activations", {"acts": "step,sigmoid,relu"}),
+    Entry("losses", "002", "4.3", "loss_functions"),
+    Entry("minibatch", "002", "4.4", "batch_modes"),
+    Entry("update_book", "002", "6", "playground", _race("book_ellipse")),
+    Entry("activations_003", "003", "3.1", "activations", {"acts": "sigmoid,tanh,relu,leaky_relu,elu"}),
+    Entry("vanishing_003", "003", "3.2", "vanishing", {"d": "10", "a": "sigmoid"}),
+    Entry("optimizers_003", "003", "3.3", "playground", _race("course_ellipse")),
+    Entry("init_003", "003", "3.4", "vanishing", {"d": "10", "a": "relu", "i": "he"}),
+    Entry("backprop_004", "004", "", "backprop"),
+    # beyond the notes
+    Entry("mlp", "", "", "mlp"),
+    Entry("rosenbrock", "", "", "playground", _race("rosenbrock_valley")),
+    Entry("scrub", "", "", "learning_rate", {"scrub": "1"}),
+)
