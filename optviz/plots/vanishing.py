@@ -169,4 +169,6 @@ def scalar_chain_figure(chain, *, tr: Translator = english, present: bool = Fals
                                      yaxis=dict(title=dict(text=tr("vanishing.chain_grad")), type="log",
                                                 exponentformat="power", **_log_axis(chain.gradients)),
                                      showlegend=False)))
-    return style(fig, present=present, height=320)
+    style(fig, present=present, height=320)
+    fig.update_layout(margin=dict(t=32))  # the top decade's label (10⁻¹) reaches above the plot
+    return fig
