@@ -151,12 +151,21 @@ def test_every_frame_names_every_trace_and_a_contour_is_redrawn():
     lrs = onedim.scrub_lrs(2.0, 0.3, 0.001, 5.0)
     acts = [A.get("relu"), A.get("elu", alpha=1.0)]
     values = A.scrub_values("elu", 1.0)
-    figs = [contour_with_paths(surfaces.get("quadratic"), res, labels, step=3).to_dict(),
-            scrub_figure(surfaces.get("quadratic"), res, labels, sc, 1).to_dict(),
-            descent_scrub("quadratic", 1.0, 2.5, onedim.descend("quadratic", 2.5, lrs, 20)[0], lrs, 3,
-                          [(0.5, ""), (1.0, "")]).to_dict(),
-            curves_scrub(acts, A.x_grid(-3, 3, 101), 1, [A.get("elu", alpha=v) for v in values], values,
-                         list(values).index(1.0)).to_dict()]
+    built = [contour_with_paths(surfaces.get("quadratic"), res, labels, step=3),
+             scrub_figure(surfaces.get("quadratic"), res, labels, sc, 1),
+             descent_scrub("quadratic", 1.0, 2.5, onedim.descend("quadratic", 2.5, lrs, 20)[0], lrs, 3,
+                           [(0.5, ""), (1.0, "")]),
+             curves_scrub(acts, A.x_grid(-3, 3, 101), 1, [A.get("elu", alpha=v) for v in values], values,
+                          list(values).index(1.0))]
+    figs = [f.to_dict() for f in built]
+    # st.cache_data pickles a cached figure: a second session gets the copy, frames and all
+    import pickle
+    for f, d in zip(built, figs):
+        again = pickle.loads(pickle.dumps(f))
+        import json
+
+        import plotly.io as pio
+        assert type(again) is type(f) and json.loads(pio.to_json(again)) == json.loads(pio.to_json(f))
     for fig in figs:
         assert fig["frames"]
         for f in fig["frames"]:

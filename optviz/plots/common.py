@@ -257,6 +257,18 @@ class FramedFigure(go.Figure):
     def to_plotly_json(self) -> dict:
         return self.to_dict()
 
+    def __reduce__(self):
+        """Pickled as its figure and its frames (``st.cache_data`` pickles what it caches: plotly's
+        own reduction rebuilds a figure from ``to_dict``, which holds the frames, and
+        ``FramedFigure(spec)`` without them failed for every session after the first)."""
+        return _framed_figure, (go.Figure.to_dict(self), self._raw_frames)
+
+
+def _framed_figure(spec: dict, raw_frames: list[dict]) -> FramedFigure:
+    fig = FramedFigure(spec, [])
+    fig._raw_frames = raw_frames
+    return fig
+
 
 # plotly.js moves scatter traces from frame to frame without redrawing the figure (redraw: False),
 # but removes a contour or heatmap while it does (plotly.js #4491, plotly.py #2151: the playground's
