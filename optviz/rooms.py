@@ -276,7 +276,9 @@ class _Store:
     def csv(self, code: str, token: Any) -> str:
         """Every question's answers, one row per answer: question, kind, text, student, and the option
         chosen or the point's x and y."""
-        room = self._changed(code, copy.deepcopy, token)
+        room = self._need(code, "teacher", "history", "question", "question_seq", "answers", "students")
+        if not _owns(room, token):  # a read: the teacher's page builds it on every rerun, it writes nothing
+            raise RoomError("not_teacher", "only the teacher of this room can do this")
         rows = room["history"] + _rows(room)
         students = room["students"]
         out = io.StringIO()
@@ -425,35 +427,30 @@ class RedisStore(_Store):
         pipe.expire(key, int(IDLE_SECONDS) + 60)
         pipe.zadd(self.INDEX, {code: room["touched"]})
 
-    def _change(self, code, fn):
+    def _transact(self, code, fn):
+        """``fn(the room or None)`` -> (result, the room to write or None), atomically: retried from
+        the room's new state when another writer changed it in between."""
         key = self._key(code)
         with self._redis.pipeline() as pipe:
             while True:
                 try:
                     pipe.watch(key)
-                    room = self._decode(pipe.hgetall(key))
-                    out = fn(room)  # RoomError ends the transaction unwritten
+                    out, room = fn(self._decode(pipe.hgetall(key)))  # RoomError: nothing written
+                    if room is None:
+                        pipe.unwatch()
+                        return out
                     pipe.multi()
                     self._save(pipe, code, room)
                     pipe.execute()
                     return out
                 except self._WatchError:
-                    continue  # another writer changed the room in between: again, from its new state
+                    continue
+
+    def _change(self, code, fn):
+        return self._transact(code, lambda room: (fn(room), room))
 
     def _add(self, code, room):
-        key = self._key(code)
-        with self._redis.pipeline() as pipe:
-            while True:
-                try:
-                    pipe.watch(key)
-                    if pipe.exists(key):
-                        return False
-                    pipe.multi()
-                    self._save(pipe, code, room)
-                    pipe.execute()
-                    return True
-                except self._WatchError:
-                    continue
+        return self._transact(code, lambda existing: (False, None) if existing is not None else (True, room))
 
     def _drop(self, code):
         self._redis.delete(self._key(code))
