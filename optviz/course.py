@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from . import playground as pg
+from . import vanishing as vg
 
 
 def _race(preset_id: str) -> dict:
@@ -13,6 +14,15 @@ def _race(preset_id: str) -> dict:
     p = pg.PRESETS[preset_id]
     return {"s": p.surface, "x": repr(float(p.start[0])), "y": repr(float(p.start[1])), "steps": str(p.steps),
             "runs": pg.format_runs(list(p.runs))}
+
+
+def _deep(preset_id: str) -> dict:
+    """A vanishing-gradient preset as the link settings that open it."""
+    p = vg.PRESETS[preset_id]
+    flag = lambda on: "1" if on else "0"  # noqa: E731
+    return {"d": str(p.depth), "w": str(p.width), "a": p.config.activation, "i": p.config.init,
+            "bn": flag(p.config.batch_norm), "res": flag(p.config.residual), "cmp": ",".join(p.comparisons),
+            "ds": p.dataset, "opt": p.optimizer, "lr": repr(p.lr), "ep": str(p.epochs)}
 
 
 @dataclass(frozen=True)
@@ -43,9 +53,12 @@ MAP: tuple[Entry, ...] = (
     Entry("minibatch", "002", "4.4", "batch_modes"),
     Entry("update_book", "002", "6", "playground", _race("book_ellipse")),
     Entry("activations_003", "003", "3.1", "activations", {"acts": "sigmoid,tanh,relu,leaky_relu,elu"}),
-    Entry("vanishing_003", "003", "3.2", "vanishing", {"d": "10", "a": "sigmoid"}),
+    Entry("vanishing_003", "003", "3.2", "vanishing", _deep("course_sigmoid_10")),
+    Entry("remedies_003", "003", "3.2", "vanishing", _deep("course_remedies")),
     Entry("optimizers_003", "003", "3.3", "playground", _race("course_ellipse")),
-    Entry("init_003", "003", "3.4", "vanishing", {"d": "10", "a": "relu", "i": "he"}),
+    Entry("init_003", "003", "3.4", "vanishing", _deep("course_init_table")),
+    Entry("init_advice_003", "003", "3.4", "vanishing", _deep("course_advice_holds")),
+    Entry("zero_init_003", "003", "3.4", "mlp", {"init": "zero", "act": "sigmoid"}),
     Entry("backprop_004", "004", "", "backprop"),
     # beyond the notes
     Entry("mlp", "", "", "mlp"),

@@ -24,7 +24,7 @@ import numpy as np
 from . import activations as _activations
 
 Array = np.ndarray
-INITS = ("xavier", "he", "normal", "glorot_uniform")
+INITS = ("xavier_glorot", "xavier", "he", "normal", "glorot_uniform", "zero")
 LOSSES = ("mse", "cross_entropy", "bce")
 
 
@@ -32,9 +32,15 @@ def init_weights(n_in: int, n_out: int, init: str, rng: np.random.Generator,
                  std: float = 0.01) -> Array:
     """Weight matrix (n_in, n_out) for initialization scheme ``init``.
 
-    xavier: N(0, 1/n_in)   he: N(0, 2/n_in)   normal: N(0, std²)
-    glorot_uniform: U(−a, a), a = √(6 / (n_in + n_out))
+    xavier_glorot: N(0, 2/(n_in + n_out)), Xavier as Glorot & Bengio (2010) and course note 003
+    define it; xavier: N(0, 1/n_in), the book form (equal to it when n_in = n_out)
+    he: N(0, 2/n_in)   normal: N(0, std²)   glorot_uniform: U(−a, a), a = √(6 / (n_in + n_out))
+    zero: W = 0 (note 003's "do not use": every unit of a layer computes the same and stays so)
     """
+    if init == "xavier_glorot":
+        return rng.standard_normal((n_in, n_out)) * math.sqrt(2.0 / (n_in + n_out))
+    if init == "zero":
+        return np.zeros((n_in, n_out))
     if init == "xavier":
         return rng.standard_normal((n_in, n_out)) * math.sqrt(1.0 / n_in)
     if init == "he":
@@ -117,7 +123,7 @@ class MLP:
 
     def __init__(self, sizes, activation="tanh", init="xavier", loss="mse", seed=0,
                  init_std: float = 0.01, batch_norm: bool = False, bn_eps: float = 1e-5,
-                 **activation_params):
+                 residual: bool = False, **activation_params):
         sizes = [int(s) for s in sizes]
         if len(sizes) < 2 or min(sizes) < 1:
             raise ValueError(f"sizes must list at least an input and an output size, all ≥ 1; got {sizes}")
@@ -136,6 +142,10 @@ class MLP:
         self.batch_norm = bool(batch_norm)
         self.bn_eps = float(bn_eps)
         self.bn_params = [(np.ones(n), np.zeros(n)) for n in sizes[1:-1]] if self.batch_norm else []
+        # residual: a hidden layer whose input has its own size adds that input, h + f(z)
+        self.residual = bool(residual)
+        self.skips = [self.residual and i < len(sizes) - 2 and sizes[i] == sizes[i + 1]
+                      for i in range(len(sizes) - 1)]
 
     # -- bookkeeping -----------------------------------------------------------------------------
     @property
@@ -179,7 +189,7 @@ class MLP:
                 gamma, beta = self.bn_params[i]
                 bn.append(BatchNormCache(z, z_hat, mean, var, inv_std))
                 z = gamma * z_hat + beta
-            h = z if i == last else self.act.forward(z)
+            h = z if i == last else (h + self.act.forward(z) if self.skips[i] else self.act.forward(z))
             zs.append(z)
             hs.append(h)
         return Forward(zs, hs, bn)
@@ -222,7 +232,7 @@ class MLP:
         Without a given ``fwd`` and without batch norm (every training step) the work is done
         feature-major by :meth:`_loss_and_grads_t`: the same formulas, the same results up to the
         rounding of the matrix products."""
-        if fwd is None and not self.batch_norm:
+        if fwd is None and not self.batch_norm and not self.residual:
             return self._loss_and_grads_t(X, y)
         fwd = fwd or self.forward(X)
         out = fwd.output
@@ -243,14 +253,20 @@ class MLP:
             delta /= n
         grads = [None] * len(self.params)
         bn_grads = [None] * len(self.bn_params)
+        d_above = None  # ∂L/∂hᵢ₊₁, which a skip hᵢ₊₁ = hᵢ + f(zᵢ) passes on to hᵢ unchanged
         for i in range(len(self.params) - 1, -1, -1):
             W, _ = self.params[i]
             # the bias gradient Σₙ δ as a product with ones: BLAS, ~5× faster than numpy's column sums
             grads[i] = (fwd.hs[i].T @ delta, np.ones(n) @ delta)
             if i > 0:
-                from_output = self.act.derivative_from_output  # f′ from hᵢ = f(zᵢ₋₁): no second tanh
+                d_h = delta @ W.T
+                if self.skips[i]:
+                    d_h += d_above
+                d_above = d_h
+                from_output = None if self.residual else self.act.derivative_from_output
+                # f′ from hᵢ = f(zᵢ₋₁) (no second tanh), unless a skip added hᵢ₋₁ to it
                 slope = from_output(fwd.hs[i]) if from_output else self.act.derivative(fwd.zs[i - 1])
-                delta = (delta @ W.T) * slope
+                delta = d_h * slope
                 if self.batch_norm:
                     delta, bn_grads[i - 1] = self._bn_backward(delta, i - 1, fwd.bn[i - 1])
         return loss, grads + bn_grads
@@ -363,3 +379,29 @@ class MLP:
 
     def accuracy(self, X, y) -> float:
         return float(np.mean(np.argmax(self.predict(X), axis=1) == np.asarray(y)))
+
+
+@dataclass(frozen=True)
+class LayerUnits:
+    """How many different units a hidden layer has: ``distinct`` of ``units`` (a unit is its column
+    of incoming weights and its bias); ``zero`` when every one of them is exactly 0."""
+    units: int
+    distinct: int
+    zero: bool
+
+
+def layer_units(model: MLP, rel_tol: float = 1e-9) -> list[LayerUnits]:
+    """For each hidden layer, how many of its units differ (up to ``rel_tol`` of the layer's largest
+    weight). Zero initialization (note 003's "do not use") gives every unit of a layer the same
+    weights and the same gradient, so they stay equal: one distinct unit per layer, however wide."""
+    out = []
+    for W, b in model.params[:-1]:
+        cols = np.vstack([W, b[None]]).T  # one row per unit
+        scale = float(np.abs(cols).max())
+        if scale == 0.0:
+            out.append(LayerUnits(len(cols), 1, True))
+            continue
+        keys = np.round(cols / (scale * rel_tol))
+        out.append(LayerUnits(len(cols), len(np.unique(keys, axis=0)), False))
+    return out
+

@@ -25,8 +25,11 @@ from .mlp import MLP
 from .training import train
 
 # page id → (MLP init, init_std)
-INITS = {"n1": ("normal", 1.0), "n001": ("normal", 0.01), "xavier": ("xavier", 0.01),
-         "he": ("he", 0.01), "glorot": ("glorot_uniform", 0.01)}
+# xavier_glorot is Xavier as note 003 defines it, N(0, 2/(n_in + n_out)); xavier the book form
+# N(0, 1/n_in) of the classic experiment (the same for the square hidden layers, not for the first
+# layer of the training run, 2 → width, nor the output layer)
+INITS = {"n1": ("normal", 1.0), "n001": ("normal", 0.01), "xavier_glorot": ("xavier_glorot", 0.01),
+         "xavier": ("xavier", 0.01), "he": ("he", 0.01), "glorot": ("glorot_uniform", 0.01)}
 INIT_IDS = tuple(INITS)
 ACTIVATIONS = ("sigmoid", "tanh", "relu", "leaky_relu", "elu", "gelu", "swish")
 DATASETS = ("moons", "circles", "xor", "spiral")
@@ -47,10 +50,12 @@ STUCK_TOL = 0.03  # a final loss this close to ln K (relative) has learned nothi
 
 @dataclass(frozen=True)
 class NetConfig:
-    """Activation, weight initialization and batch normalization of a deep network."""
+    """Activation, weight initialization, batch normalization and residual connections (every
+    hidden layer of the same size as its input adds that input: h + f(z)) of a deep network."""
     activation: str = "sigmoid"
     init: str = "n1"
     batch_norm: bool = False
+    residual: bool = False
 
     def __post_init__(self):
         if self.activation not in ACTIVATIONS:
@@ -60,26 +65,30 @@ class NetConfig:
 
     @property
     def id(self) -> str:
-        """Compact text form for URLs: ``sigmoid.n1``, ``relu.he.bn``."""
-        return f"{self.activation}.{self.init}" + (".bn" if self.batch_norm else "")
+        """Compact text form for URLs: ``sigmoid.n1``, ``relu.he.bn``, ``sigmoid.xavier.res``."""
+        return f"{self.activation}.{self.init}" + (".bn" if self.batch_norm else "") + (
+            ".res" if self.residual else "")
 
     @classmethod
     def parse(cls, text: str) -> "NetConfig":
         parts = str(text).split(".")
-        if len(parts) not in (2, 3) or (len(parts) == 3 and parts[2] != "bn"):
-            raise ValueError(f"cannot read network configuration {text!r} (expected e.g. relu.he.bn)")
-        return cls(parts[0], parts[1], len(parts) == 3)
+        flags = parts[2:]
+        if len(parts) < 2 or flags not in ([], ["bn"], ["res"], ["bn", "res"]):
+            raise ValueError(f"cannot read network configuration {text!r} (expected e.g. relu.he.bn or "
+                             "sigmoid.xavier.res)")
+        return cls(parts[0], parts[1], "bn" in flags, "res" in flags)
 
     def mlp(self, sizes, seed: int = 0) -> MLP:
         init, std = INITS[self.init]
         return MLP(sizes, activation=self.activation, init=init, init_std=std, loss="cross_entropy",
-                   seed=seed, batch_norm=self.batch_norm)
+                   seed=seed, batch_norm=self.batch_norm, residual=self.residual)
 
 
 # the comparison menu: the configurations a lecture contrasts
 COMPARISONS = tuple(NetConfig.parse(s) for s in (
-    "sigmoid.n1", "sigmoid.n001", "sigmoid.xavier", "tanh.xavier", "relu.n001", "relu.he",
-    "sigmoid.n1.bn", "sigmoid.xavier.bn", "relu.he.bn"))
+    "sigmoid.n1", "sigmoid.n001", "sigmoid.xavier_glorot", "sigmoid.xavier", "tanh.n1", "tanh.n001",
+    "tanh.xavier_glorot", "tanh.xavier", "relu.n001", "relu.he", "sigmoid.n1.bn", "sigmoid.xavier.bn",
+    "sigmoid.xavier_glorot.bn", "relu.he.bn", "sigmoid.xavier_glorot.res", "relu.he.res"))
 
 
 def check_sizes(depth: int, width: int, n_samples: int) -> None:
@@ -158,9 +167,10 @@ def bounded(activation: str) -> bool:
     return math.isfinite(lo) and math.isfinite(hi)
 
 
-def histogram_range(hidden: list, activation: str) -> tuple[float, float]:
-    """Shared x-range: a bounded activation's output range, else the 0.5–99.5 % range of all layers."""
-    if bounded(activation):
+def histogram_range(hidden: list, activation: str, residual: bool = False) -> tuple[float, float]:
+    """Shared x-range: a bounded activation's output range (unless residual connections add the
+    layers' inputs to it), else the 0.5–99.5 % range of all layers."""
+    if bounded(activation) and not residual:
         return _activations.get(activation).output_range
     values = np.concatenate([h.ravel()[:: max(1, h.size // 20000)] for h in hidden])
     values = values[np.isfinite(values) & (values != 0)]
@@ -200,12 +210,18 @@ def probe(config: NetConfig, depth: int = 5, width: int = 100, n_samples: int = 
         fwd = model.forward(X)
         loss, grads = model.loss_and_grads(X, y, fwd)
         hidden = fwd.hs[1:-1]
-        edges, counts, zeros = layer_histograms(hidden, *histogram_range(hidden, config.activation), bins)
+        edges, counts, zeros = layer_histograms(
+            hidden, *histogram_range(hidden, config.activation, config.residual), bins)
+        # saturation is the activation's own: f(z), which a skip adds to the layer's input (one
+        # layer's f(z) at a time: all of them at once would double the probe's memory)
+        saturated, centred = np.empty(depth), np.empty(depth)
+        for i in range(depth):
+            a = fwd.hs[i + 1] - fwd.hs[i] if model.skips[i] else fwd.hs[i + 1]
+            saturated[i], centred[i] = saturation_share(a, config.activation), centre_share(a, config.activation)
         return Probe(
             config, edges, counts, zeros,
             mean=np.array([h.mean() for h in hidden]), std=np.array([h.std() for h in hidden]),
-            saturated=np.array([saturation_share(h, config.activation) for h in hidden]),
-            centred=np.array([centre_share(h, config.activation) for h in hidden]),
+            saturated=saturated, centred=centred,
             grad_norms=np.array([np.linalg.norm(dW) for dW, _ in grads[:depth + 1]]), loss=loss, width=width)
 
 
@@ -308,19 +324,22 @@ RUN_WEIGHT = 1.3e-9
 
 def probe_seconds(config: NetConfig, depth: int, width: int, n_samples: int) -> float:
     """Estimated CPU seconds of ``probe(config, depth, width, n_samples)`` (an upper bound)."""
-    per = PROBE_ELEMENT[_ACT_CLASS[config.activation]] + (PROBE_ELEMENT_BN if config.batch_norm else 0.0)
+    extra = config.batch_norm or config.residual  # a skip's add and f(z) = h − input: less than BN's
+    per = PROBE_ELEMENT[_ACT_CLASS[config.activation]] + (PROBE_ELEMENT_BN if extra else 0.0)
     return PROBE_FIXED + depth * n_samples * width * (per + PROBE_MATMUL * width)
 
 
 def probe_bytes(config: NetConfig, depth: int, width: int, n_samples: int) -> float:
     """Estimated peak of extra memory of ``probe(config, depth, width, n_samples)``, in bytes."""
-    a, b = PROBE_ARRAYS_BN if config.batch_norm else PROBE_ARRAYS
+    a, b = PROBE_ARRAYS_BN if config.batch_norm or config.residual else PROBE_ARRAYS
     return 8.0 * n_samples * width * (a * depth + b)
 
 
 def epoch_seconds(config: NetConfig, depth: int, width: int, classes: int = 2) -> float:
     """Estimated CPU seconds of one training epoch of ``learning_run`` (an upper bound)."""
-    c, bn = _ACT_CLASS[config.activation], config.batch_norm
+    # residual runs take the general backward pass, as batch norm does: at most its cost (measured
+    # 0.45–1.3× the plain run's)
+    c, bn = _ACT_CLASS[config.activation], config.batch_norm or config.residual
     layer = RUN_LAYER[c] + (RUN_LAYER_BN if bn else 0.0) + (RUN_UNIT[c] + (RUN_UNIT_BN if bn else 0.0)) * width
     return RUN_EPOCH + depth * layer + RUN_WEIGHT * TRAIN_POINTS * train_weights(depth, width, classes)
 
@@ -484,9 +503,18 @@ PRESETS = {
     "classic_sigmoid_xavier": Preset(NetConfig("sigmoid", "xavier"), ("sigmoid.n1", "sigmoid.n001"), **_CLASSIC),
     "classic_relu_n001": Preset(NetConfig("relu", "n001"), ("relu.he", "sigmoid.xavier"), **_CLASSIC),
     "classic_relu_he": Preset(NetConfig("relu", "he"), ("relu.n001", "sigmoid.xavier"), **_CLASSIC),
-    # course notes 3.2: a 10-layer sigmoid network; 3.4: Xavier for sigmoid/tanh, He for ReLU
-    "course_sigmoid_10": Preset(NetConfig("sigmoid", "xavier"), ("tanh.xavier", "relu.he"), depth=10),
-    "course_init_table": Preset(NetConfig("tanh", "xavier"), ("sigmoid.n001", "relu.n001", "relu.he"), depth=10),
+    # note 003 §3.2: a 10-layer sigmoid network, and its four remedies (ReLU, batch norm, residual
+    # connections, the right initialization); §3.4: Xavier (the note's, 2/(n_in + n_out)) for
+    # sigmoid/tanh, He for ReLU. The advice visibly holds for tanh at 10 layers on the circles
+    # (momentum, lr 0.01, 40 epochs): Xavier learns (98 %), N(0, 1) ends above chance, N(0, 0.01)
+    # stays at ln 2; ReLU · He learns.
+    "course_sigmoid_10": Preset(NetConfig("sigmoid", "xavier_glorot"), ("tanh.xavier_glorot", "relu.he"), depth=10),
+    "course_remedies": Preset(NetConfig("sigmoid", "xavier_glorot"),
+                              ("relu.he", "sigmoid.xavier_glorot.bn", "sigmoid.xavier_glorot.res"), depth=10),
+    "course_init_table": Preset(NetConfig("tanh", "xavier_glorot"), ("sigmoid.n001", "relu.n001", "relu.he"),
+                                depth=10),
+    "course_advice_holds": Preset(NetConfig("tanh", "xavier_glorot"), ("tanh.n1", "tanh.n001", "relu.he"),
+                                  depth=10, dataset="circles"),
     # curriculum 2.2, remedy ③: batch normalization rescues the naive sigmoid network
     "batch_norm": Preset(NetConfig("sigmoid", "xavier", True), ("sigmoid.xavier", "sigmoid.n1.bn"), depth=10),
     # 30 layers: fewer epochs keep four training runs near 2 s
@@ -501,7 +529,7 @@ def reference_bound(probes: list):
     anchored at that probe's output-layer gradient; None when no such probe is shown."""
     for p in probes:
         m = _activations.get(p.config.activation).max_derivative
-        if m < 1 and p.grad_norms[-1] > 0:
+        if m < 1 and p.grad_norms[-1] > 0 and not p.config.residual:  # a skip bypasses f′
             return derivative_bound(float(p.grad_norms[-1]), p.depth, m)
     return None
 

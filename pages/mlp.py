@@ -61,6 +61,9 @@ board.draw(trainer)
 if trainer is not None and trainer.history.epochs:
     h = trainer.history
     st.success(ui.summary(trainer, classify))
+    if sym := ui.symmetry_note(trainer):  # zero initialization: note 003's "do not use", shown
+        st.warning(sym)
+        st.dataframe(ui.first_layer_table(trainer), key="mlp_units")
     cut = (st.session_state.get("mlp_run") or {}).get("cut")
     if cut:
         st.warning(tr("mlp.budget_stopped", limit=ui.budget.MAX_SECONDS, **cut))

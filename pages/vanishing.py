@@ -61,7 +61,7 @@ if runs:
         st.caption(note)
 
 st.subheader(tr("vanishing.summary_header"))
-st.markdown("\n".join(f"- {line}" for line in ui.summary(chosen, probes, runs)))
+st.markdown("\n".join(f"- {line}" for line in ui.summary(chosen, probes, runs, s.lr)))
 st.caption(tr("app.url.share"))
 url.write(ui.url_values(s))
 

@@ -12,7 +12,7 @@ from .. import budget, datasets, features, memo, optimizers, rules, userdata
 from . import rule_editor
 from .. import playground as pg
 from .. import evaluation as ev
-from ..mlp import INITS, MLP
+from ..mlp import INITS, MLP, layer_units
 from ..plots import mlp as plots
 from ..training import Trainer, batch_size_for, epoch_seconds, n_weights
 from ..training import compare as compare_runs
@@ -460,3 +460,26 @@ def confusion(trainer: Trainer, data: Data, extra):
     pred = ev.predicted_classes(trainer.model, features.expand(X, extra))
     return plots.confusion(ev.confusion_matrix(y, pred, len(data.names)), data.names,
                            points="test" if on_test else "train", tr=plot_tr)
+
+
+def symmetry_note(trainer: Trainer) -> str | None:
+    """What zero initialization did, when a hidden layer's units are not all different: every weight
+    below the output still 0 (f(0) = 0: no gradient reaches them), or units that stayed copies of
+    each other (the same start, the same gradient at every step). None for a healthy network."""
+    layers = layer_units(trainer.model)
+    if all(u.distinct == u.units for u in layers):
+        return None
+    if all(u.zero for u in layers):
+        return tr("mlp.sym_dead", act=trainer.model.act.name)
+    details = ", ".join(tr("mlp.sym_layer", layer=i + 1, distinct=u.distinct, units=u.units)
+                        for i, u in enumerate(layers) if u.distinct < u.units)
+    return tr("mlp.sym_copies", details=details)
+
+
+def first_layer_table(trainer: Trainer, most: int = 16) -> dict:
+    """The first hidden layer's incoming weights and bias, one row per unit (the first ``most``)."""
+    W, b = trainer.model.params[0]
+    table = {f"w{j + 1}": [float(v) for v in W[j, :most]] for j in range(min(W.shape[0], 8))}
+    table["b"] = [float(v) for v in b[:most]]
+    return table
+

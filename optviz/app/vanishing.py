@@ -42,7 +42,7 @@ def apply_preset(preset_id: str) -> None:
     p = vg.PRESETS[preset_id]
     st.session_state.update(
         vg_depth=p.depth, vg_width=p.width, vg_n=p.n_samples, vg_act=p.config.activation,
-        vg_init=p.config.init, vg_bn=p.config.batch_norm, vg_cmp=list(p.comparisons),
+        vg_init=p.config.init, vg_bn=p.config.batch_norm, vg_res=p.config.residual, vg_cmp=list(p.comparisons),
         vg_ds=p.dataset, vg_opt=p.optimizer, vg_lr=p.lr, vg_ep=p.epochs)
 
 
@@ -71,19 +71,20 @@ def init_state(url: UrlState) -> None:
     ss["vg_act"] = url.choice("a", ss["vg_act"], vg.ACTIVATIONS)
     ss["vg_init"] = url.choice("i", ss["vg_init"], vg.INIT_IDS)
     ss["vg_bn"] = url.flag("bn", ss["vg_bn"])
+    ss["vg_res"] = url.flag("res", ss["vg_res"])
     ss["vg_cmp"] = [] if url.text("cmp", "x") == "" else url.choices(
         "cmp", ss["vg_cmp"], [c.id for c in vg.COMPARISONS], max_items=MAX_COMPARISONS)
     ss["vg_ds"] = url.choice("ds", ss["vg_ds"], vg.DATASETS)
     ss["vg_opt"] = url.choice("opt", ss["vg_opt"], vg.OPTIMIZERS)
     ss["vg_lr"] = url.number("lr", ss["vg_lr"], *LR_RANGE)
     ss["vg_ep"] = url.number("ep", ss["vg_ep"], 1, vg.MAX_EPOCHS, integer=True)
-    if any(k in st.query_params for k in ("d", "w", "n", "seed", "a", "i", "bn", "cmp", "ds", "opt", "lr", "ep")):
+    if any(k in st.query_params for k in ("d", "w", "n", "seed", "a", "i", "bn", "res", "cmp", "ds", "opt", "lr", "ep")):
         ss["vg_preset"] = ""
 
 
 def url_values(s: Settings) -> dict:
     return {"d": s.depth, "w": s.width, "a": s.config.activation, "i": s.config.init,
-            "bn": s.config.batch_norm, "n": s.n_samples, "seed": s.seed,
+            "bn": s.config.batch_norm, "res": s.config.residual, "n": s.n_samples, "seed": s.seed,
             "cmp": [c.id for c in s.comparisons], "ds": s.dataset, "opt": s.optimizer, "lr": s.lr,
             "ep": s.epochs}
 
@@ -101,6 +102,7 @@ def sidebar_controls() -> Settings:
     sb.selectbox(tr("vanishing.init"), vg.INIT_IDS, key="vg_init", help=tr("vanishing.init_help"),
                  format_func=lambda i: tr(f"vanishing.init_{i}"), **kw)
     sb.toggle(tr("vanishing.bn"), key="vg_bn", help=tr("vanishing.bn_help"), **kw)
+    sb.toggle(tr("vanishing.res"), key="vg_res", help=tr("vanishing.res_help"), **kw)
     sb.number_input(tr("vanishing.n_samples"), 2, vg.MAX_SAMPLES, step=100, key="vg_n",
                     help=tr("vanishing.n_samples_help"), **kw)
     sb.number_input(tr("vanishing.seed"), 0, 10**6, step=1, key="vg_seed", **kw)
@@ -115,7 +117,7 @@ def sidebar_controls() -> Settings:
     sb.number_input(tr("vanishing.lr"), *LR_RANGE, key="vg_lr", format="%g", step=0.005, **kw)
     sb.slider(tr("vanishing.epochs"), 1, vg.MAX_EPOCHS, key="vg_ep", **kw)
     ss = st.session_state
-    return Settings(vg.NetConfig(ss["vg_act"], ss["vg_init"], bool(ss["vg_bn"])),
+    return Settings(vg.NetConfig(ss["vg_act"], ss["vg_init"], bool(ss["vg_bn"]), bool(ss["vg_res"])),
                     tuple(vg.NetConfig.parse(c) for c in ss["vg_cmp"]), int(ss["vg_depth"]),
                     int(ss["vg_width"]), int(ss["vg_n"]), int(ss["vg_seed"]), ss["vg_ds"], ss["vg_opt"],
                     float(ss["vg_lr"]), int(ss["vg_ep"]))
@@ -182,7 +184,7 @@ def _pct(x: float) -> str:
     return f"{100 * x:.0f}"
 
 
-def summary(chosen: vg.Probe, all_probes: list, learning: list) -> list[str]:
+def summary(chosen: vg.Probe, all_probes: list, learning: list, lr: float | None = None) -> list[str]:
     """Markdown lines that say in words what the charts show, for the chosen network first."""
     lines = []
     verdict = vg.gradient_verdict(chosen.gradient_ratio)
@@ -205,18 +207,38 @@ def summary(chosen: vg.Probe, all_probes: list, learning: list) -> list[str]:
     if act == "saturated" and verdict == "healthy":
         lines.append(tr("vanishing.sum_saturated_flowing", ratio=vg.power_of_ten(chosen.gradient_ratio),
                         width=chosen.width))
-    if chosen.config.activation == "sigmoid":
+    if chosen.config.activation == "sigmoid" and not chosen.config.residual:
         k = chosen.depth
         lines.append(tr("vanishing.sum_bound", k=k, layers=counted("vanishing.count_layers", k),
                         bound=vg.power_of_ten(0.25 ** k)))
     if chosen.config.batch_norm:
         lines.append(tr("vanishing.sum_bn"))
+    if chosen.config.residual:
+        lines.append(tr("vanishing.sum_res", ratio=vg.power_of_ten(chosen.gradient_ratio),
+                        std=vg.power_of_ten(float(chosen.std[-1]))))
     if len(all_probes) > 1:
         items = "; ".join(f"{config_label(p.config, tr)}: {vg.power_of_ten(p.gradient_ratio)}" for p in all_probes)
         lines.append(tr("vanishing.sum_compare", items=items))
     by_id = {p.config.id: p for p in all_probes}
     lines += [_training_line(run, by_id.get(run.config.id)) for run in learning]
+    stuck = [run for run in learning if _contradicts_note(run, by_id)]
+    if stuck:
+        lines.append(_why_stuck(stuck[0], by_id[stuck[0].config.id], lr))
     return lines
+
+
+def _contradicts_note(run: vg.LearningRun, by_id: dict) -> bool:
+    """A plain sigmoid network with Xavier weights (either form) stuck at chance: what note 003
+    recommends, not learning; the page then says why."""
+    c = run.config
+    return (c.activation == "sigmoid" and c.init in ("xavier", "xavier_glorot") and not c.batch_norm
+            and not c.residual and c.id in by_id and vg.training_verdict(run) == "stuck")
+
+
+def _why_stuck(run: vg.LearningRun, probe: vg.Probe, lr: float | None) -> str:
+    return tr("vanishing.sum_why_sigmoid_xavier", label=config_label(run.config, tr),
+              layers=counted("vanishing.count_layers", probe.depth), ratio=vg.power_of_ten(probe.gradient_ratio),
+              epoch_count=counted("vanishing.count_epochs", len(run.loss)), lr=f"{lr:g}" if lr else "—")
 
 
 def _training_line(run: vg.LearningRun, probe: vg.Probe | None) -> str:

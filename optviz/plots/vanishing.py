@@ -14,10 +14,11 @@ PANEL_COLUMNS = 5
 
 
 def config_label(config, tr: Translator = english) -> str:
-    """'sigmoid · N(0, 1)', 'ReLU · He + BN'."""
+    """'sigmoid · N(0, 1)', 'ReLU · He + BN', 'sigmoid · Xavier + residual'."""
     act, init = tr(f"vanishing.act_{config.activation}"), tr(f"vanishing.init_short_{config.init}")
     text = f"{act} · {init}"
-    return text + (" + BN" if config.batch_norm else "")
+    return text + (" + BN" if config.batch_norm else "") + (
+        f" + {tr('vanishing.res_short')}" if config.residual else "")
 
 
 def panel_layers(depth: int, max_panels: int = MAX_PANELS) -> list[int]:

@@ -378,3 +378,28 @@ def test_every_preset_trains_and_compares_within_the_budget(preset):
     at.button(key="mlp_train").click().run()
     assert not at.exception and not at.error and not at.warning, [e.value for e in at.error]
     assert at.session_state["mlp_trainer"].history.epochs > 0
+
+
+@pytest.mark.parametrize("init", ["xavier_glorot", "xavier", "he", "normal", "glorot_uniform", "zero"])
+@pytest.mark.parametrize("act", ["sigmoid", "tanh", "relu"])
+def test_every_initialization_trains_and_only_zero_makes_identical_units(init, act):
+    """Note 003's table: zero initialization leaves every unit of a layer a copy of the others
+    (sigmoid), or every hidden weight at 0 (f(0) = 0: tanh, ReLU); the page says which and shows the
+    first layer's weights. Every other initialization gives distinct units and no such warning."""
+    at = open_page(PAGE, init=init, act=act, epochs="20", n="80", hidden="6, 6")
+    at.button(key="mlp_train").click().run()
+    assert not at.exception and not at.error
+    assert summary(at).startswith("After 20 epochs")
+    warnings = " ".join(w.value for w in at.warning)
+    if init != "zero":
+        assert "Identical units" not in warnings and "Nothing below" not in warnings
+        assert not at.dataframe
+        return
+    table = at.dataframe[0].value
+    if act == "sigmoid":
+        assert warnings.startswith("**Identical units**") and warnings.count("1 different of 6") == 2
+        assert np.ptp(table["w1"].to_numpy()) == 0 and np.abs(table["w1"]).max() > 0
+    else:
+        assert f"f(0) = 0 ({act})" in warnings
+        assert not np.any(table.to_numpy())
+

@@ -59,7 +59,7 @@ def test_default_training_tells_the_course_story():
     text = summary(at)
     assert "sigmoid · N(0, 0.01²)** is stuck at the chance level: loss 0.695" in text
     assert "**ReLU · He** learned: accuracy 100 %" in text
-    assert "**sigmoid · Xavier + BN** learned: accuracy 98 %" in text
+    assert "**sigmoid · Xavier (book) + BN** learned: accuracy 98 %" in text
     assert "**sigmoid · N(0, 1)** learned" in text
     assert "so this network can still learn" in text and "make up for f′ ≈ 0" in text
     assert "stuck" not in text.split("sigmoid · N(0, 0.01²)** is stuck")[1]  # nothing else is stuck
@@ -289,3 +289,63 @@ def test_note_003_s_scalar_chain_is_one_click_away_with_the_note_s_numbers():
     assert len(_chain_table(at)) == 30 and not at.exception
     ja = open_page(PAGE, lang="ja")
     assert "講義ノート 003" in " ".join(e.label for e in ja.expander)
+
+
+def test_residual_toggle_lets_the_gradient_reach_layer_1_and_says_so():
+    at = open_page(PAGE, d="10", a="sigmoid", i="xavier_glorot", cmp="", ep="3")
+    before = vg.probe(vg.NetConfig("sigmoid", "xavier_glorot"), 10, 100, 1000).gradient_ratio
+    assert "Residual connections:" not in summary(at) and "0.25^10" in summary(at)
+    at.toggle(key="vg_res").set_value(True).run()
+    assert not at.exception and at.query_params["res"] == "1"
+    text = summary(at)
+    after = vg.probe(vg.NetConfig("sigmoid", "xavier_glorot", residual=True), 10, 100, 1000).gradient_ratio
+    assert after > 1e3 * before
+    assert f"layer 1 gets {vg.power_of_ten(after)} of the output layer's gradient" in text
+    assert "0.25^10" not in text  # the σ′ bound does not hold past a shortcut
+    assert "+ residual" in figures(at)[0]["layout"]["title"]["text"]
+    assert len(figures(at)[1]["data"]) == 2  # spread and gradient, no 0.25ᵏ line
+
+
+@pytest.mark.parametrize("flags", ["", ".bn", ".res", ".bn.res"])
+def test_every_combination_of_the_remedies_round_trips_through_the_link(flags):
+    cid = f"sigmoid.xavier_glorot{flags}"
+    assert vg.NetConfig.parse(cid).id == cid
+    at = open_page(PAGE, d="3", w="20", a="sigmoid", i="xavier_glorot", bn=str(int("bn" in flags)),
+                   res=str(int("res" in flags)), cmp="", ep="2", n="100")
+    assert not at.exception and not at.info
+    assert at.toggle(key="vg_bn").value == ("bn" in flags) and at.toggle(key="vg_res").value == ("res" in flags)
+
+
+def test_the_remedies_preset_shows_note_003s_four_remedies_at_work():
+    at = open_page(PAGE)
+    at.selectbox(key="vg_preset").set_value("course_remedies").run()
+    assert not at.exception
+    text = summary(at)
+    assert "**sigmoid · Xavier** is stuck at the chance level" in text
+    assert "**ReLU · He** learned" in text and "**sigmoid · Xavier + BN** learned" in text
+    assert "**sigmoid · Xavier + residual**" in text
+    res = vg.probe(vg.NetConfig("sigmoid", "xavier_glorot", residual=True), 10, 100, 1000)
+    plain = vg.probe(vg.NetConfig("sigmoid", "xavier_glorot"), 10, 100, 1000)
+    assert f"sigmoid · Xavier + residual\\: {vg.power_of_ten(res.gradient_ratio)}" in text  # ":" escaped
+    assert res.gradient_ratio > 1e3 * plain.gradient_ratio
+    # the note recommends Xavier for the sigmoid; the page says why it is stuck here
+    assert "Why sigmoid · Xavier is stuck though note 003 recommends Xavier" in text
+    assert f"layer 1 gets {vg.power_of_ten(plain.gradient_ratio)}" in text and "40 epochs at learning rate 0.01" in text
+
+
+def test_the_advice_preset_is_one_where_note_003s_table_visibly_holds():
+    at = open_page(PAGE)
+    at.selectbox(key="vg_preset").set_value("course_advice_holds").run()
+    assert not at.exception and at.selectbox(key="vg_init").value == "xavier_glorot"
+    text = summary(at)
+    assert "**tanh · Xavier** learned" in text and "**ReLU · He** learned" in text
+    assert "**tanh · N(0, 1)** does worse than guessing" in text
+    assert "**tanh · N(0, 0.01²)** is stuck at the chance level" in text
+    assert "Why sigmoid" not in text
+
+
+@pytest.mark.parametrize("pid", [p for p in vg.PRESETS if p.startswith("course_")])
+def test_the_course_presets_use_note_003s_xavier(pid):
+    p = vg.PRESETS[pid]
+    for c in [p.config] + [vg.NetConfig.parse(c) for c in p.comparisons]:
+        assert c.init != "xavier", (pid, c.id)  # the book form is for the book's classic experiment
