@@ -21,7 +21,7 @@ with ui.app_run():
     # same path finds the same page.
     pages = [st.Page(p.file, title=ui.tr(p.title_key), icon=p.icon, url_path=p.name, default=(p.name == HOME))
              for p in present()]
-    page = st.navigation(pages)
+    page = st.navigation(pages, expanded=True)  # every page in view (13: more than the 10 shown by default)
     classroom.remember_page(page)
     classroom.sidebar()  # before the page, which may stop early (st.stop on a refused input)
     classroom.join_prompt()  # a student's join link: the form above the page

@@ -49,6 +49,8 @@ MAP: tuple[Entry, ...] = (
     Entry("perceptron", "002", "2", "perceptron", {"w1": "15", "w2": "15", "b": "-20", "gate": "AND"}),
     Entry("xor", "002", "2.3", "perceptron", {"gate": "XOR"}),
     Entry("activations_002", "002", "3.2", "activations", {"acts": "step,sigmoid,relu"}),
+    Entry("forward_002", "002", "3.3", "forward", {"out": "identity", "act": "sigmoid"}),
+    Entry("output_002", "002", "3.4", "forward", {"out": "softmax", "act": "sigmoid"}),
     Entry("losses", "002", "4.3", "loss_functions"),
     Entry("minibatch", "002", "4.4", "batch_modes"),
     Entry("update_book", "002", "6", "playground", _race("book_ellipse")),

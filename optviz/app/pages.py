@@ -34,6 +34,7 @@ PAGES = (
     Page("batch_modes", "🎲"),
     Page("loss_functions", "🎯"),
     Page("perceptron", "🔌"),
+    Page("forward", "➡️"),
     Page("backprop", "🔁"),
     Page("autoencoder", "🗜️"),
 )
