@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 import streamlit as st
 
-from .. import budget, datasets, features, memo, optimizers, rules, userdata
+from .. import budget, datasets, features, memo, netview, optimizers, rules, userdata
 from . import rule_editor
 from .. import playground as pg
 from .. import evaluation as ev
@@ -424,6 +424,7 @@ class Board:
     def __init__(self, data: Data, extra):
         left, right = st.columns([3, 2])
         self.board, self.curves = left.empty(), right.empty()
+        self.net = st.empty()  # inside the network, under both
         self.data, self.extra, self.draws = data, extra, 0
 
     def draw(self, trainer: Trainer | None) -> None:
@@ -440,6 +441,12 @@ class Board:
         if trainer is not None and trainer.history.epochs:
             with self.curves.container():
                 chart(plots.history(trainer.history, tr=plot_tr), key=f"mlp_h{n}")
+        if trainer is not None:
+            with self.net.container():
+                st.subheader(tr("mlp.net_header"))
+                view = netview.view(trainer.model, d.X, d.y, self.extra)
+                chart(plots.network_view(view, d.names, tr=plot_tr), key=f"mlp_n{n}")
+                st.caption(tr("mlp.net_caption", shown=netview.MAX_SHOWN))
 
 
 def summary(trainer: Trainer, classify: bool) -> str:

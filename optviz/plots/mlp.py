@@ -1,11 +1,14 @@
 """Figures of the MLP trainer: data and decision boundary, training curves, gradient norms,
-confusion matrix, optimizer comparison."""
+confusion matrix, optimizer comparison, and the network view (every neuron drawn as its output over
+the input plane, or a curve over x for a regression; edges coloured by the weight's sign, as wide as
+its size; dead and saturated units marked; a hover text per neuron)."""
 from __future__ import annotations
 
 import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from ..netview import TILE, View, formula
 from .common import Translator, axis_ref, color, english, grid_layout, style
 
 
@@ -149,3 +152,147 @@ def compare_boundaries(X, y, names, grids, labels, *, tr: Translator = english, 
             t.marker.size = 4
             fig.add_trace(t, row=1, col=j + 1)
     return style(fig, present=present, height=320)
+
+
+# --- the network view ------------------------------------------------------------------------------
+
+GAP = 4  # grid cells between two neurons of a column
+COLUMN = TILE * 3  # grid cells from one column to the next: room for the edges
+POSITIVE, NEGATIVE = "rgba(0,114,178,{a})", "rgba(213,94,0,{a})"
+WIDTHS = (0.8, 2.0, 4.0)  # px for |w| in the lower, middle and upper third of the layer's largest
+HIDDEN_SCALE = [[0.0, color(1)], [0.5, "#FFFFFF"], [1.0, color(0)]]
+DEAD, SATURATED = "#CC0000", "#7B3294"
+
+
+def _top(view: View) -> int:
+    return max(len(s) for s in view.shown) * (TILE + GAP) - GAP
+
+
+def _centre_y(view: View, layer: int, k: int) -> float:
+    """The y of the centre of the k-th drawn unit of ``layer`` (columns centred on each other)."""
+    h = len(view.shown[layer]) * (TILE + GAP) - GAP
+    off = (_top(view) - h) / 2
+    return _top(view) - 1 - (off + k * (TILE + GAP) + (TILE - 1) / 2)
+
+
+def _scaled(view: View, layer: int, p: np.ndarray) -> tuple[np.ndarray, float, float]:
+    """A picture and its colour range: inputs each over their own range, outputs as probabilities
+    (or their own range for a regression), hidden units over the activation's shared range."""
+    last = len(view.sizes) - 1
+    if 0 < layer < last:
+        return p, view.low, view.high
+    if layer == last and not view.regression:
+        return p, 0.0, 1.0
+    if not np.isfinite(p).any():  # a diverged network: nothing to scale
+        return p, 0.0, 1.0
+    lo, hi = float(np.nanmin(p)), float(np.nanmax(p))
+    return p, lo, hi if hi > lo else lo + 1.0
+
+
+def network_view(view: View, class_names=None, *, tr: Translator = english, present=False) -> go.Figure:
+    with np.errstate(all="ignore"):  # huge outputs of a network on its way to diverging: drawn as they are
+        return _network_view(view, class_names, tr, present)
+
+
+def _network_view(view: View, class_names, tr: Translator, present: bool) -> go.Figure:
+    fig = go.Figure()
+    top = _top(view)
+    last = len(view.sizes) - 1
+    # edges: one trace per sign and width class, segments separated by None
+    for pair, W in enumerate(view.weights):
+        scale = float(np.nanmax(np.abs(W))) if W.size and np.isfinite(W).any() else 0.0
+        if scale == 0.0:
+            continue
+        x0, x1 = pair * COLUMN + TILE - 0.5, (pair + 1) * COLUMN - 0.5
+        for sign, tmpl in ((1, POSITIVE), (-1, NEGATIVE)):
+            for w_class, width in enumerate(WIDTHS):
+                xs, ys = [], []
+                for i in range(W.shape[0]):
+                    for j in range(W.shape[1]):
+                        w = W[i, j]
+                        if not np.isfinite(w) or (w >= 0) != (sign > 0) or min(int(3 * abs(w) / scale), 2) != w_class:
+                            continue
+                        xs += [x0, x1, None]
+                        ys += [_centre_y(view, pair, i), _centre_y(view, pair + 1, j), None]
+                if xs:
+                    fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines", hoverinfo="skip", showlegend=False,
+                                             line=dict(color=tmpl.format(a=0.35 + 0.2 * w_class), width=width)))
+    # pictures: one heatmap per column (a regression: one line trace per column)
+    for layer, row in enumerate(view.units):
+        x_left = layer * COLUMN
+        if view.regression:
+            xs, ys = [], []
+            for k, u in enumerate(row):
+                p, lo, hi = _scaled(view, layer, u.picture)
+                c = _centre_y(view, layer, k)
+                xs += list(x_left + np.arange(TILE)) + [None]
+                ys += list(c - (TILE - 1) / 2 + (TILE - 1) * (np.nan_to_num(p) - lo) / (hi - lo)) + [None]
+            fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines", line=dict(color=color(0), width=1.5),
+                                     hoverinfo="skip", showlegend=False))
+            continue
+        if layer == last:  # each class in its boundary colour: white (probability 0) to the class's colour
+            for k, u in enumerate(row):
+                y0 = _centre_y(view, layer, k) - (TILE - 1) / 2
+                fig.add_trace(go.Heatmap(z=np.ascontiguousarray(u.picture[::-1]), x0=x_left, dx=1, y0=y0, dy=1, zmin=0, zmax=1,
+                                         colorscale=[[0, "#FFFFFF"], [1, color(k)]], showscale=False,
+                                         hoverinfo="skip"))
+            continue
+        z = np.full((top, TILE), np.nan, dtype=np.float32)
+        for k, u in enumerate(row):
+            p, lo, hi = _scaled(view, layer, u.picture)
+            r0 = int(round(top - 1 - _centre_y(view, layer, k) - (TILE - 1) / 2))  # row from the top
+            z[r0:r0 + TILE] = (p - lo) / (hi - lo)  # 0 … 1: the layer's range (an input: its own)
+        fig.add_trace(go.Heatmap(z=np.ascontiguousarray(z[::-1]), x0=x_left, dx=1, y0=0, dy=1, zmin=0, zmax=1, colorscale=HIDDEN_SCALE,
+                                 showscale=False, hoverinfo="skip"))
+    # a thin frame around every picture: a unit that is 0 everywhere stays visible
+    fig.update_layout(shapes=[dict(type="rect", x0=layer * COLUMN - 0.5, x1=layer * COLUMN + TILE - 0.5,
+                                   y0=_centre_y(view, layer, k) - TILE / 2, y1=_centre_y(view, layer, k) + TILE / 2,
+                                   line=dict(color="#BBBBBB", width=1), layer="below")
+                              for layer, row in enumerate(view.units) for k in range(len(row))])
+    # hover targets and state marks
+    hx, hy, texts = [], [], []
+    marks = {"dead": ([], []), "saturated": ([], [])}
+    for layer, row in enumerate(view.units):
+        for k, u in enumerate(row):
+            cx, cy = layer * COLUMN + (TILE - 1) / 2, _centre_y(view, layer, k)
+            hx.append(cx)
+            hy.append(cy)
+            texts.append(_hover(view, u, class_names, tr))
+            if u.state in marks:
+                marks[u.state][0].append(cx)
+                marks[u.state][1].append(cy)
+    fig.add_trace(go.Scatter(x=hx, y=hy, mode="markers", hovertext=texts, hoverinfo="text", showlegend=False,
+                             marker=dict(size=18, opacity=0)))
+    for state, colour in (("dead", DEAD), ("saturated", SATURATED)):
+        xs, ys = marks[state]
+        if xs:
+            fig.add_trace(go.Scatter(x=xs, y=ys, mode="markers", name=tr(f"mlp.net_{state}"), hoverinfo="skip",
+                                     marker=dict(symbol="square-open", size=22, color=colour, line=dict(width=2.5))))
+    # headings and what is not drawn
+    for layer in range(last + 1):
+        head = tr("mlp.net_inputs") if layer == 0 else tr("mlp.net_outputs") if layer == last else tr(
+            "mlp.net_layer", n=layer, units=view.sizes[layer])
+        fig.add_annotation(x=layer * COLUMN + (TILE - 1) / 2, y=top + 3, text=head, showarrow=False, yanchor="bottom",
+                           font=dict(size=12))
+        more = view.sizes[layer] - len(view.shown[layer])
+        if more:
+            fig.add_annotation(x=layer * COLUMN + (TILE - 1) / 2, y=-3, text=tr("mlp.net_more", n=more),
+                               showarrow=False, yanchor="top", font=dict(size=12))
+    width = last * COLUMN + TILE
+    fig.update_xaxes(visible=False, range=[-TILE, width + TILE])
+    fig.update_yaxes(visible=False, range=[-12, top + 14], scaleanchor="x", scaleratio=1)
+    height = int(min(900, max(300, 110 + (top + 26) * 520 / (width + 2 * TILE))))
+    return style(fig, present=present, height=height, title=tr("mlp.net_title"))
+
+
+def _hover(view: View, u, class_names, tr: Translator) -> str:
+    last = len(view.sizes) - 1
+    if u.layer == 0:
+        return tr("mlp.net_hover_input", name=view.input_names[u.index])
+    names = view.input_names if u.layer == 1 else [f"h{j + 1}" for j in range(len(u.weights))]
+    if u.layer == last:
+        name = str(class_names[u.index]) if class_names is not None and not view.regression else f"y{u.index + 1}"
+        return tr("mlp.net_hover_output", name=name, formula=formula(u, names, ""), grad=f"{u.grad:.3g}")
+    state = tr(f"mlp.net_{u.state}") if u.state else tr("mlp.net_healthy")
+    return tr("mlp.net_hover_unit", layer=u.layer, unit=u.index + 1, formula=formula(u, names, view.activation),
+              grad=f"{u.grad:.3g}", active=f"{100 * u.active:.0f}", state=state)

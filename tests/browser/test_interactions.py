@@ -208,6 +208,28 @@ def test_mlp_train_runs_to_the_end_and_draws_the_decision_boundary(tab):
     tab.screenshot("mlp-trained")
 
 
+@needs_page("mlp")
+def test_mlp_network_view_draws_every_neuron_and_tells_what_one_computes_on_hover(tab):
+    tab.open("/mlp?epochs=200&act=relu&hidden=8,%205")
+    tab.act(lambda: tab.page.get_by_role("button", name=EN["mlp.train"], exact=True).click(), timeout=120)
+    titles = [tab.chart_title(i) for i in range(tab.charts().count())]
+    assert EN["mlp.net_title"] in titles, titles
+    i = titles.index(EN["mlp.net_title"])
+    traces = tab.chart_traces(i)
+    assert sum(t["type"] == "heatmap" for t in traces) == 3 + 2  # inputs, two hidden layers; the 2 moons
+    net = tab.charts().nth(i).locator(".js-plotly-plot")
+    net.scroll_into_view_if_needed()
+    x, y = net.evaluate("""gd => { const t = gd.data.find(d => d.hovertext), xa = gd._fullLayout.xaxis,
+        ya = gd._fullLayout.yaxis, r = gd.getBoundingClientRect();
+        return [r.left + xa._offset + xa.l2p(t.x[2]), r.top + ya._offset + ya.l2p(t.y[2])]; }""")
+    tab.page.mouse.move(x, y)  # the first unit of hidden layer 1
+    hover = tab.page.locator(".hoverlayer .hovertext")
+    tab.wait_until(lambda: hover.count() and "layer 1, unit 1" in hover.first.text_content(), "the neuron's hover text")
+    assert "relu(" in hover.first.text_content() and "x₁" in hover.first.text_content()
+    tab.assert_healthy()
+    tab.screenshot("mlp-network-view")
+
+
 # --- vanishing gradients -------------------------------------------------------------------------------
 
 @needs_page("vanishing")

@@ -403,3 +403,39 @@ def test_every_initialization_trains_and_only_zero_makes_identical_units(init, a
         assert f"f(0) = 0 ({act})" in warnings
         assert not np.any(table.to_numpy())
 
+
+
+def network_view(at) -> dict:
+    figs = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+    return [f for f in figs if f["layout"].get("title", {}).get("text", "").startswith("Each neuron's output")][0]
+
+
+def test_the_network_view_appears_after_training_with_every_unit_and_its_hover_text():
+    at = open_page(PAGE, epochs="20", n="60", hidden="5, 3", act="tanh")
+    with pytest.raises(IndexError):  # nothing to look inside before training
+        network_view(at)
+    at.button(key="mlp_train").click().run()
+    fig = network_view(at)
+    hover = [t for t in fig["data"] if t.get("hovertext")][0]["hovertext"]
+    assert len(hover) == 2 + 5 + 3 + 2
+    assert hover[0] == "input x₁" and hover[2].startswith("layer 1, unit 1: ") and "tanh(" in hover[2]
+    assert "mean |∂L/∂z|" in hover[-1]
+    assert "Inside the network" in [h.value for h in at.subheader]
+
+
+def test_the_largest_network_is_summarised_per_layer():
+    at = open_page(PAGE, epochs="1", n="40", hidden="256, 256, 256, 256, 256, 256", act="relu")
+    at.button(key="mlp_train").click().run()
+    assert not at.exception
+    fig = network_view(at)
+    more = [a["text"] for a in fig["layout"]["annotations"] if a["text"].startswith("+")]
+    assert more == ["+240 more"] * 6
+    assert len(json.dumps(fig)) < 400_000  # a projector's page stays light
+
+
+def test_a_regression_network_view_draws_curves():
+    at = open_page(PAGE, data="regression", epochs="10", n="40", hidden="4")
+    at.button(key="mlp_train").click().run()
+    fig = network_view(at)
+    assert not [t for t in fig["data"] if t["type"] == "heatmap"]
+    assert any(t["type"] == "scatter" and t.get("mode") == "lines" and t["line"]["width"] == 1.5 for t in fig["data"])
