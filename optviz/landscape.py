@@ -128,12 +128,9 @@ def work(model: MLP, n_samples: int, n: int = GRID) -> float:
     return 2.0 * n * n * n_samples * sum(W.size for W, _ in model.params)
 
 
-def check_work(model: MLP, n_samples: int, n: int = GRID, seconds: float = _budget.MAX_SECONDS) -> None:
-    """ValueError when the surface would take more than ``seconds`` (estimated)."""
-    t = work(model, n_samples, n) / FLOPS_PER_SECOND
-    if t > seconds:
-        raise ValueError(f"the loss landscape of this network on {n_samples} points would take about "
-                         f"{t:.0f} s (more than {seconds:g} s): use fewer points or a smaller network")
+def seconds(model: MLP, n_samples: int, n: int = GRID) -> float:
+    """Estimated seconds of ``surface`` on this machine (an upper bound: FLOPS_PER_SECOND is low)."""
+    return work(model, n_samples, n) / FLOPS_PER_SECOND
 
 
 def _losses(model: MLP, X, y, thetas: np.ndarray) -> np.ndarray:
@@ -184,3 +181,26 @@ def surface(model: MLP, X, y, plane: Plane, alphas=None, betas=None, n: int = GR
                 on_progress(min(start + chunk, len(coef)), len(coef))
         centre = float(_losses(model, X, y, plane.centre[None])[0])
     return Landscape(alphas, betas, out.reshape(len(betas), len(alphas)), centre)
+
+
+class PathRecorder:
+    """The weights along a training run, bounded: at most ``max_points`` points and ``max_floats``
+    numbers in all (a network of 330 000 weights keeps 6 points). When full it keeps every other
+    point and records every second epoch from then on, so the points stay spread over the run."""
+
+    def __init__(self, n_params: int, max_floats: int = 2_000_000, max_points: int = 200):
+        self.limit = max(3, min(max_points, max_floats // max(1, n_params)))
+        self.points, self.epochs, self.stride = [], [], 1
+
+    def add(self, epoch: int, vector: np.ndarray) -> None:
+        if epoch % self.stride:
+            return
+        self.points.append(np.array(vector, dtype=float))
+        self.epochs.append(int(epoch))
+        if len(self.points) > self.limit:
+            self.points, self.epochs, self.stride = self.points[::2], self.epochs[::2], self.stride * 2
+
+    def trajectory(self, current: np.ndarray) -> np.ndarray:
+        """The recorded points, ending with ``current`` (the weights now) unless it is the last one."""
+        pts = self.points + ([] if self.points and np.array_equal(self.points[-1], current) else [current])
+        return np.vstack(pts)

@@ -32,7 +32,7 @@ upload = st.session_state.get("mlp_upload")
 sig = (s["data"], s["n"], s["noise"], s["classes"], s["test"], s["seed"], tuple(hidden), s["act"], s["init"],
        tuple(extra), getattr(upload, "file_id", None))
 if st.session_state.get("mlp_sig") != sig:  # another data set or network: start again
-    st.session_state.update(mlp_sig=sig, mlp_trainer=None, mlp_compare_result=None, mlp_run=None)
+    st.session_state.update(mlp_sig=sig, mlp_trainer=None, mlp_compare_result=None, mlp_run=None, mlp_path=None)
 
 n = len(data.X)
 b = ui.batch_of(s, n)
@@ -42,7 +42,7 @@ do_train = c1.button(tr("mlp.train"), key="mlp_train", type="primary")
 no_weights = st.session_state.get("mlp_trainer") is None and not do_train
 do_continue = c2.button(tr("mlp.continue"), key="mlp_continue", disabled=no_weights)
 if c3.button(tr("mlp.reset"), key="mlp_reset"):
-    st.session_state.update(mlp_trainer=None, mlp_run=None)
+    st.session_state.update(mlp_trainer=None, mlp_run=None, mlp_path=None)
 st.caption(tr("mlp.stop_note"))
 
 board = ui.Board(data, extra)
@@ -76,6 +76,7 @@ if trainer is not None and trainer.history.epochs:
         with g2:
             chart(ui.confusion(trainer, data, extra))
     st.download_button(tr("app.download_csv"), ev.history_csv(h), "optviz-training.csv", "text/csv")
+    ui.landscape_section(trainer, data, extra)
 
 st.subheader(tr("mlp.compare_header"))
 st.multiselect(tr("mlp.compare"), ui.optimizers.NAMES, key="mlp_compare", max_selections=ui.MAX_COMPARE,

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 import streamlit as st
 
-from .. import budget, datasets, features, memo, netview, optimizers, rules, userdata
+from .. import budget, datasets, features, landscape, memo, netview, optimizers, rules, userdata
 from . import rule_editor
 from .. import playground as pg
 from .. import evaluation as ev
@@ -104,7 +104,7 @@ def apply_preset(pid: str) -> None:
         for h, v in hyperparameters(o).items():
             st.session_state[_hp_key(o, h)] = v
     # a preset starts again: no trained network, no comparison (set, not popped: the page reads them)
-    st.session_state.update(mlp_trainer=None, mlp_compare_result=None, mlp_run=None)
+    st.session_state.update(mlp_trainer=None, mlp_compare_result=None, mlp_run=None, mlp_path=None)
 
 
 def _on_preset():
@@ -336,6 +336,7 @@ def start_run(s: dict, data: Data, hidden: list[int], b: int, reg: dict, fresh: 
     label = settings_label(s, b)
     if fresh:
         trainer = Trainer(new_model(s, data, hidden), optimizer_of(s), b, s["seed"], **reg)
+        ss["mlp_path"] = None  # the weights along the run, for the loss landscape
     else:
         trainer = ss["mlp_trainer"]
         kept = trainer.configure(optimizer_of(s), b, **reg)
@@ -343,7 +344,10 @@ def start_run(s: dict, data: Data, hidden: list[int], b: int, reg: dict, fresh: 
             state = tr("mlp.state_kept") if kept else tr("mlp.state_fresh")
             trainer.history.changes.append((trainer.history.epochs, f"{label}; {state}"))
     ss.update(mlp_trainer=trainer, mlp_trained_with=label,
-              mlp_run={"start": time.perf_counter(), "seconds": 0.0})
+              mlp_run={"start": time.perf_counter(), "seconds": 0.0}, mlp_landscape=None)
+    if ss.get("mlp_path") is None:
+        ss["mlp_path"] = landscape.PathRecorder(trainer.model.n_params)
+        ss["mlp_path"].add(trainer.history.epochs, landscape.flat(trainer.model))
     return trainer
 
 
@@ -361,8 +365,12 @@ def train(trainer: Trainer, s: dict, data: Data, extra, epochs: int, on_update) 
     start_epoch, last = trainer.history.epochs, time.perf_counter()
     deadline = budget.Deadline(budget.MAX_SECONDS)  # a run is a bounded piece: Continue goes on
 
+    path = st.session_state.get("mlp_path")
+
     def callback(epoch, h):
         nonlocal last
+        if path is not None and epoch % path.stride == 0:
+            path.add(epoch, landscape.flat(trainer.model))
         now = time.perf_counter()
         run["seconds"] = now - run["start"]
         if now - last >= REDRAW_SECONDS:
@@ -490,3 +498,39 @@ def first_layer_table(trainer: Trainer, most: int = 16) -> dict:
     table["b"] = [float(v) for v in b[:most]]
     return table
 
+
+LANDSCAPE_KINDS = ("pca", "random")
+
+
+def landscape_section(trainer: Trainer, data: Data, extra) -> None:
+    """After training: the training loss on a 2-D slice through the trained weights (PCA of the
+    path, or two filter-normalised random directions), on a click, with a progress bar; kept until
+    the network changes."""
+    ss = st.session_state
+    st.subheader(tr("mlp.land_header"))
+    kind = st.radio(tr("mlp.land_kind"), LANDSCAPE_KINDS, key="mlp_land_kind", horizontal=True,
+                    format_func=lambda k: tr(f"mlp.land_kind_{k}"))
+    X = features.expand(data.X, extra)
+    if st.button(tr("mlp.land_draw"), key="mlp_land_draw"):
+        seconds = landscape.seconds(trainer.model, len(X))
+        path = ss.get("mlp_path")
+        points = path.trajectory(landscape.flat(trainer.model)) if path is not None else None
+        if seconds > budget.MAX_SECONDS:
+            st.error(tr("mlp.land_too_big", seconds=f"{seconds:.0f}", limit=f"{budget.MAX_SECONDS:g}"))
+        elif kind == "pca" and (points is None or len(points) < 3):
+            st.error(tr("mlp.land_no_path"))
+        else:
+            plane = landscape.pca_plane(points) if kind == "pca" else landscape.random_plane(trainer.model, trainer.seed)
+            bar = st.progress(0.0)
+            land = landscape.surface(trainer.model, X, data.y, plane,
+                                     on_progress=lambda done, total: bar.progress(done / total))
+            bar.empty()
+            ss["mlp_landscape"] = dict(kind=kind, land=land, path=plane.path, explained=plane.explained,
+                                       epochs=trainer.history.epochs)
+    shown = ss.get("mlp_landscape")
+    if shown and shown["epochs"] == trainer.history.epochs:
+        chart(plots.landscape(shown["land"], shown["path"], tr=plot_tr))
+        e1, e2 = shown["explained"]
+        st.caption(tr(f"mlp.land_caption_{shown['kind']}", loss=shown["land"].centre_loss,
+                      e1=f"{100 * e1:.0f}" if e1 == e1 else "—", e2=f"{100 * e2:.0f}" if e2 == e2 else "—",
+                      points=len(shown["path"]) if shown["path"] is not None else 0))

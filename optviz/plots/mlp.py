@@ -9,7 +9,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from ..netview import TILE, View, formula
-from .common import Translator, axis_ref, color, english, grid_layout, style
+from .common import Translator, axis_ref, color, english, grid_layout, legend_below, style
 
 
 def _points(X, y, names, showlegend=True):
@@ -296,3 +296,27 @@ def _hover(view: View, u, class_names, tr: Translator) -> str:
     state = tr(f"mlp.net_{u.state}") if u.state else tr("mlp.net_healthy")
     return tr("mlp.net_hover_unit", layer=u.layer, unit=u.index + 1, formula=formula(u, names, view.activation),
               grad=f"{u.grad:.3g}", active=f"{100 * u.active:.0f}", state=state)
+
+
+# --- the loss landscape ------------------------------------------------------------------------------
+
+def landscape(land, path=None, *, tr: Translator = english, present=False) -> go.Figure:
+    """The training loss over the slice (the playground's contour look, log-spaced levels), the
+    trained weights ★ at (0, 0), and the path projected onto the plane when there is one (● its start)."""
+    z = np.log10(np.maximum(land.loss, 1e-12)).astype(np.float32)
+    data = [dict(type="contour", x=land.alphas.astype(np.float32), y=land.betas.astype(np.float32), z=z,
+                 colorscale=[[0, "#FFFFFF"], [1, "#B9CFE4"]], ncontours=28, line=dict(width=0.7, color="#8FA8C0"),
+                 showscale=False, customdata=land.loss.astype(np.float32),
+                 hovertemplate="α = %{x:.3g}, β = %{y:.3g}<br>" + tr("mlp.land_hover") + "<extra></extra>")]
+    if path is not None:
+        data.append(dict(type="scatter", x=path[:, 0], y=path[:, 1], mode="lines+markers", name=tr("mlp.land_path"),
+                         line=dict(color=color(0), width=2.5), marker=dict(size=4), hoverinfo="skip"))
+        data.append(dict(type="scatter", x=path[:1, 0], y=path[:1, 1], mode="markers", name=tr("mlp.land_start"),
+                         marker=dict(color=color(0), size=10, line=dict(color="white", width=1)), hoverinfo="skip"))
+    data.append(dict(type="scatter", x=[0.0], y=[0.0], mode="markers", name=tr("mlp.land_trained"),
+                     marker=dict(symbol="star", size=16, color="#D62728", line=dict(color="white", width=1)),
+                     hoverinfo="skip"))
+    fig = go.Figure(data)
+    fig.update_xaxes(title="α (d₁)")
+    fig.update_yaxes(title="β (d₂)")
+    return legend_below(style(fig, present=present, height=480, title=tr("mlp.land_title")))

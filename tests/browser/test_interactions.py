@@ -228,6 +228,15 @@ def test_mlp_network_view_draws_every_neuron_and_tells_what_one_computes_on_hove
     assert "relu(" in hover.first.text_content() and "x₁" in hover.first.text_content()
     tab.assert_healthy()
     tab.screenshot("mlp-network-view")
+    # the loss landscape along the path, on a click
+    tab.act(lambda: tab.page.get_by_role("button", name=EN["mlp.land_draw"], exact=True).click(), timeout=60)
+    titles = [tab.chart_title(i) for i in range(tab.charts().count())]
+    assert EN["mlp.land_title"] in titles, titles
+    traces = tab.chart_traces(titles.index(EN["mlp.land_title"]))
+    assert traces[0]["type"] == "contour" and traces[1]["name"] == EN["mlp.land_path"]
+    tab.assert_healthy()
+    tab.charts().nth(titles.index(EN["mlp.land_title"])).scroll_into_view_if_needed()
+    tab.screenshot("mlp-loss-landscape")
 
 
 # --- vanishing gradients -------------------------------------------------------------------------------

@@ -439,3 +439,48 @@ def test_a_regression_network_view_draws_curves():
     fig = network_view(at)
     assert not [t for t in fig["data"] if t["type"] == "heatmap"]
     assert any(t["type"] == "scatter" and t.get("mode") == "lines" and t["line"]["width"] == 1.5 for t in fig["data"])
+
+
+def landscape_figure(at) -> dict:
+    figs = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+    return [f for f in figs if f["layout"].get("title", {}).get("text", "").startswith("Training loss on a 2-D slice")][0]
+
+
+@pytest.mark.parametrize("kind", ["pca", "random"])
+def test_the_loss_landscape_is_drawn_on_a_click_with_the_trained_loss_at_its_centre(kind):
+    at = open_page(PAGE, epochs="40", n="80", hidden="6, 6")
+    at.button(key="mlp_train").click().run()
+    at.radio(key="mlp_land_kind").set_value(kind).run()
+    at.button(key="mlp_land_draw").click().run()
+    assert not at.exception and not at.error
+    fig = landscape_figure(at)
+    contour = fig["data"][0]
+    assert contour["type"] == "contour"
+    loss = float(summary(at).split("training loss ")[1].split(",")[0])
+    shown = float(re.search(r"★, loss ([0-9.e-]+)\)", " ".join(c.value for c in at.caption)).group(1))
+    assert shown == pytest.approx(loss, rel=1e-3)  # the centre is the trained network's loss
+    names = [t.get("name") for t in fig["data"]]
+    assert ("the training path, projected" in names) == (kind == "pca")
+    if kind == "pca":
+        path = [t for t in fig["data"] if t.get("name") == "the training path, projected"][0]
+        xs, ys = (np.frombuffer(base64.b64decode(path[k]["bdata"]), path[k]["dtype"]) for k in ("x", "y"))
+        assert len(xs) == 41  # the initial weights and 40 epochs
+        assert xs[-1] == pytest.approx(0, abs=1e-9) and ys[-1] == pytest.approx(0, abs=1e-9)
+    # training on hides the landscape of weights that are no longer the network's
+    at.button(key="mlp_continue").click().run()
+    with pytest.raises(IndexError):
+        landscape_figure(at)
+
+
+def test_a_landscape_too_costly_or_without_a_path_is_refused_with_what_to_do():
+    at = open_page(PAGE, epochs="1", n="2000", test="0", hidden="256, 256, 256", act="relu")
+    at.button(key="mlp_train").click().run()
+    at.button(key="mlp_land_draw").click().run()
+    assert not at.exception and "use fewer points or a smaller network" in at.error[0].value
+    at = open_page(PAGE, epochs="1", n="60", hidden="4")
+    at.button(key="mlp_train").click().run()
+    at.button(key="mlp_land_draw").click().run()
+    assert "fewer than 3 recorded points" in at.error[0].value
+    at.radio(key="mlp_land_kind").set_value("random").run()
+    at.button(key="mlp_land_draw").click().run()
+    assert not at.error and landscape_figure(at)
