@@ -185,10 +185,10 @@ def surface(model: MLP, X, y, plane: Plane, alphas=None, betas=None, n: int = GR
 
 class PathRecorder:
     """The weights along a training run, bounded: at most ``max_points`` points and ``max_floats``
-    numbers in all (a network of 330 000 weights keeps 6 points). When full it keeps every other
+    numbers in all (4 MB: a network of 330 000 weights keeps 3 points, of 2 000 weights 200). When full it keeps every other
     point and records every second epoch from then on, so the points stay spread over the run."""
 
-    def __init__(self, n_params: int, max_floats: int = 2_000_000, max_points: int = 200):
+    def __init__(self, n_params: int, max_floats: int = 500_000, max_points: int = 200):
         self.limit = max(3, min(max_points, max_floats // max(1, n_params)))
         self.points, self.epochs, self.stride = [], [], 1
 

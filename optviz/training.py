@@ -196,27 +196,37 @@ class Compared:
     model: MLP
     history: History
     initial: float
+    path: np.ndarray | None = None  # the weights along the run (``record``), its end the trained ones
 
 
 def compare(model: MLP, optimizers: dict, X, y, epochs: int, batch_size: int | None = None, seed: int = 0,
             l2: float = 0.0, l1: float = 0.0,
-            callback: Callable[[int, int], bool | None] | None = None) -> list[Compared] | None:
+            callback: Callable[[int, int], bool | None] | None = None, record: bool = False) -> list[Compared] | None:
     """Train a copy of ``model`` (the same initial weights) with each of ``optimizers`` ({name:
     optimizer}), the same mini-batches (same seed) and epochs. ``callback(i, epoch)`` after each
-    epoch of the i-th run may return True to stop the comparison: then None."""
+    epoch of the i-th run may return True to stop the comparison: then None. ``record``: keep each
+    run's weights along the way (bounded, ``landscape.PathRecorder``) for its loss landscape."""
+    from .landscape import PathRecorder, flat
+
     out = []
     for i, (name, optimizer) in enumerate(optimizers.items()):
         trainer = Trainer(model.copy(), optimizer, batch_size, seed, l2, l1)
         initial, _ = trainer.evaluate(X, y)  # epoch 0: the same for every optimizer
         stopped = False
+        path = PathRecorder(model.n_params) if record else None
+        if path is not None:
+            path.add(0, flat(trainer.model))
 
         def each(epoch, h, i=i):
             nonlocal stopped
+            if path is not None and epoch % path.stride == 0:
+                path.add(epoch, flat(trainer.model))
             stopped = callback is not None and callback(i, epoch) is True
             return stopped
 
         trainer.run(X, y, epochs, callback=each)
         if stopped:
             return None
-        out.append(Compared(name, trainer.model, trainer.history, initial))
+        out.append(Compared(name, trainer.model, trainer.history, initial,
+                            path.trajectory(flat(trainer.model)) if path is not None else None))
     return out

@@ -97,3 +97,4 @@ if result:
         chart(plots.compare_boundaries(data.X, data.y, data.names, [r[2] for r in runs],
                                        [r[0] for r in runs], tr=plot_tr))
     st.caption(tr("mlp.compare_note", epochs=result["epochs"], lr=result["lr"], mode=result["mode"]))
+    ui.compare_landscape(result, data, extra)

@@ -104,5 +104,20 @@ def test_the_path_recorder_stays_bounded_and_spread_over_the_run():
     assert rec.epochs == sorted(rec.epochs) and len(set(np.diff(rec.epochs))) == 1  # evenly spaced
     path = rec.trajectory(np.full(10, 100.0))
     assert path.shape == (len(rec.points) + 1, 10) and path[-1, 0] == 100.0
-    assert ls.PathRecorder(n_params=330_000).limit == 6
+    assert ls.PathRecorder(n_params=330_000).limit == 3 and ls.PathRecorder(n_params=2_000).limit == 200
     assert ls.PathRecorder(n_params=10**9).limit == 3  # always enough for a plane
+
+
+def test_a_comparison_records_each_run_s_path_from_the_shared_start():
+    from optviz.training import compare
+    X, y = datasets.make("moons", 60, noise=0.1, seed=0)
+    m = MLP([2, 5, 2], activation="tanh", loss="cross_entropy", seed=0)
+    runs = compare(m, {"sgd": optimizers.get("sgd", lr=0.1), "adam": optimizers.get("adam", lr=0.05)}, X, y, 12,
+                   batch_size=20, seed=0, record=True)
+    for r in runs:
+        assert r.path.shape == (13, m.n_params)
+        np.testing.assert_array_equal(r.path[0], ls.flat(m))  # the same initial weights
+        np.testing.assert_array_equal(r.path[-1], ls.flat(r.model))  # its trained weights
+    plane, paths = ls.joint_pca_plane([r.path for r in runs])
+    np.testing.assert_allclose(paths[0][0], paths[1][0])
+    assert compare(m, {"sgd": optimizers.get("sgd", lr=0.1)}, X, y, 2)[0].path is None

@@ -410,7 +410,8 @@ def compare(s: dict, data: Data, hidden, extra, reg, b: int) -> dict | None:
         return deadline.expired()
 
     done = compare_runs(new_model(s, data, hidden), {n: optimizer_of(s, n) for n in names},
-                        features.expand(data.X, extra), data.y, epochs, b, s["seed"], callback=callback, **reg)
+                        features.expand(data.X, extra), data.y, epochs, b, s["seed"], callback=callback, record=True,
+                        **reg)
     bar.empty()
     stop.empty()
     if done is None:
@@ -418,7 +419,35 @@ def compare(s: dict, data: Data, hidden, extra, reg, b: int) -> dict | None:
         return None
     runs = [(f"{optimizers.display_name(r.name)} (lr={s['lr']:g})", r.history,
              _boundary(r.model, data, extra) if data.task == "classification" else None, r.initial) for r in done]
-    return dict(runs=runs, epochs=epochs, lr=s["lr"], mode=mode_label(s, b))
+    return dict(runs=runs, epochs=epochs, lr=s["lr"], mode=mode_label(s, b), model=done[0].model,
+                paths=[r.path for r in done], landscape=None)
+
+
+def compare_landscape(result: dict, data: Data, extra) -> None:
+    """The compared runs' paths on one plane (the principal directions of all their weights), through
+    the first run's trained weights, over the training loss there; on a click."""
+    X = features.expand(data.X, extra)
+    if st.button(tr("mlp.land_compare"), key="mlp_land_compare"):
+        seconds = landscape.seconds(result["model"], len(X))
+        if seconds > budget.MAX_SECONDS:
+            st.error(tr("mlp.land_too_big", seconds=f"{seconds:.0f}", limit=f"{budget.MAX_SECONDS:g}"))
+        else:
+            plane, paths = landscape.joint_pca_plane(result["paths"])
+            bar = st.progress(0.0)
+            (a0, a1), (b0, b1) = landscape.span(landscape.Plane(plane.centre, plane.d1, plane.d2,
+                                                                np.vstack(paths), plane.explained))
+            land = landscape.surface(result["model"], X, data.y, plane, np.linspace(a0, a1, landscape.GRID),
+                                     np.linspace(b0, b1, landscape.GRID),
+                                     on_progress=lambda done, total: bar.progress(done / total))
+            bar.empty()
+            result["landscape"] = dict(land=land, paths=paths, explained=plane.explained)
+    shown = result.get("landscape")
+    if shown:
+        labels = [r[0] for r in result["runs"]]
+        chart(plots.landscape(shown["land"], list(zip(labels, shown["paths"])), tr=plot_tr))
+        e1, e2 = shown["explained"]
+        st.caption(tr("mlp.land_caption_compare", first=labels[0], loss=shown["land"].centre_loss,
+                      e1=f"{100 * e1:.0f}", e2=f"{100 * e2:.0f}"))
 
 
 def _boundary(model, data, extra):
@@ -529,7 +558,8 @@ def landscape_section(trainer: Trainer, data: Data, extra) -> None:
                                        epochs=trainer.history.epochs)
     shown = ss.get("mlp_landscape")
     if shown and shown["epochs"] == trainer.history.epochs:
-        chart(plots.landscape(shown["land"], shown["path"], tr=plot_tr))
+        path = shown["path"]
+        chart(plots.landscape(shown["land"], None if path is None else [(tr("mlp.land_path"), path)], tr=plot_tr))
         e1, e2 = shown["explained"]
         st.caption(tr(f"mlp.land_caption_{shown['kind']}", loss=shown["land"].centre_loss,
                       e1=f"{100 * e1:.0f}" if e1 == e1 else "—", e2=f"{100 * e2:.0f}" if e2 == e2 else "—",

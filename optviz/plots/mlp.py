@@ -300,19 +300,21 @@ def _hover(view: View, u, class_names, tr: Translator) -> str:
 
 # --- the loss landscape ------------------------------------------------------------------------------
 
-def landscape(land, path=None, *, tr: Translator = english, present=False) -> go.Figure:
+def landscape(land, paths=None, *, tr: Translator = english, present=False) -> go.Figure:
     """The training loss over the slice (the playground's contour look, log-spaced levels), the
-    trained weights ★ at (0, 0), and the path projected onto the plane when there is one (● its start)."""
+    trained weights ★ at (0, 0), and each (label, path) projected onto the plane (● its start)."""
     z = np.log10(np.maximum(land.loss, 1e-12)).astype(np.float32)
     data = [dict(type="contour", x=land.alphas.astype(np.float32), y=land.betas.astype(np.float32), z=z,
                  colorscale=[[0, "#FFFFFF"], [1, "#B9CFE4"]], ncontours=28, line=dict(width=0.7, color="#8FA8C0"),
                  showscale=False, customdata=land.loss.astype(np.float32),
                  hovertemplate="α = %{x:.3g}, β = %{y:.3g}<br>" + tr("mlp.land_hover") + "<extra></extra>")]
-    if path is not None:
-        data.append(dict(type="scatter", x=path[:, 0], y=path[:, 1], mode="lines+markers", name=tr("mlp.land_path"),
-                         line=dict(color=color(0), width=2.5), marker=dict(size=4), hoverinfo="skip"))
+    for i, (label, path) in enumerate(paths or []):
+        data.append(dict(type="scatter", x=path[:, 0], y=path[:, 1], mode="lines+markers", name=label,
+                         legendgroup=str(i), line=dict(color=color(i), width=2.5), marker=dict(size=4),
+                         hoverinfo="skip"))
         data.append(dict(type="scatter", x=path[:1, 0], y=path[:1, 1], mode="markers", name=tr("mlp.land_start"),
-                         marker=dict(color=color(0), size=10, line=dict(color="white", width=1)), hoverinfo="skip"))
+                         legendgroup="start", showlegend=i == 0, hoverinfo="skip",
+                         marker=dict(color=color(i), size=10, line=dict(color="white", width=1))))
     data.append(dict(type="scatter", x=[0.0], y=[0.0], mode="markers", name=tr("mlp.land_trained"),
                      marker=dict(symbol="star", size=16, color="#D62728", line=dict(color="white", width=1)),
                      hoverinfo="skip"))

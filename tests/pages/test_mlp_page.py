@@ -484,3 +484,14 @@ def test_a_landscape_too_costly_or_without_a_path_is_refused_with_what_to_do():
     at.radio(key="mlp_land_kind").set_value("random").run()
     at.button(key="mlp_land_draw").click().run()
     assert not at.error and landscape_figure(at)
+
+
+def test_compared_optimizers_share_one_loss_landscape():
+    at = open_page(PAGE, epochs="30", n="80", hidden="6", compare="sgd,adam")
+    at.button(key="mlp_compare_run").click().run()
+    at.button(key="mlp_land_compare").click().run()
+    assert not at.exception and not at.error
+    fig = landscape_figure(at)
+    names = [t.get("name") for t in fig["data"] if t.get("mode") == "lines+markers"]
+    assert len(names) == 2 and names[0].startswith("SGD") and names[1].startswith("Adam")
+    assert any("the two directions along which all the runs' weights moved most" in c.value for c in at.caption)
