@@ -1,6 +1,6 @@
 """`make bench`: every benchmark, side by side on this machine, written to benchmarks/RESULTS.md.
 
-    python -m benchmarks.run [--quick] [--only trajectories,pages,redraw,scrub,mlp,memory,load,abuse,rooms]
+    python -m benchmarks.run [--quick] [--only trajectories,pages,redraw,scrub,mlp,memory,load,abuse,rooms,landscape]
 """
 from __future__ import annotations
 
@@ -21,6 +21,7 @@ SECTIONS = {
     "load": ("Capacity: concurrent sessions on one server", "benchmarks.load"),
     "abuse": ("Abuse: heavy work started and abandoned while others browse", "benchmarks.abuse"),
     "rooms": ("Classroom: 60 students answering at once", "benchmarks.rooms"),
+    "landscape": ("MLP trainer: loss landscape and network view", "benchmarks.landscape"),
 }
 OUT = Path(__file__).with_name("RESULTS.md")
 NOTES = Path(__file__).with_name("NOTES.md")

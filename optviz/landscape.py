@@ -28,7 +28,11 @@ from .mlp import MLP
 
 GRID = 41
 CHUNK_FLOATS = 4_000_000  # floats of activations one chunk of grid points may hold (32 MB)
-FLOPS_PER_SECOND = 4e8  # a pessimistic rate of this machine's batched matmuls (measured 0.6–1.5e9)
+# seconds per grid point and sample: per unit (its activation, the elementwise work) and per weight
+# (the products); fitted to `make bench` (section landscape) on the 2-core machine and rounded up:
+# 2-8-8-2 on 300 points 0.19 s (estimate 0.24), 2-16-16-16-2 on 1 000 1.6 s (2.1), 2-64-64-2 on
+# 1 500 6.5 s (12)
+UNIT_SECONDS, WEIGHT_SECONDS = 2e-8, 5e-10
 
 
 def flat(model: MLP) -> np.ndarray:
@@ -123,14 +127,10 @@ def span(plane: Plane, margin: float = 0.25, least: float = 1.0) -> tuple[tuple,
     return (float(lo[0] - pad[0]), float(hi[0] + pad[0])), (float(lo[1] - pad[1]), float(hi[1] + pad[1]))
 
 
-def work(model: MLP, n_samples: int, n: int = GRID) -> float:
-    """Estimated floating-point operations of ``surface`` (n² forward passes of the data)."""
-    return 2.0 * n * n * n_samples * sum(W.size for W, _ in model.params)
-
-
 def seconds(model: MLP, n_samples: int, n: int = GRID) -> float:
-    """Estimated seconds of ``surface`` on this machine (an upper bound: FLOPS_PER_SECOND is low)."""
-    return work(model, n_samples, n) / FLOPS_PER_SECOND
+    """Estimated seconds of ``surface`` (n² forward passes of the data) on this machine."""
+    units, weights = sum(model.sizes[1:]), sum(W.size for W, _ in model.params)
+    return n * n * n_samples * (UNIT_SECONDS * units + WEIGHT_SECONDS * weights)
 
 
 def _losses(model: MLP, X, y, thetas: np.ndarray) -> np.ndarray:

@@ -17,6 +17,8 @@ ui.init_state(url)
 s = ui.controls()
 url.show_fallbacks()
 url.write(ui.url_values(s))
+if s["data"] == "draw":
+    ui.drawing_pad()  # before the data are read: an empty drawing stops the page below
 st.subheader(tr("mlp.train_header"))
 ui.training_controls()  # drawn before the input check below, so a bad input leaves them as they were
 try:
@@ -30,7 +32,7 @@ classify = data.task == "classification"
 extra = s["feats"] if classify else []
 upload = st.session_state.get("mlp_upload")
 sig = (s["data"], s["n"], s["noise"], s["classes"], s["test"], s["seed"], tuple(hidden), s["act"], s["init"],
-       tuple(extra), getattr(upload, "file_id", None))
+       tuple(extra), getattr(upload, "file_id", None), ui.drawing_key(s))
 if st.session_state.get("mlp_sig") != sig:  # another data set or network: start again
     st.session_state.update(mlp_sig=sig, mlp_trainer=None, mlp_compare_result=None, mlp_run=None, mlp_path=None)
 

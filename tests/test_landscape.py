@@ -93,7 +93,7 @@ def test_too_few_points_or_too_much_work_is_refused(trained):
         ls.pca_plane(np.zeros((2, 5)))
     big = MLP([2] + [256] * 6 + [3], seed=0)
     assert ls.seconds(big, 2000) > 10 > ls.seconds(m, 400)  # refused by the page / allowed
-    assert math.isfinite(ls.work(m, 400))
+    assert math.isfinite(ls.seconds(m, 400))
 
 
 def test_the_path_recorder_stays_bounded_and_spread_over_the_run():

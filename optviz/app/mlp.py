@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 import streamlit as st
 
-from .. import budget, datasets, features, landscape, memo, netview, optimizers, rules, userdata
+from .. import budget, datasets, drawn, features, landscape, memo, netview, optimizers, rules, userdata
 from . import rule_editor
 from .. import playground as pg
 from .. import evaluation as ev
@@ -16,10 +16,10 @@ from ..mlp import INITS, MLP, layer_units
 from ..plots import mlp as plots
 from ..training import Trainer, batch_size_for, epoch_seconds, n_weights
 from ..training import compare as compare_runs
-from .ui import HYPERPARAM_BOUNDS, UrlState, chart, coded_message, hyperparam_step, keep_widgets, lr_step, plot_tr, tr
+from .ui import HYPERPARAM_BOUNDS, UrlState, chart, chart_points, coded_message, hyperparam_step, keep_widgets, lr_step, plot_tr, tr
 
 ACTIVATIONS = ("tanh", "relu", "sigmoid", "leaky_relu", "elu", "swish", "gelu", "identity")
-DATASETS = (*datasets.CLASSIFICATION, "regression", "upload")
+DATASETS = (*datasets.CLASSIFICATION, "draw", "regression", "upload")
 PRESETS = {
     "xor_2": dict(data="xor", n=200, noise=0.15, hidden="2", act="tanh", opt="adam", lr=0.05, epochs=300,
                   mode="full"),
@@ -139,6 +139,12 @@ def init_state(url: UrlState) -> None:
             url.fallbacks.append(f"rule={text}")
             ss[_k("opt")] = DEFAULTS["opt"]
     ss[_k("mode")] = url.choice("mode", ss[_k("mode")], ["full", "mini", "sgd"])
+    ss["mlp_drawn"], ss["mlp_drawn_error"] = drawn.empty(), None
+    if url._raw("pts"):
+        try:
+            ss["mlp_drawn"] = drawn.decode(url.text("pts", "", max_len=3 * drawn.MAX_POINTS + 3))
+        except drawn.DrawnError as e:
+            ss["mlp_drawn_error"] = e
     ss[_k("compare")] = url.choices("compare", [], optimizers.NAMES, max_items=MAX_COMPARE) \
         if url._raw("compare") else []
     for o in optimizers.NAMES:  # the URL carries the chosen optimizer's hyperparameters only
@@ -156,6 +162,8 @@ def controls() -> dict:
     sb.selectbox(tr("mlp.dataset"), DATASETS, key=_k("data"), format_func=lambda d: tr(f"mlp.data_{d}"))
     if st.session_state[_k("data")] == "upload":
         sb.file_uploader(tr("mlp.upload"), type=["csv", "txt"], key="mlp_upload", help=tr("mlp.upload_help"))
+    elif st.session_state[_k("data")] == "draw":
+        _drawing_controls(sb)
     else:
         sb.slider(tr("mlp.n"), 4, 2000, key=_k("n"), step=4)
         sb.slider(tr("mlp.noise"), 0.0, 2.0, key=_k("noise"), step=0.05)
@@ -190,6 +198,8 @@ def hp_of(opt: str) -> dict:
 def url_values(s: dict) -> dict:
     """The settings as they go into the URL: the upload is not a link, the hyperparameters are flat."""
     out = {k: v for k, v in s.items() if k != "hp" and (k != "data" or v != "upload")}
+    if s["data"] == "draw":
+        out["pts"] = drawn.encode(st.session_state.get("mlp_drawn", drawn.empty()))
     if s["opt"] == RULE:
         return {**out, **{RULE_HP + h: v for h, v in s["hp"].items()}}
     return {**out, **s["hp"]}
@@ -259,6 +269,12 @@ def load_data(s: dict) -> Data:
         Xtr, ytr, Xte, yte = datasets.train_test_split(X, y, s["test"], s["seed"])
         # the class names are a user's text and go into figures, which render a few HTML tags
         return Data(Xtr, ytr, Xte, yte, [html.escape(n, quote=False) for n in names], "classification")
+    if s["data"] == "draw":
+        X, y = drawn.as_data(st.session_state.get("mlp_drawn", drawn.empty()))
+        if len(X) < 4 or len(set(y.tolist())) < 2:
+            raise ValueError(tr("mlp.draw_more"))
+        Xtr, ytr, Xte, yte = datasets.train_test_split(X, y, s["test"], s["seed"])
+        return Data(Xtr, ytr, Xte, yte, [str(c) for c in range(int(y.max()) + 1)], "classification")
     X, y, Xtr, ytr, Xte, yte = _make_data(s["data"], s["n"], s["noise"], s["classes"], s["test"], s["seed"])
     if s["data"] == "regression":
         return Data(Xtr, ytr, Xte, yte, [], "regression")
@@ -480,7 +496,7 @@ class Board:
                 chart(plots.history(trainer.history, tr=plot_tr), key=f"mlp_h{n}")
         if trainer is not None:
             with self.net.container():
-                st.subheader(tr("mlp.net_header"))
+                st.subheader(tr("mlp.inside_header"))
                 view = netview.view(trainer.model, d.X, d.y, self.extra)
                 chart(plots.network_view(view, d.names, tr=plot_tr), key=f"mlp_n{n}")
                 st.caption(tr("mlp.net_caption", shown=netview.MAX_SHOWN))
@@ -564,3 +580,51 @@ def landscape_section(trainer: Trainer, data: Data, extra) -> None:
         st.caption(tr(f"mlp.land_caption_{shown['kind']}", loss=shown["land"].centre_loss,
                       e1=f"{100 * e1:.0f}" if e1 == e1 else "—", e2=f"{100 * e2:.0f}" if e2 == e2 else "—",
                       points=len(shown["path"]) if shown["path"] is not None else 0))
+
+
+# --- a data set drawn by hand -------------------------------------------------------------------------
+
+DRAW_BASES = tuple(d for d in datasets.CLASSIFICATION)
+
+
+def _drawing_controls(sb) -> None:
+    """The class a tap adds, a generated data set to start from, Clear, and the CSV of the drawing."""
+    ss = st.session_state
+    sb.slider(tr("mlp.classes"), 2, 6, key=_k("classes"))
+    sb.radio(tr("mlp.draw_class"), list(range(ss[_k("classes")])), key="mlp_draw_class", horizontal=True)
+    c1, c2 = sb.columns([3, 2])
+    c1.selectbox(tr("mlp.draw_base"), DRAW_BASES, key="mlp_draw_base", format_func=lambda d: tr(f"mlp.data_{d}"))
+    c2.button(tr("mlp.draw_use"), key="mlp_draw_use", on_click=_use_base)
+    sb.button(tr("mlp.draw_clear"), key="mlp_draw_clear", on_click=lambda: ss.update(mlp_drawn=drawn.empty()))
+    sb.download_button(tr("mlp.draw_csv"), drawn.to_csv(ss.get("mlp_drawn", drawn.empty())), "optviz-drawing.csv",
+                       "text/csv", key="mlp_draw_download")
+
+
+def drawing_key(s: dict) -> str | None:
+    """The drawing, in a form that changes with every point (a new drawing trains a new network)."""
+    return drawn.encode(st.session_state.get("mlp_drawn", drawn.empty())) if s["data"] == "draw" else None
+
+
+def _use_base() -> None:
+    ss = st.session_state
+    X, y = datasets.make(ss.get("mlp_draw_base", "moons"), 120, noise=0.1, seed=int(ss.get(_k("seed"), 0)))
+    ss["mlp_drawn"] = drawn.from_data(X, y)
+
+
+def _on_tap() -> None:
+    points = chart_points("mlp_pad")
+    if points and "x" in points[0] and "y" in points[0]:
+        ss = st.session_state
+        ss["mlp_drawn"] = drawn.click(ss.get("mlp_drawn", drawn.empty()), float(points[0]["x"]),
+                                      float(points[0]["y"]), int(ss.get("mlp_draw_class", 0)))
+
+
+def drawing_pad() -> None:
+    """Above the trainer when the data set is drawn: the pad (a tap adds a point of the chosen class,
+    a tap on a point removes it) and what a link to the drawing could not hold."""
+    ss = st.session_state
+    if ss.get("mlp_drawn_error") is not None:
+        st.warning(tr("mlp.draw_bad_link", message=coded_message("mlp.draw_err_", ss["mlp_drawn_error"])))
+    points = ss.get("mlp_drawn", drawn.empty())
+    st.caption(tr("mlp.draw_caption", n=len(points), most=drawn.MAX_POINTS))
+    chart(plots.drawing_pad(points, drawn.BOX, tr=plot_tr), key="mlp_pad", on_select=_on_tap, selection_mode="points")

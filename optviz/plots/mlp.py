@@ -322,3 +322,28 @@ def landscape(land, paths=None, *, tr: Translator = english, present=False) -> g
     fig.update_xaxes(title="α (d₁)")
     fig.update_yaxes(title="β (d₂)")
     return legend_below(style(fig, present=present, height=480, title=tr("mlp.land_title")))
+
+
+# --- the drawing pad -----------------------------------------------------------------------------------
+
+PAD_GRID = 41  # tap targets per axis: plotly.js selects points, not empty space
+
+
+def drawing_pad(points, box: float, *, tr: Translator = english, present=False) -> go.Figure:
+    """The drawn points by class over an invisible grid of tap targets (a tap on empty space selects
+    the nearest target; a tap on a point selects the point)."""
+    g = np.linspace(-box, box, PAD_GRID, dtype=np.float32)
+    gx, gy = np.meshgrid(g, g)
+    data = [dict(type="scatter", x=gx.ravel(), y=gy.ravel(), mode="markers", marker=dict(size=12, opacity=0),
+                 showlegend=False, hovertemplate="(%{x:.2f}, %{y:.2f})<extra></extra>")]
+    p = np.asarray(points, dtype=float).reshape(-1, 3)
+    for c in sorted({int(v) for v in p[:, 2]}):
+        q = p[p[:, 2] == c]
+        data.append(dict(type="scatter", x=q[:, 0].tolist(), y=q[:, 1].tolist(), mode="markers", name=str(c),
+                         marker=dict(color=color(c), size=10, line=dict(color="white", width=1)),
+                         hovertemplate=tr("mlp.draw_hover") + "<extra></extra>"))
+    fig = go.Figure(data)
+    fig.update_xaxes(range=[-box - 0.1, box + 0.1], zeroline=False, constrain="domain")
+    fig.update_yaxes(range=[-box - 0.1, box + 0.1], zeroline=False, scaleanchor="x", scaleratio=1, constrain="domain")
+    fig.update_layout(clickmode="event+select", dragmode=False)
+    return style(fig, present=present, height=420, title=tr("mlp.draw_title"))

@@ -239,6 +239,31 @@ def test_mlp_network_view_draws_every_neuron_and_tells_what_one_computes_on_hove
     tab.screenshot("mlp-loss-landscape")
 
 
+@needs_page("mlp")
+def test_draw_four_points_train_and_look_inside(tab):
+    tab.open("/mlp?data=draw&test=0&epochs=150&hidden=4&act=tanh")
+    pad = tab.charts().nth(0).locator(".js-plotly-plot")
+    assert tab.chart_title(0) == EN["mlp.draw_title"]
+    group = tab.page.locator('[data-testid="stRadio"]').filter(has_text=EN["mlp.draw_class"])
+    for k, (x, y, c) in enumerate([(-1, -1, 0), (1, 1, 0), (-1, 1, 1), (1, -1, 1)]):
+        if c != int(group.locator("input:checked").evaluate("e => e.value") or 0):
+            tab.act(lambda: group.get_by_text(str(c), exact=True).click())
+        pad.scroll_into_view_if_needed()
+        px, py = pad.evaluate("""(gd, p) => { const xa = gd._fullLayout.xaxis, ya = gd._fullLayout.yaxis,
+            r = gd.getBoundingClientRect(); return [r.left + xa._offset + xa.l2p(p[0]), r.top + ya._offset + ya.l2p(p[1])]; }""",
+                              [x, y])
+        tab.act(lambda: tab.page.mouse.click(px, py))
+        tab.wait_until(lambda: "pts=" in tab.page.url and len(tab.page.url.split("pts=")[1].split("&")[0]) == 3 * (k + 1),
+                       f"point {k + 1} in the link")
+    tab.act(lambda: tab.page.get_by_role("button", name=EN["mlp.train"], exact=True).click(), timeout=120)
+    titles = [tab.chart_title(i) for i in range(tab.charts().count())]
+    assert EN["mlp.net_title"] in titles and EN["mlp.boundary_title"] in titles, titles
+    tab.act(lambda: tab.page.get_by_role("button", name=EN["mlp.land_draw"], exact=True).click(), timeout=60)
+    assert EN["mlp.land_title"] in [tab.chart_title(i) for i in range(tab.charts().count())]
+    tab.assert_healthy()
+    tab.screenshot("mlp-drawn")
+
+
 # --- vanishing gradients -------------------------------------------------------------------------------
 
 @needs_page("vanishing")

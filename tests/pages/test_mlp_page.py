@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from conftest import open_page
-from optviz import datasets
+from optviz import datasets, drawn
 
 PAGE = "mlp.py"
 
@@ -495,3 +495,46 @@ def test_compared_optimizers_share_one_loss_landscape():
     names = [t.get("name") for t in fig["data"] if t.get("mode") == "lines+markers"]
     assert len(names) == 2 and names[0].startswith("SGD") and names[1].startswith("Adam")
     assert any("the two directions along which all the runs' weights moved most" in c.value for c in at.caption)
+
+
+# --- a data set drawn by hand ----------------------------------------------------------------------------
+
+FOUR = drawn.encode(np.array([[-1, -1, 0], [1, 1, 0], [-1, 1, 1], [1, -1, 1]], dtype=float))
+
+
+def test_an_empty_drawing_asks_for_points_and_shows_the_pad():
+    at = open_page(PAGE, data="draw")
+    assert not at.exception
+    assert "Draw at least 4 points of at least 2 classes" in at.error[0].value
+    pad = json.loads(at.get("plotly_chart")[0].proto.spec)
+    assert pad["layout"]["title"]["text"].startswith("Your data")
+    assert at.query_params["data"] == "draw" and at.query_params.get("pts", "") == ""
+
+
+def test_a_drawing_in_the_link_trains_and_travels_on():
+    at = open_page(PAGE, data="draw", pts=FOUR, test="0", epochs="50", hidden="4")
+    assert not at.error
+    at.button(key="mlp_train").click().run()
+    assert not at.exception and summary(at).startswith("After 50 epochs")
+    assert at.query_params["pts"] == FOUR
+    assert network_view(at)  # the network view on the drawn data
+
+
+@pytest.mark.parametrize("bad", ["AB", "<script>", "ABC" * 2000, "___", "A%20B", "**bold**", "$x$"])
+def test_a_drawing_link_that_cannot_be_read_starts_empty_and_says_why(bad):
+    at = open_page(PAGE, data="draw", pts=bad)
+    assert not at.exception
+    said = " ".join(w.value for w in at.warning) + " ".join(i.value for i in at.info)
+    assert "could not be read" in said or "pts=" in said
+    assert "Draw at least 4 points" in at.error[0].value
+
+
+def test_start_from_a_generated_set_then_clear():
+    at = open_page(PAGE, data="draw")
+    at.selectbox(key="mlp_draw_base").set_value("circles").run()
+    at.button(key="mlp_draw_use").click().run()
+    assert not at.error
+    pts = drawn.decode(at.query_params["pts"])
+    assert len(pts) == 120 and set(pts[:, 2]) == {0.0, 1.0}
+    at.button(key="mlp_draw_clear").click().run()
+    assert at.query_params.get("pts", "") == "" and "Draw at least 4 points" in at.error[0].value
