@@ -58,7 +58,7 @@ elif do_train or do_continue:
     board.draw(trainer)  # the data (and the boundary so far) stay in view until the first live update
     ui.train(trainer, s, data, extra, s["epochs"], lambda h: board.draw(trainer))
 trainer = st.session_state.get("mlp_trainer")
-board.draw(trainer)
+board.draw(trainer, final=True)
 
 if trainer is not None and trainer.history.epochs:
     h = trainer.history

@@ -361,6 +361,7 @@ def start_run(s: dict, data: Data, hidden: list[int], b: int, reg: dict, fresh: 
             trainer.history.changes.append((trainer.history.epochs, f"{label}; {state}"))
     ss.update(mlp_trainer=trainer, mlp_trained_with=label,
               mlp_run={"start": time.perf_counter(), "seconds": 0.0}, mlp_landscape=None)
+    ss.pop("mlp_replay", None)  # a new run is shown at its end
     if ss.get("mlp_path") is None:
         ss["mlp_path"] = landscape.PathRecorder(trainer.model.n_params)
         ss["mlp_path"].add(trainer.history.epochs, landscape.flat(trainer.model))
@@ -477,18 +478,22 @@ class Board:
     def __init__(self, data: Data, extra):
         left, right = st.columns([3, 2])
         self.board, self.curves = left.empty(), right.empty()
+        self.replay = st.empty()  # after a run: the epoch whose network is shown
         self.net = st.empty()  # inside the network, under both
         self.data, self.extra, self.draws = data, extra, 0
 
-    def draw(self, trainer: Trainer | None) -> None:
+    def draw(self, trainer: Trainer | None, final: bool = False) -> None:
+        """``final``: the run is over, so the slider over the recorded epochs is drawn and the boundary
+        and the network view show the weights of the epoch it names."""
         d, n = self.data, self.draws
         self.draws += 1  # each redraw of a placeholder needs its own element key
+        model = self._replayed(trainer) if final and trainer is not None else trainer.model if trainer else None
         with self.board.container():
             if d.task == "regression":
-                curve = ev.regression_curve(trainer.model, d.X) if trainer else None
+                curve = ev.regression_curve(model, d.X) if trainer else None
                 chart(plots.regression(d.X, d.y, curve, title=tr("mlp.fit_title"), tr=plot_tr), key=f"mlp_b{n}")
             else:
-                grid = ev.boundary_grid(trainer.model, d.X, self.extra) if trainer else None
+                grid = ev.boundary_grid(model, d.X, self.extra) if trainer else None
                 title = tr("mlp.boundary_title") if trainer else tr("mlp.data_title")
                 chart(plots.boundary(d.X, d.y, d.names, grid, d.Xte, d.yte, title=title, tr=plot_tr), key=f"mlp_b{n}")
         if trainer is not None and trainer.history.epochs:
@@ -497,9 +502,27 @@ class Board:
         if trainer is not None:
             with self.net.container():
                 st.subheader(tr("mlp.inside_header"))
-                view = netview.view(trainer.model, d.X, d.y, self.extra)
+                view = netview.view(model, d.X, d.y, self.extra)
                 chart(plots.network_view(view, d.names, tr=plot_tr), key=f"mlp_n{n}")
                 st.caption(tr("mlp.net_caption", shown=netview.MAX_SHOWN))
+
+    def _replayed(self, trainer: Trainer) -> MLP:
+        """The network at the epoch chosen on the replay slider (the recorded weights of the run,
+        ``mlp_path``); the trained network itself at the last epoch or without a recording."""
+        ss = st.session_state
+        path, now = ss.get("mlp_path"), trainer.history.epochs
+        if path is None or not path.points:
+            return trainer.model
+        epochs = [e for e in path.epochs if e < now] + [now]
+        if len(epochs) < 2:
+            return trainer.model
+        if ss.get("mlp_replay") not in epochs:
+            ss["mlp_replay"] = now
+        with self.replay.container():
+            epoch = st.select_slider(tr("mlp.replay"), epochs, key="mlp_replay", help=tr("mlp.replay_help"))
+        if epoch == now:
+            return trainer.model
+        return landscape.with_weights(trainer.model, path.points[path.epochs.index(epoch)])
 
 
 def summary(trainer: Trainer, classify: bool) -> str:

@@ -538,3 +538,23 @@ def test_start_from_a_generated_set_then_clear():
     assert len(pts) == 120 and set(pts[:, 2]) == {0.0, 1.0}
     at.button(key="mlp_draw_clear").click().run()
     assert at.query_params.get("pts", "") == "" and "Draw at least 4 points" in at.error[0].value
+
+
+def test_the_replay_slider_shows_the_network_as_it_was_at_an_earlier_epoch():
+    from optviz import netview
+    from optviz.mlp import MLP
+    at = open_page(PAGE, epochs="40", n="80", hidden="6", act="tanh", test="0")
+    at.button(key="mlp_train").click().run()
+    replay = at.select_slider(key="mlp_replay")
+    assert replay.options[0] == "0" and replay.options[-1] == "40" and replay.value == 40
+    trained = network_view(at)
+    at.select_slider(key="mlp_replay").set_value(0).run()
+    assert not at.exception
+    hover = [t for t in network_view(at)["data"] if t.get("hovertext")][0]["hovertext"]
+    X, y = datasets.make("moons", 80, noise=0.2, seed=0)
+    start = MLP([2, 6, 2], activation="tanh", init="xavier", loss="cross_entropy", seed=0)
+    unit = netview.view(start, X, y).units[1][0]
+    assert netview.formula(unit, ["x₁", "x₂"], "tanh") in hover[2]  # the initial weights
+    assert network_view(at) != trained
+    at.button(key="mlp_train").click().run()  # a new run is shown at its end
+    assert at.select_slider(key="mlp_replay").value == 40
