@@ -219,6 +219,12 @@ class _Store:
         room = self._need(code, "view_seq", "view")
         return room["view_seq"], room["view"]
 
+    def follow(self, code: str) -> tuple[int, dict | None, int, bool]:
+        """What a student's page polls every 2 s, in one read: (view number, the teacher's view or
+        None, question number, revealed)."""
+        room = self._need(code, "view_seq", "view", "question_seq", "revealed")
+        return room["view_seq"], room["view"], room["question_seq"], room["revealed"]
+
     # --- questions and answers --------------------------------------------------------------------
 
     def ask(self, code: str, token: Any, question: Any) -> int:

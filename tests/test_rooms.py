@@ -83,6 +83,20 @@ def test_students_follow_the_teachers_latest_view():
     assert s.view(code)[1]["page"] == "activations" and late
 
 
+def test_a_students_poll_reads_view_and_question_in_one_read():
+    s = store()
+    code, token = s.create()
+    assert s.follow(code) == (0, None, 0, False)
+    s.send_view(code, token, "activations", {"acts": "relu"})
+    s.ask(code, token, {"kind": "choice", "text": "Which wins?", "options": ["SGD", "Adam"]})
+    s.reveal(code, token)
+    seq, view = s.view(code)
+    number, _, revealed = s.question(code)
+    assert s.follow(code) == (seq, view, number, revealed) == (1, view, 1, True)
+    with pytest.raises(rooms.RoomError):
+        s.follow("ZZZZZZ")
+
+
 @pytest.mark.parametrize("page,query", [("nope", {}), ("../etc", {}), (None, {}), ("playground", []),
                                         ("playground", {"S": "x"}), ("playground", {"a b": "x"}),
                                         ("playground", {"x": {"nested": 1}}), ("playground", {"x": True}),

@@ -365,16 +365,12 @@ def _follow() -> None:
     if not room or room.get("role") != "student":
         return
     try:
-        seq, view = STORE.view(room["code"])
+        seq, view, number, revealed = STORE.follow(room["code"])  # one read of the room
     except rooms.RoomError as e:
         st.session_state.pop(ROOM, None)
         _error(e)
         st.rerun(scope="app")
     back = st.session_state.pop("room_go", False)
-    try:
-        number, _, revealed = STORE.question(room["code"])
-    except rooms.RoomError:
-        number, revealed = 0, False
     asked = [number, revealed]
     new_question = number > 0 and room.get("asked") != asked
     room["asked"] = asked
