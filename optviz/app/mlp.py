@@ -362,10 +362,16 @@ def start_run(s: dict, data: Data, hidden: list[int], b: int, reg: dict, fresh: 
     ss.update(mlp_trainer=trainer, mlp_trained_with=label,
               mlp_run={"start": time.perf_counter(), "seconds": 0.0}, mlp_landscape=None)
     ss.pop("mlp_replay", None)  # a new run is shown at its end
-    if ss.get("mlp_path") is None:
+    if ss.get("mlp_path") is None and _landscape_allowed(trainer.model, data):
         ss["mlp_path"] = landscape.PathRecorder(trainer.model.n_params)
         ss["mlp_path"].add(trainer.history.epochs, landscape.flat(trainer.model))
     return trainer
+
+
+def _landscape_allowed(model: MLP, data: Data) -> bool:
+    """Whether this network's loss landscape fits one click: only then are its weights recorded along
+    a run (up to 4 MB a session; for a network whose landscape is refused anyway, none)."""
+    return landscape.seconds(model, len(data.X)) <= budget.MAX_SECONDS
 
 
 def train(trainer: Trainer, s: dict, data: Data, extra, epochs: int, on_update) -> None:
@@ -426,9 +432,9 @@ def compare(s: dict, data: Data, hidden, extra, reg, b: int) -> dict | None:
             last = time.perf_counter()
         return deadline.expired()
 
-    done = compare_runs(new_model(s, data, hidden), {n: optimizer_of(s, n) for n in names},
-                        features.expand(data.X, extra), data.y, epochs, b, s["seed"], callback=callback, record=True,
-                        **reg)
+    model = new_model(s, data, hidden)
+    done = compare_runs(model, {n: optimizer_of(s, n) for n in names}, features.expand(data.X, extra), data.y,
+                        epochs, b, s["seed"], callback=callback, record=_landscape_allowed(model, data), **reg)
     bar.empty()
     stop.empty()
     if done is None:
@@ -446,7 +452,7 @@ def compare_landscape(result: dict, data: Data, extra) -> None:
     X = features.expand(data.X, extra)
     if st.button(tr("mlp.land_compare"), key="mlp_land_compare"):
         seconds = landscape.seconds(result["model"], len(X))
-        if seconds > budget.MAX_SECONDS:
+        if seconds > budget.MAX_SECONDS or any(p is None for p in result["paths"]):
             st.error(tr("mlp.land_too_big", seconds=f"{seconds:.0f}", limit=f"{budget.MAX_SECONDS:g}"))
         else:
             plane, paths = landscape.joint_pca_plane(result["paths"])

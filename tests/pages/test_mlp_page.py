@@ -558,3 +558,16 @@ def test_the_replay_slider_shows_the_network_as_it_was_at_an_earlier_epoch():
     assert network_view(at) != trained
     at.button(key="mlp_train").click().run()  # a new run is shown at its end
     assert at.select_slider(key="mlp_replay").value == 40
+
+
+def test_a_network_whose_landscape_is_refused_records_no_weights_along_its_run():
+    at = open_page(PAGE, epochs="2", n="2000", test="0", hidden="256, 256, 256", act="relu", compare="sgd,adam")
+    at.button(key="mlp_train").click().run()
+    assert at.session_state["mlp_path"] is None  # 330 000 weights × its epochs: not kept for nothing
+    assert "mlp_replay" not in at.session_state
+    at.button(key="mlp_compare_run").click().run()
+    at.button(key="mlp_land_compare").click().run()
+    assert not at.exception and "use fewer points or a smaller network" in at.error[0].value
+    small = open_page(PAGE, epochs="3", n="60", hidden="4")
+    small.button(key="mlp_train").click().run()
+    assert small.session_state["mlp_path"].epochs == [0, 1, 2, 3]
