@@ -17,6 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import activations as _activations
+from . import losses as _losses
 from .errors import CodedError
 
 SHAPES = ((2, 3), (3,), (3, 2), (2,), (2, 2), (2,))  # W1 b1 W2 b2 W3 b3
@@ -134,9 +135,7 @@ def cross_entropy(y, label: int) -> float:
 
 def sum_squares(y, label: int) -> float:
     """E = ½ Σ (y_k − t_k)² (note 002, eq. 7) against the one-hot t of ``label``."""
-    y = np.asarray(y, dtype=float)
-    t = np.eye(len(y))[int(label)]
-    return float(0.5 * np.sum((y - t) ** 2))
+    return _losses.sum_squares(y, np.eye(len(y))[int(label)])
 
 
 def _row(v) -> str:

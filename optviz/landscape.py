@@ -118,11 +118,13 @@ class Landscape:
     centre_loss: float
 
 
-def span(plane: Plane, margin: float = 0.25, least: float = 1.0) -> tuple[tuple, tuple]:
-    """(α range, β range): the path's extent with a margin (PCA), or ±``least`` (random directions)."""
-    if plane.path is None:
+def span(path, margin: float = 0.25, least: float = 1.0) -> tuple[tuple, tuple]:
+    """(α range, β range): the extent of ``path`` (points (α, β) in the plane) with a margin, or
+    ±``least`` without one (random directions)."""
+    if path is None:
         return (-least, least), (-least, least)
-    lo, hi = plane.path.min(axis=0), plane.path.max(axis=0)
+    path = np.asarray(path, dtype=float)
+    lo, hi = path.min(axis=0), path.max(axis=0)
     pad = np.maximum((hi - lo) * margin, 1e-3)
     return (float(lo[0] - pad[0]), float(hi[0] + pad[0])), (float(lo[1] - pad[1]), float(hi[1] + pad[1]))
 
@@ -163,7 +165,7 @@ def surface(model: MLP, X, y, plane: Plane, alphas=None, betas=None, n: int = GR
     ``on_progress(done, total)`` after each chunk."""
     X = np.asarray(X, dtype=float)
     if alphas is None or betas is None:
-        (a0, a1), (b0, b1) = span(plane)
+        (a0, a1), (b0, b1) = span(plane.path)
         alphas, betas = np.linspace(a0, a1, n), np.linspace(b0, b1, n)
     alphas, betas = np.asarray(alphas, float), np.asarray(betas, float)
     A, B = np.meshgrid(alphas, betas)

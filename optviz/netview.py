@@ -14,12 +14,13 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import features as _features
+from . import vanishing as _vanishing
 from .evaluation import view_box
 from .mlp import MLP
 
 MAX_SHOWN = 16  # units drawn per hidden layer
 TILE = 12  # grid points per side of a neuron's picture (regression: points of its curve)
-NEAR = 0.05  # an output this close to the end of a bounded range is saturated there …
+NEAR = _vanishing.NEAR  # an output this close to the end of a bounded range is saturated there …
 SATURATED_SHARE = 0.9  # … and a unit saturated on this share of the data is marked so
 INPUT_NAMES = {"x2": "x₁²", "y2": "x₂²", "xy": "x₁x₂", "sinx": "sin x₁", "siny": "sin x₂"}
 
@@ -69,10 +70,11 @@ def _plane(X, regression: bool) -> np.ndarray:
     return np.column_stack([gx.ravel(), gy.ravel()])
 
 
-def _unit_gradients(model: MLP, X, y) -> list[np.ndarray]:
+def _unit_gradients(model: MLP, X, y, fwd=None) -> list[np.ndarray]:
     """Per hidden and output layer, mean over the data of |∂L/∂z| for each unit (z its weighted sum,
-    before the activation), from one backward pass at the current weights."""
-    fwd = model.forward(X)
+    before the activation), from one backward pass at the current weights (of ``fwd``, the forward
+    pass of X, when it is at hand)."""
+    fwd = fwd if fwd is not None else model.forward(X)
     out = fwd.output
     n = out.shape[0]
     if model.loss == "cross_entropy":
@@ -105,7 +107,7 @@ def _view(model: MLP, X, y, extra, most: int) -> View:
     plane = _features.expand(_plane(X, regression), extra)
     on_plane = model.forward(plane)
     on_data = model.forward(inputs)
-    grads = _unit_gradients(model, inputs, y)
+    grads = _unit_gradients(model, inputs, y, on_data)
     shape = (TILE,) if regression else (TILE, TILE)
     lo_r, hi_r = model.act.output_range
     L = len(model.params)
@@ -128,7 +130,7 @@ def _view(model: MLP, X, y, extra, most: int) -> View:
             if 0 < layer < L:
                 col = h_data[:, j]
                 if math.isfinite(lo_r) and math.isfinite(hi_r):
-                    sat = float(np.mean((np.abs(col - lo_r) <= NEAR) | (np.abs(col - hi_r) <= NEAR)))
+                    sat = _vanishing.saturation_share(col, model.act.name, NEAR)
                     active = 1.0 - sat
                     state = "saturated" if sat >= SATURATED_SHARE else ""
                 elif model.act.name == "relu":

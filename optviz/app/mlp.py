@@ -451,18 +451,11 @@ def compare_landscape(result: dict, data: Data, extra) -> None:
     the first run's trained weights, over the training loss there; on a click."""
     X = features.expand(data.X, extra)
     if st.button(tr("mlp.land_compare"), key="mlp_land_compare"):
-        seconds = landscape.seconds(result["model"], len(X))
-        if seconds > budget.MAX_SECONDS or any(p is None for p in result["paths"]):
-            st.error(tr("mlp.land_too_big", seconds=f"{seconds:.0f}", limit=f"{budget.MAX_SECONDS:g}"))
-        else:
+        if not _too_big(result["model"], X, recorded=all(p is not None for p in result["paths"])):
             plane, paths = landscape.joint_pca_plane(result["paths"])
-            bar = st.progress(0.0)
-            (a0, a1), (b0, b1) = landscape.span(landscape.Plane(plane.centre, plane.d1, plane.d2,
-                                                                np.vstack(paths), plane.explained))
-            land = landscape.surface(result["model"], X, data.y, plane, np.linspace(a0, a1, landscape.GRID),
-                                     np.linspace(b0, b1, landscape.GRID),
-                                     on_progress=lambda done, total: bar.progress(done / total))
-            bar.empty()
+            (a0, a1), (b0, b1) = landscape.span(np.vstack(paths))  # every run's path in view
+            land = _surface(result["model"], X, data.y, plane, np.linspace(a0, a1, landscape.GRID),
+                            np.linspace(b0, b1, landscape.GRID))
             result["landscape"] = dict(land=land, paths=paths, explained=plane.explained)
     shown = result.get("landscape")
     if shown:
@@ -471,6 +464,25 @@ def compare_landscape(result: dict, data: Data, extra) -> None:
         e1, e2 = shown["explained"]
         st.caption(tr("mlp.land_caption_compare", first=labels[0], loss=shown["land"].centre_loss,
                       e1=f"{100 * e1:.0f}", e2=f"{100 * e2:.0f}"))
+
+
+def _too_big(model: MLP, X, recorded: bool = True) -> bool:
+    """True, said on the page, when the model's loss landscape on X would take more than one click
+    may (or its path was not recorded for that reason)."""
+    seconds = landscape.seconds(model, len(X))
+    if seconds > budget.MAX_SECONDS or not recorded:
+        st.error(tr("mlp.land_too_big", seconds=f"{seconds:.0f}", limit=f"{budget.MAX_SECONDS:g}"))
+        return True
+    return False
+
+
+def _surface(model: MLP, X, y, plane, alphas=None, betas=None):
+    """landscape.surface with a progress bar."""
+    bar = st.progress(0.0)
+    land = landscape.surface(model, X, y, plane, alphas, betas,
+                             on_progress=lambda done, total: bar.progress(done / total))
+    bar.empty()
+    return land
 
 
 def _boundary(model, data, extra):
@@ -585,20 +597,14 @@ def landscape_section(trainer: Trainer, data: Data, extra) -> None:
     kind = st.radio(tr("mlp.land_kind"), LANDSCAPE_KINDS, key="mlp_land_kind", horizontal=True,
                     format_func=lambda k: tr(f"mlp.land_kind_{k}"))
     X = features.expand(data.X, extra)
-    if st.button(tr("mlp.land_draw"), key="mlp_land_draw"):
-        seconds = landscape.seconds(trainer.model, len(X))
+    if st.button(tr("mlp.land_draw"), key="mlp_land_draw") and not _too_big(trainer.model, X):
         path = ss.get("mlp_path")
         points = path.trajectory(landscape.flat(trainer.model)) if path is not None else None
-        if seconds > budget.MAX_SECONDS:
-            st.error(tr("mlp.land_too_big", seconds=f"{seconds:.0f}", limit=f"{budget.MAX_SECONDS:g}"))
-        elif kind == "pca" and (points is None or len(points) < 3):
+        if kind == "pca" and (points is None or len(points) < 3):
             st.error(tr("mlp.land_no_path"))
         else:
             plane = landscape.pca_plane(points) if kind == "pca" else landscape.random_plane(trainer.model, trainer.seed)
-            bar = st.progress(0.0)
-            land = landscape.surface(trainer.model, X, data.y, plane,
-                                     on_progress=lambda done, total: bar.progress(done / total))
-            bar.empty()
+            land = _surface(trainer.model, X, data.y, plane)
             ss["mlp_landscape"] = dict(kind=kind, land=land, path=plane.path, explained=plane.explained,
                                        epochs=trainer.history.epochs)
     shown = ss.get("mlp_landscape")
