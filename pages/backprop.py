@@ -95,19 +95,19 @@ b2.button(tr("backprop.reset"), key="backprop_reset", on_click=reset)
 
 chart(plots.network(p, trace, x, tr=plot_tr))
 st.subheader(tr("backprop.forward"))
-st.dataframe({tr("backprop.node"): ["h1", "h2", "o1", "o2"],
-              "net": np.r_[trace.net_h, trace.net_o].round(9), "out = σ(net)": np.r_[trace.out_h, trace.out_o].round(9),
-              "t": ["", "", f"{t[0]:g}", f"{t[1]:g}"]}, hide_index=True)
+st.table({tr("backprop.node"): ["h1", "h2", "o1", "o2"],  # static tables: no data grid to load on each step
+          "net": np.r_[trace.net_h, trace.net_o].round(9), "out = σ(net)": np.r_[trace.out_h, trace.out_o].round(9),
+          "t": ["", "", f"{t[0]:g}", f"{t[1]:g}"]}, hide_index=True)
 st.latex(rf"E = \tfrac12\left[(t_1 - o_1)^2 + (t_2 - o_2)^2\right] = {trace.loss:.9f}")
 
 st.subheader(tr("backprop.backward"))
 st.caption(tr("backprop.chain_caption"))
 rows = bp.table(p, x, t, s["lr"], s["biases"])
-st.dataframe({tr("backprop.param"): [r.name for r in rows], tr("backprop.value"): [f"{r.value:.6f}" for r in rows],
-              tr("backprop.chain"): [r.chain for r in rows], tr("backprop.analytic"): [f"{r.analytic:.9f}" for r in rows],
-              tr("backprop.numeric"): [f"{r.numeric:.9f}" for r in rows],
-              tr("backprop.diff"): [f"{abs(r.analytic - r.numeric):.1e}" for r in rows],
-              tr("backprop.new_value"): [f"{r.new_value:.6f}" for r in rows]}, hide_index=True, width="stretch", height=460)
+st.table({tr("backprop.param"): [r.name for r in rows], tr("backprop.value"): [f"{r.value:.6f}" for r in rows],
+          tr("backprop.chain"): [r.chain for r in rows], tr("backprop.analytic"): [f"{r.analytic:.9f}" for r in rows],
+          tr("backprop.numeric"): [f"{r.numeric:.9f}" for r in rows],
+          tr("backprop.diff"): [f"{abs(r.analytic - r.numeric):.1e}" for r in rows],
+          tr("backprop.new_value"): [f"{r.new_value:.6f}" for r in rows]}, hide_index=True)
 st.caption(tr("backprop.new_value_caption", lr=s["lr"]) + ("" if s["biases"] else " " + tr("backprop.biases_fixed")))
 losses = st.session_state.get("backprop_losses", []) + [trace.loss]
 if len(losses) > 1:

@@ -1,7 +1,9 @@
 """The playground's figures draw what the core computed: long paths keep their zig-zag, the
 playback shows every early step, the slider starts at the page's step."""
 import numpy as np
+import pytest
 
+from optviz import isolines
 from optviz import playground as pg
 from optviz import surfaces
 from optviz.trajectory import optimize
@@ -75,17 +77,26 @@ def test_long_basin_labels_break_in_two_so_two_maps_keep_their_width():
     assert _two_lines("(3.58, -1.85)") == "(3.58, -1.85)" and _two_lines("diverged") == "diverged"
 
 
-def test_the_contour_takes_clicks_itself_and_keeps_its_margins_fixed():
-    """No invisible click grid (961 markers styled on every redraw); margins fixed so that plotly
-    draws once per change (autoexpand would draw, grow the margins for the legend, draw again)."""
+def test_clicks_on_the_contour_are_taken_by_points_with_one_drawn_marker_and_margins_are_fixed():
+    """A contour takes no selection in plotly.js (a click on it reached the page only when a path
+    point was near): invisible points over the view take the clicks, with one marker drawn (not
+    3 721 styled on every redraw); margins fixed so that plotly draws once per change (autoexpand
+    would draw, grow the margins for the legend, draw again)."""
     from optviz.plots.common import legend_rows, presentation
 
     res = [optimize("quadratic", "sgd", (-7.0, 2.0), 30, lr=0.05), optimize("quadratic", "adam", (-7.0, 2.0), 30, lr=0.1)]
     labels = ["1 · SGD (lr=0.05)", "2 · Adam (lr=0.1)"]
     fig = contour_with_paths(surfaces.get("quadratic"), res, labels, step=3)
-    contour = fig.data[0]
-    assert contour.type == "contour" and "start here" in contour.hovertemplate and contour.hoverinfo is None
-    assert not [t for t in fig.data if t.type == "scatter" and t.marker and t.marker.opacity == 0]
+    contour, catcher = fig.data[:2]
+    assert contour.type == "contour" and contour.hoverinfo == "skip"
+    assert "start here" in catcher.hovertemplate and catcher.marker.opacity == 0 and catcher.marker.maxdisplayed == 1
+    (x0, x1), (y0, y1) = surfaces.get("quadratic").view
+    cx, cy = _values(catcher.x), _values(catcher.y)
+    assert (cx.min(), cx.max(), cy.min(), cy.max()) == pytest.approx((x0, x1, y0, y1))
+    step = (x1 - x0) / (np.unique(cx).size - 1)
+    assert np.unique(cx).size == np.unique(cy).size == cx.size ** 0.5 and step < (x1 - x0) / 50  # a fine grid
+    assert contour_with_paths(surfaces.get("quadratic"), res, labels, clickable=False).data[1].type == "scatter" \
+        and "start here" not in str(contour_with_paths(surfaces.get("quadratic"), res, labels, clickable=False).data)
     m = fig.layout.margin
     assert m.autoexpand is False and m.t >= 80  # the playback's buttons and slider sit above the plot
     assert m.b >= 52 + 29 * legend_rows([*labels, "global minimum"], 460)
@@ -135,6 +146,35 @@ def test_each_scrub_frame_draws_that_value_s_path_its_end_and_its_loss():
         np.testing.assert_allclose(_values(ends["x"]), [ref[0, 0], ref[last, 0]], rtol=1e-6)
         gap = sc.result.losses[_values(loss["x"]).astype(int), j] - 0.0
         np.testing.assert_allclose(_values(loss["y"]), np.maximum(gap, 1e-16), rtol=1e-5)
+
+
+@pytest.mark.parametrize("sid", ["quadratic", "rosenbrock", "himmelblau", "rastrigin", "saddle"])
+def test_the_scrub_figure_draws_the_race_s_contour_without_a_contour_trace(sid):
+    """A contour trace forces every frame to redraw the whole figure (3× slower a scrub step): the
+    scrub figure draws the same levels as a shape and an image; the race's click catcher comes
+    first, before the paths (a click near a path picks the path, see click_catcher)."""
+    from optviz.plots import playground as P
+    surf = surfaces.get(sid)
+    runs = [pg.spec("sgd", lr=1e-3), pg.spec("adam", lr=0.05)]
+    res = pg.race(sid, runs, surf.start, 20)
+    sc = pg.scrub(sid, runs[1], "lr", surf.start, 20)
+    labels = [r.label() for r in runs]
+    race = P.contour_with_paths(surf, res, labels, step=0).to_dict()
+    fig = P.scrub_figure(surf, res, labels, sc, 1).to_dict()
+    assert not {t["type"] for t in fig["data"]} & {"contour", "heatmap"}
+    contour, catcher = race["data"][:2]
+    assert fig["data"][0] == catcher and "start here" in catcher["hovertemplate"]
+    assert all(c["frame"]["redraw"] is False for c in (s["args"][1] for s in fig["layout"]["sliders"][0]["steps"]))
+    X, Y = np.meshgrid(_values(contour["x"]), _values(contour["y"]))
+    # the same levels as the race's contour trace
+    lv = np.arange(contour["contours"]["start"], contour["contours"]["end"] + contour["contours"]["size"] / 2,
+                   contour["contours"]["size"])
+    zplot = _values(contour["z"]).reshape(X.shape).astype(float)
+    assert np.allclose(lv, isolines.levels(zplot, P.CONTOURS)) and contour["autocontour"] is False
+    (shape,), (image,) = fig["layout"]["shapes"], fig["layout"]["images"]
+    assert shape["layer"] == "between" and image["layer"] == "below" and shape["path"].count("M") >= len(lv) // 2
+    (x0, x1), (y0, y1) = surf.view
+    assert (image["x"], image["y"], image["sizex"], image["sizey"]) == pytest.approx((x0, y1, x1 - x0, y1 - y0))
 
 
 def test_every_frame_names_every_trace_and_a_contour_is_redrawn():

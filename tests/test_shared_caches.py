@@ -160,3 +160,18 @@ def test_work_stops_at_the_next_piece_when_the_user_has_gone(monkeypatch, what):
 def _vanishing_settings():
     parse = uv.vg.NetConfig.parse
     return (parse("relu.he"), (parse("sigmoid.xavier"), parse("tanh.xavier")), 3, 8, 50, 0, "moons", "sgd", 0.1, 3)
+
+
+def test_the_readme_states_the_total_of_every_store():
+    import importlib
+    import re
+    from pathlib import Path
+
+    package = Path(__file__).resolve().parents[1] / "optviz"
+    for path in package.rglob("*.py"):  # every module that keeps a store
+        if "memo.memo(" in path.read_text(encoding="utf-8") and path.name != "memo.py":
+            importlib.import_module(".".join(path.relative_to(package.parent).with_suffix("").parts))
+    total = sum(s.max_bytes for s in memo.stores() if not s.name.startswith("test.")) / MB
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    stated = re.search(r"stores bounded by \*\*bytes\*\*, (\d+) MB in all", readme)
+    assert stated and int(stated.group(1)) == round(total), f"README says {stated and stated.group(1)} MB, the stores hold {total:g} MB"

@@ -7,7 +7,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from .common import Translator, english, style
-from .playground import _grid, _levels, contour_height
+from .playground import _grid, _levels, click_catcher, contour_height
 
 GUESS = "#E377C2"  # the room's guesses
 MINE = "#2CA02C"  # this student's guess
@@ -42,11 +42,7 @@ def guess_figure(surface, points=(), mine=None, path=None, *, tr: Translator = e
                  ncontours=28, line=dict(width=0.7, color="#8FA8C0"), showscale=False, showlegend=False,
                  hoverinfo="skip")]
     if clickable:  # a contour takes no selection in plotly.js: a tap selects the nearest of these points
-        (x0, x1), (y0, y1) = surface.view
-        gx, gy = np.meshgrid(np.linspace(x0, x1, TAP_GRID), np.linspace(y0, y1, TAP_GRID))
-        data.append(dict(type="scatter", x=gx.ravel().astype(np.float32), y=gy.ravel().astype(np.float32),
-                         mode="markers", marker=dict(size=14, opacity=0), showlegend=False,
-                         hovertemplate="(%{x:.2f}, %{y:.2f})<extra></extra>"))
+        data.append(click_catcher(surface.view, "(%{x:.2f}, %{y:.2f})<extra></extra>", n=TAP_GRID, size=14))
     if len(points):
         p = np.asarray(points, dtype=float).reshape(-1, 2)
         data.append(dict(type="scatter", x=p[:, 0].tolist(), y=p[:, 1].tolist(), mode="markers",

@@ -2,9 +2,13 @@
 learning-rate sweep, 3-D surface."""
 from __future__ import annotations
 
+import base64
+import hashlib
+
 import numpy as np
 import plotly.graph_objects as go
 
+from .. import isolines, memo
 from .common import (FramedFigure, Translator, animation_frames, color, downsample_index, english, legend_rows,
                      needs_redraw, path_index, style, value_slider)
 
@@ -15,6 +19,10 @@ MAX_FRAMES = 250  # playback: every step of the first 100, then evenly spaced
 MODEBAR = 28  # px at the figure's top kept for plotly's modebar, so that it covers no control (phones)
 PLAYBACK_TOP = 90 + MODEBAR  # px above the plot: the modebar, the step slider and ▶ ❚❚ beside it
 LEGEND_WIDTH = 460  # px: the contour fills the wider of two columns
+CONTOUR_FILL = ("#FFFFFF", "#B9CFE4")  # lowest band, highest band
+CONTOUR_LINE = dict(width=0.7, color="#8FA8C0")
+CONTOURS = 28  # at most this many levels, at a round step (isolines.levels)
+CLICK_GRID = 61  # a click on the contour selects the nearest of 61 × 61 points over the view
 
 
 def _grid(surface, n=GRID):
@@ -35,6 +43,64 @@ def _levels(surface, Z):
     return np.log10(Z - zmin + 1e-6 * max(span, 1e-12)), "log₁₀(f − min)"
 
 
+def _contour_data(surface):
+    """The contour's grid and values as sent (float32), from which its levels and a scrub's drawn
+    lines both come, and the values' title."""
+    xs, ys, Z = _grid(surface)
+    zplot, ztitle = _levels(surface, Z)
+    return xs, ys, zplot.astype(np.float32), ztitle
+
+
+def contour_levels(zplot) -> dict:
+    """The contour trace's levels, set explicitly (the same as ``isolines.levels``, which the scrub
+    figure's drawn lines use): a chart drawn either way shows the same lines."""
+    lv = isolines.levels(zplot, CONTOURS)
+    if lv.size < 2:
+        return dict(ncontours=CONTOURS)
+    return dict(autocontour=False, contours=dict(start=float(lv[0]), end=float(lv[-1]),
+                                                   size=float(lv[1] - lv[0])))
+
+
+def click_catcher(view, hovertemplate: str, n: int = CLICK_GRID, size: float = 6) -> dict:
+    """Invisible points over ``view`` that take the clicks on a contour: a contour trace takes no
+    selection in plotly.js and Streamlit reports only selections (a click on the bare contour did
+    nothing), so a click selects the nearest of these. Only one marker is drawn (``maxdisplayed``):
+    hover and selection use every point, with no thousands of SVG nodes to restyle on each redraw.
+    Put it before the traces a click should rather pick: plotly.js counts a pointer within 3 px of
+    a marker as on it, and of two markers both under the pointer the later trace's wins."""
+    (x0, x1), (y0, y1) = view
+    gx, gy = np.meshgrid(np.linspace(x0, x1, n, dtype=np.float32), np.linspace(y0, y1, n, dtype=np.float32))
+    return dict(type="scatter", mode="markers", x=gx.ravel(), y=gy.ravel(), showlegend=False,
+                marker=dict(size=size, opacity=0, maxdisplayed=1), hovertemplate=hovertemplate)
+
+
+def _backdrop_key(xs, ys, zplot):
+    return hashlib.sha1(b"".join(np.ascontiguousarray(a, dtype=np.float64).tobytes()
+                                 for a in (xs, ys, zplot))).digest()
+
+
+@memo.memo(max_mb=4, name="playground.backdrop", key=_backdrop_key)  # ≤ 0.2 MB a surface (Rastrigin)
+def backdrop(xs, ys, zplot) -> dict:
+    """A contour drawn without a contour trace: one layout image, an SVG of its filled bands (a
+    PNG) under its lines (a path). A figure whose frames move only scatter traces over it animates
+    without redrawing the whole figure (a contour trace forces that, ANIMATE_REDRAW), and plotly.js
+    does not parse the lines again on every frame as it would a layout shape's path."""
+    lv = isolines.levels(zplot, CONTOURS)
+    x0, x1, y0, y1 = float(xs[0]), float(xs[-1]), float(ys[0]), float(ys[-1])
+    w, h = x1 - x0, y1 - y0
+    path = isolines.svg_path([isolines.isolines(xs, ys, zplot, c) for c in lv], min(w, h))
+    png = isolines.band_png(zplot, lv, *CONTOUR_FILL)
+    # SVG's y runs down: the PNG's top row is the largest y already; the lines are flipped
+    svg = (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="{x0} {y0} {w} {h}" preserveAspectRatio="none">'
+           f'<image href="{png}" x="{x0}" y="{y0}" width="{w}" height="{h}" preserveAspectRatio="none"/>'
+           f'<path transform="translate(0 {y0 + y1}) scale(1 -1)" d="{path}" fill="none" '
+           f'stroke="{CONTOUR_LINE["color"]}" stroke-width="{CONTOUR_LINE["width"]}" '
+           f'vector-effect="non-scaling-stroke"/></svg>')
+    source = "data:image/svg+xml;base64," + base64.b64encode(svg.encode("ascii")).decode("ascii")
+    return dict(images=[dict(source=source, xref="x", yref="y", x=x0, y=y1, sizex=w, sizey=h,
+                             sizing="stretch", layer="below")])
+
+
 def _finite_path(res, j=None):
     pts = res.points if j is None else res.points[:, j]
     last = res.last_finite_index() if j is None else res.last_finite_index()[j]
@@ -48,15 +114,12 @@ def contour_with_paths(surface, results, labels, *, step=None, tr: Translator = 
 
     Built from plain dicts without plotly's per-property validation: this figure is redrawn on
     every widget change, and validation would cost more than everything else in the rerun."""
-    xs, ys, Z = _grid(surface)
-    zplot, ztitle = _levels(surface, Z)
-    # the contour itself takes the clicks (a start point: the grid point under the pointer), so
-    # no invisible markers are drawn and styled on every redraw
-    hover = dict(hovertemplate=tr("playground.click_hover") + "<extra></extra>") if clickable \
-        else dict(hoverinfo="skip")
-    data = [dict(type="contour", x=xs, y=ys, z=zplot.astype(np.float32),
-                 colorscale=[[0, "#FFFFFF"], [1, "#B9CFE4"]], ncontours=28,
-                 line=dict(width=0.7, color="#8FA8C0"), showscale=False, name=ztitle, **hover)]
+    xs, ys, z32, ztitle = _contour_data(surface)
+    data = [dict(type="contour", x=xs, y=ys, z=z32,
+                 colorscale=[[0, CONTOUR_FILL[0]], [1, CONTOUR_FILL[1]]], **contour_levels(z32),
+                 line=CONTOUR_LINE, showscale=False, name=ztitle, hoverinfo="skip")]
+    if clickable:  # a click on the contour is a start point
+        data.append(click_catcher(surface.view, tr("playground.click_hover") + "<extra></extra>"))
     (x0, x1), (y0, y1) = surface.view
     scale = np.hypot(x1 - x0, y1 - y0) / PATH_RESOLUTION
     for i, (res, label) in enumerate(zip(results, labels)):
@@ -394,7 +457,15 @@ def scrub_figure(surface, results, labels, sc, run: int, *, tr: Translator = eng
     back to the run)."""
     spec = contour_with_paths(surface, results, labels, step=None, tr=tr, present=present,
                               animate=False).to_plotly_json()
-    data, layout = spec["data"], spec["layout"]
+    layout = spec["layout"]
+    # the contour as an image, not a trace: the frames then move the paths without
+    # redrawing the figure; the click catcher stays first (the paths win a click near them)
+    data = spec["data"][1:]
+    xs, ys, z32, _ = _contour_data(surface)
+    back = backdrop(xs, ys, z32.astype(float))
+    layout["images"] = list(back["images"])
+    for axis in ("xaxis", "yaxis"):  # the contour's fill hid the grid
+        layout[axis]["showgrid"] = False
     (x0, x1), (y0, y1) = surface.view
     scale = np.hypot(x1 - x0, y1 - y0) / SCRUB_PATH_RESOLUTION
     log = surface.min_value is not None

@@ -51,18 +51,34 @@ def test_playground_lr_change_redraws_the_path(tab):
     tab.assert_healthy()
 
 
+def _plot_xy(tab, fx: float, fy: float) -> tuple[float, float, float, float]:
+    """Page coordinates of the point (fx, fy) of the first chart's contour plot (fractions from its
+    left and top), and the data coordinates there, read from plotly's own axes."""
+    return tab.charts().first.locator(".js-plotly-plot").evaluate(
+        """(gd, [fx, fy]) => { const L = gd._fullLayout, xa = L.xaxis, ya = L.yaxis;
+              const r = gd.getBoundingClientRect();
+              const px = xa._offset + fx * xa._length, py = ya._offset + fy * ya._length;
+              return [r.left + px, r.top + py, xa.p2l(px - xa._offset), ya.p2l(py - ya._offset)]; }""", [fx, fy])
+
+
+# a click anywhere on the contour, far from every path (a contour trace takes no selection in
+# plotly.js: the start moved only when a path point happened to be near the click), on the race's
+# chart and on the scrub's
+CONTOUR_CLICKS = [("race", "/playground?s=quadratic&steps=30&runs=sgd:lr%3D0.01"),
+                  ("scrub", "/playground?s=quadratic&steps=30&runs=sgd:lr%3D0.01&scrub=1:lr")]
+
+
 @needs_page("playground")
-def test_playground_click_on_the_contour_sets_the_start(tab):
-    tab.open("/playground")
-    x0 = float(tab.number_input(EN["playground.start_x"]).input_value())
-    assert x0 < 0  # the default start is left of the centre
-    area = tab.charts().first.locator(".nsewdrag").first.bounding_box()
-    tab.act(lambda: tab.page.mouse.click(area["x"] + 0.75 * area["width"], area["y"] + 0.25 * area["height"]))
-    x = tab.wait_until(lambda: float(tab.number_input(EN["playground.start_x"]).input_value()) > 0 and
-                       float(tab.number_input(EN["playground.start_x"]).input_value()),
-                       "start x moved right of the centre")
-    y = float(tab.number_input(EN["playground.start_y"]).input_value())
-    assert y > 0  # the click was in the upper half
+@pytest.mark.parametrize("name,link", CONTOUR_CLICKS, ids=[c[0] for c in CONTOUR_CLICKS])
+def test_playground_click_anywhere_on_the_contour_sets_the_start_there(tab, name, link):
+    tab.open(link)
+    for fx, fy in ((0.9, 0.85), (0.6, 0.1)):
+        px, py, x, y = _plot_xy(tab, fx, fy)
+        tab.act(lambda: tab.page.mouse.click(px, py))
+        tab.wait_until(lambda: abs(float(tab.number_input(EN["playground.start_x"]).input_value()) - x) < 0.3
+                       and abs(float(tab.number_input(EN["playground.start_y"]).input_value()) - y) < 0.3,
+                       f"the start moved to the click at ({x:.2f}, {y:.2f})")
+    x = float(tab.number_input(EN["playground.start_x"]).input_value())
     assert re.search(rf"[?&]x={re.escape(repr(x))}", tab.page.url) or f"x={x:g}" in tab.page.url
     tab.assert_healthy()
 
@@ -86,10 +102,13 @@ def _line_d(tab, index: int) -> str:
 
 
 def _drawn_parts(tab) -> list[int]:
-    """How many traces, contour paths and heatmap images the first chart has drawn."""
+    """How many traces, contour paths, heatmap images, layout shapes and layout images the first
+    chart has drawn."""
     return tab.charts().first.locator(".js-plotly-plot").evaluate(
         """gd => [gd.querySelectorAll('g.trace').length, gd.querySelectorAll('.contourlayer path').length,
-                  gd.querySelectorAll('.heatmaplayer image').length]""")
+                  gd.querySelectorAll('.heatmaplayer image').length,
+                  gd.querySelectorAll('g[class^=shapelayer] path').length,
+                  gd.querySelectorAll('g.imagelayer image').length]""")
 
 
 def _click_slider_rail(tab, fraction: float) -> None:
@@ -148,6 +167,24 @@ def test_playground_contour_takes_clicks_after_the_playback_slider_moved(tab):
     tab.act(lambda: tab.page.mouse.click(area["x"] + 0.75 * area["width"], area["y"] + 0.25 * area["height"]))
     tab.wait_until(lambda: float(tab.number_input(EN["playground.start_x"]).input_value()) != x0,
                    "the start moved by the click")
+    tab.assert_healthy()
+
+
+@needs_page("playground")
+def test_playground_scrub_draws_the_contour_as_a_backdrop_that_takes_clicks_after_the_slider_moved(tab):
+    # the scrub figure's contour is an image (no contour trace, so no redraw per frame); the
+    # invisible click catcher takes the click that moves the start, also after frames have played
+    tab.open("/playground?scrub=1:lr&s=quadratic&runs=sgd:lr%3D0.05|adam:lr%3D0.1&steps=30")
+    x0 = float(tab.number_input(EN["playground.start_x"]).input_value())
+    parts = _drawn_parts(tab)
+    assert parts[1:] == [0, 0, 0, 1]  # no contour trace: its bands and lines are one image
+    _click_slider_rail(tab, 0.6)
+    tab.page.wait_for_timeout(300)
+    assert _drawn_parts(tab) == parts
+    area = tab.charts().first.locator(".nsewdrag").first.bounding_box()
+    tab.act(lambda: tab.page.mouse.click(area["x"] + 0.8 * area["width"], area["y"] + 0.2 * area["height"]))
+    tab.wait_until(lambda: float(tab.number_input(EN["playground.start_x"]).input_value()) > 0,
+                   f"the start moved right of the centre (from {x0}) by the click")
     tab.assert_healthy()
 
 

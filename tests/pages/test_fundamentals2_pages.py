@@ -37,7 +37,7 @@ def test_backprop_shows_the_worked_example_and_steps_down():
     at = open_page("backprop.py")
     assert not at.exception
     assert "0.298371109" in at.latex[0].value
-    grads = at.dataframe[1].value
+    grads = at.table[1].value
     w5 = grads[grads["parameter"] == "w5"].iloc[0]
     assert w5["∂E/∂w (backprop)"] == "0.082167041" and float(w5["difference"]) < 1e-8
     at.button(key="backprop_next").click().run()
@@ -55,7 +55,7 @@ def test_backprop_malformed_parameters_fall_back_to_the_example():
 
 
 def test_backprop_names_follow_the_worked_example():
-    grads = open_page("backprop.py").dataframe[1].value
+    grads = open_page("backprop.py").table[1].value
     value = dict(zip(grads["parameter"], grads["value"]))
     assert [value[f"w{i}"] for i in range(1, 9)] == ["0.150000", "0.200000", "0.250000", "0.300000",
                                                      "0.400000", "0.450000", "0.500000", "0.550000"]
@@ -63,14 +63,14 @@ def test_backprop_names_follow_the_worked_example():
 
 def test_backprop_rows_are_in_name_order_and_show_the_update_before_it_is_applied():
     at = open_page("backprop.py")
-    grads = at.dataframe[1].value
+    grads = at.table[1].value
     assert list(grads["parameter"]) == ["w1", "w2", "w3", "w4", "b(h1)", "b(h2)", "w5", "w6", "w7", "w8",
                                         "b(o1)", "b(o2)"]
     new = dict(zip(grads["parameter"], grads["after the update: w − η·∂E/∂w"]))
     # Mazur (2015), η = 0.5: w5⁺ = 0.35891648, w1⁺ = 0.149780716; biases fixed
     assert new["w5"] == "0.358916" and new["w1"] == "0.149781" and new["b(h1)"] == "0.350000"
     at.button(key="backprop_next").click().run()
-    after = dict(zip(at.dataframe[1].value["parameter"], at.dataframe[1].value["value"]))
+    after = dict(zip(at.table[1].value["parameter"], at.table[1].value["value"]))
     assert after == new  # Next step applied exactly what the table announced
     assert at.number_input(key="backprop_w_w5").value == pytest.approx(0.35891648, abs=1e-8)
 
@@ -80,7 +80,7 @@ def test_backprop_weights_can_be_typed_in():
     at.number_input(key="backprop_w_w1").set_value(1.0).run()
     at.number_input(key="backprop_w_bo2").set_value(-0.25).run()
     assert not at.exception
-    grads = at.dataframe[1].value
+    grads = at.table[1].value
     value = dict(zip(grads["parameter"], grads["value"]))
     assert value["w1"] == "1.000000" and value["b(o2)"] == "-0.250000"
     # E from an independent forward pass with the edited weights
