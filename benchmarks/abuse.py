@@ -23,7 +23,10 @@ from .load import CHROMIUM, FLAGS, free_port, rss_mb, start_server
 
 # the pages an ordinary participant browses (each in its own random order, the same in both runs)
 LIGHT = ("/activations", "/learning_rate", "/line_fitting", "/loss_functions", "/perceptron", "/playground")
-PAUSE_S = (0.3, 1.0)  # a person looks at a page before opening the next
+# a person reads a page before opening the next. (0.3–1.0 s, the pace of earlier runs, was ten
+# browsers reloading as fast as they could: on 2 cores their own rendering loaded the machine to
+# 11–26 and the quiet runs alone differed by 1.5×, so the abuse could not be told from the noise.)
+PAUSE_S = (5.0, 12.0)
 PAGE_TIMEOUT_S = 60  # a page slower than this counts as a failure (the person would give up)
 WORK_S = 2.0  # a heavy participant lets the work run this long before closing the tab
 SAMPLE_S = 0.25  # the server's CPU and memory are sampled this often

@@ -86,7 +86,7 @@ CASES = [
     ("line_fitting", "number", "Learning rate η", ["0.04", "0.06", "0.05", "0.07"]),
     ("batch_modes", "number", "Mini-batch size B", ["20", "5", "25", "10"]),
     ("loss_functions", "slider", "Weight w of the toy classifier", None),
-    ("perceptron", "slider", "w1", None),
+    ("perceptron", "number", "w1", ["0.6", "0.7", "0.5", "0.8"]),
     ("backprop", "button", "Next step", None),
     ("mlp", "button", "Train", None),
     ("autoencoder", "slider", "Code size (latent dimension)", None),
