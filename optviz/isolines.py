@@ -2,7 +2,7 @@
 
 A figure whose frames move paths over a contour *trace* must be redrawn whole on every frame
 (plotly.js removes a contour it does not redraw), three times slower than moving the paths alone.
-Drawn as lines (layout shapes) and a raster of the filled bands (a layout image), the contour is
+Drawn into one layout image (an SVG of its lines over a PNG of its filled bands), the contour is
 not a trace, and the frames of the scrub slider move only the paths.
 
 - ``levels``: the levels plotly.js picks for ``ncontours`` (a round step, {2, 5, 10} × 10ᵏ), so a

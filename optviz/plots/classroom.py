@@ -7,7 +7,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from .common import Translator, english, style
-from .playground import _grid, _levels, click_catcher, contour_height
+from .playground import click_catcher, contour_height, contour_trace
 
 GUESS = "#E377C2"  # the room's guesses
 MINE = "#2CA02C"  # this student's guess
@@ -36,11 +36,7 @@ def guess_figure(surface, points=(), mine=None, path=None, *, tr: Translator = e
                  present: bool = False, clickable: bool = True) -> go.Figure:
     """The surface's contour (a tap on it is a guess: the grid point under the pointer), the room's
     guesses (``points``), this student's (``mine``) and, once revealed, the real ``path`` with its end."""
-    xs, ys, Z = _grid(surface)
-    zplot, _ = _levels(surface, Z)
-    data = [dict(type="contour", x=xs, y=ys, z=zplot.astype(np.float32), colorscale=[[0, "#FFFFFF"], [1, "#B9CFE4"]],
-                 ncontours=28, line=dict(width=0.7, color="#8FA8C0"), showscale=False, showlegend=False,
-                 hoverinfo="skip")]
+    data = [contour_trace(surface, showlegend=False)]
     if clickable:  # a contour takes no selection in plotly.js: a tap selects the nearest of these points
         data.append(click_catcher(surface.view, "(%{x:.2f}, %{y:.2f})<extra></extra>", n=TAP_GRID, size=14))
     if len(points):

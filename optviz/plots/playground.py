@@ -61,6 +61,14 @@ def contour_levels(zplot) -> dict:
                                                    size=float(lv[1] - lv[0])))
 
 
+def contour_trace(surface, **extra) -> dict:
+    """The surface's filled contour (its levels as ``contour_levels``), taking no hover: the race's
+    and the classroom's charts."""
+    xs, ys, z32, ztitle = _contour_data(surface)
+    return dict(type="contour", x=xs, y=ys, z=z32, colorscale=[[0, CONTOUR_FILL[0]], [1, CONTOUR_FILL[1]]],
+                **contour_levels(z32), line=CONTOUR_LINE, showscale=False, name=ztitle, hoverinfo="skip", **extra)
+
+
 def click_catcher(view, hovertemplate: str, n: int = CLICK_GRID, size: float = 6) -> dict:
     """Invisible points over ``view`` that take the clicks on a contour: a contour trace takes no
     selection in plotly.js and Streamlit reports only selections (a click on the bare contour did
@@ -114,10 +122,7 @@ def contour_with_paths(surface, results, labels, *, step=None, tr: Translator = 
 
     Built from plain dicts without plotly's per-property validation: this figure is redrawn on
     every widget change, and validation would cost more than everything else in the rerun."""
-    xs, ys, z32, ztitle = _contour_data(surface)
-    data = [dict(type="contour", x=xs, y=ys, z=z32,
-                 colorscale=[[0, CONTOUR_FILL[0]], [1, CONTOUR_FILL[1]]], **contour_levels(z32),
-                 line=CONTOUR_LINE, showscale=False, name=ztitle, hoverinfo="skip")]
+    data = [contour_trace(surface)]
     if clickable:  # a click on the contour is a start point
         data.append(click_catcher(surface.view, tr("playground.click_hover") + "<extra></extra>"))
     (x0, x1), (y0, y1) = surface.view
