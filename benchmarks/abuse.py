@@ -129,18 +129,49 @@ class Server:
     samples: list = field(default_factory=list)  # (monotonic time, CPU seconds, RSS MB, load average)
 
 
+def _stat(pid: int) -> list[str]:
+    with open(f"/proc/{pid}/stat") as f:
+        return f.read().rsplit(")", 1)[1].split()
+
+
+def children(pid: int) -> list[int]:
+    """The live child processes of ``pid`` (the server's workers, optviz.worker)."""
+    out = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                if int(_stat(int(entry))[1]) == pid:
+                    out.append(int(entry))
+            except (OSError, IndexError, ValueError):
+                pass
+    return out
+
+
 def cpu_seconds(pid: int) -> float:
+    """The CPU seconds of the server with its worker processes: its own utime + stime, those of the
+    workers it has waited for (cutime + cstime: killed or replaced ones), and the live workers'."""
     try:
-        with open(f"/proc/{pid}/stat") as f:
-            fields = f.read().rsplit(")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
+        fields = _stat(pid)
+        ticks = sum(int(fields[i]) for i in (11, 12, 13, 14))
     except (OSError, IndexError, ValueError):
         return float("nan")
+    for child in children(pid):
+        try:
+            fields = _stat(child)
+            ticks += int(fields[11]) + int(fields[12])
+        except (OSError, IndexError, ValueError):
+            pass
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def server_rss_mb(pid: int) -> float:
+    """The server's resident memory with its worker processes'."""
+    return rss_mb(pid) + sum(rss_mb(c) for c in children(pid))
 
 
 async def sampler(server: Server) -> None:
     while True:
-        server.samples.append((time.monotonic(), cpu_seconds(server.pid), rss_mb(server.pid), os.getloadavg()[0]))
+        server.samples.append((time.monotonic(), cpu_seconds(server.pid), server_rss_mb(server.pid), os.getloadavg()[0]))
         await asyncio.sleep(SAMPLE_S)
 
 
@@ -523,7 +554,8 @@ def report(r: dict) -> str:
         f"Idle: the {r['abusers']} heavy participants alone, "
         + ("every heavy link at once" if r["quick"] else "the same heavy work at once")
         + f" (each tab its own seed or start, so no cache answers), closing after {WORK_S:g} s of work; then the seconds from the last "
-        f"tab closing until the server process (utime + stime of /proc/<pid>/stat, sampled every "
+        f"tab closing until the server process with its worker processes (utime + stime of /proc/<pid>/stat, "
+        f"with its children's, sampled every "
         f"{SAMPLE_S} s) stays below {IDLE_SHARE:.0%} of one core for {IDLE_WINDOW_S:g} s. The server's own "
         f"CPU at rest before: {r['baseline']:.1%} of a core.",
         "",

@@ -52,6 +52,17 @@ class Activation:
     def __call__(self, x):
         return self.forward(np.asarray(x, dtype=float))
 
+    def __reduce__(self):
+        """Pickled as its name and parameters and built again (its functions are lambdas, which a
+        worker process, optviz.worker, could not be sent)."""
+        if self.name not in ACTIVATIONS:
+            raise TypeError(f"activation {self.name!r} is not in the registry and cannot be pickled")
+        return _by_name, (self.name, self.params)
+
+
+def _by_name(name: str, params: dict) -> "Activation":
+    return get(name, **params)
+
 
 def identity() -> Activation:
     return Activation("identity", lambda x: np.asarray(x, dtype=float) * 1.0,

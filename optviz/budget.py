@@ -2,16 +2,20 @@
 
 Every page estimates the work a setting asks for before it starts. Work estimated above the budget is
 refused with a message saying what to reduce; long work that is allowed runs in pieces and checks a
-``Deadline`` between them, so it stops in time even where the estimate was optimistic. Work
-estimated above HEAVY_SECONDS runs at a lower OS priority (``heavy``), so that while it computes the
-light pages of everyone else (and their browsers, on a machine that serves and browses) go first.
+``Deadline`` between them, so it stops in time even where the estimate was optimistic. A rerun
+whose work is estimated above HEAVY_SECONDS says so (``heavy``): its shared computations then run in
+worker processes at a lower OS priority (``optviz.worker``), so that while they compute the light
+pages of everyone else (and their browsers, on a machine that serves and browses) go first.
 
-A lower OS priority alone is not enough in one Python process: the threads share one interpreter
-lock, and a heavy thread that the OS has set aside while it holds the lock stalls every light rerun
-waiting for it (on a loaded machine, a niced thread waits long for its turn). So every rerun counts
-as light work (``light``, around the app's whole run) until it says it is heavy, and heavy work
-calls ``make_way`` between its small steps (a mini-batch, 64 optimizer steps): while any light rerun
-is running it sleeps, without the lock, for up to MAKE_WAY_SECONDS at a time.
+Not a lower priority for the heavy *thread*: the threads of one Python process share one interpreter
+lock, and a thread that the OS sets aside (as it does a low-priority one on a loaded machine) while
+it holds the lock stalls every light rerun waiting for it, a priority inversion that the abuse bench
+measured at 4× the quiet page time. Heavy work that still runs in the server's threads (the MLP
+trainer's live training) keeps the normal priority and calls ``make_way`` between its small steps
+(a mini-batch, 64 optimizer steps): every rerun counts as light work (``light``, around the app's
+whole run) until it says it is heavy, and while any light rerun is running the heavy one sleeps,
+without the lock, for up to MAKE_WAY_SECONDS at a time. Threads that compute without the lock (the
+fused C library's) do run at a lower priority (``lower_priority``).
 """
 from __future__ import annotations
 
@@ -91,14 +95,19 @@ def make_way(max_wait: float = MAKE_WAY_SECONDS) -> float:
 
 def heavy(seconds: float) -> bool:
     """Called with the estimated CPU seconds of the work about to run: above HEAVY_SECONDS, the
-    work runs at a lower priority (``lower_priority``) and stops counting as light work; its steps
-    make way for light reruns (``make_way``). Returns whether it does."""
+    work stops counting as light work: its shared computations go to worker processes at a lower
+    priority (``optviz.worker``), and its steps in this process make way for light reruns
+    (``make_way``). Returns whether it does."""
     if seconds > HEAVY_SECONDS:
         _leave_light()
         _thread.heavy = True
-        lower_priority()
         return True
     return False
+
+
+def is_heavy() -> bool:
+    """Whether this thread has said its work is heavy (``heavy``)."""
+    return getattr(_thread, "heavy", False)
 
 
 class Deadline:

@@ -12,3 +12,12 @@ class CodedError(ValueError):
     def __init__(self, code: str, **params):
         self.code, self.params = code, params
         super().__init__(self.MESSAGES[code].format(**params))
+
+    def __reduce__(self):
+        """Pickled as its code and params (an error raised in a worker process, optviz.worker,
+        reaches the page as the same error)."""
+        return _rebuilt, (type(self), self.code, self.params)
+
+
+def _rebuilt(cls, code: str, params: dict) -> CodedError:
+    return cls(code, **params)

@@ -436,6 +436,10 @@ class CustomSurface(Surface):
     def stability_limit(self) -> float | None:
         return self.quadratic.limit if self.quadratic is not None else None
 
+    def __reduce__(self):
+        """Pickled as its text, view and start, and parsed again (optviz.worker)."""
+        return custom_surface, (self.extra["text"], self.view, self.start)
+
 
 def custom_surface(text: str, view=((-5.0, 5.0), (-5.0, 5.0)), start=DEFAULT_START) -> CustomSurface:
     """A Surface from user text; its gradient is numerical (central differences). A polynomial of

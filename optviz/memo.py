@@ -76,8 +76,8 @@ class Memo:
     """A least-recently-used store of results of one function, at most ``max_bytes`` in all.
     Sessions asking for the same key at the same moment wait for one computation."""
 
-    def __init__(self, fn: Callable, max_bytes: int, name: str):
-        self.fn, self.max_bytes, self.name = fn, int(max_bytes), name
+    def __init__(self, fn: Callable, max_bytes: int, name: str, offload: bool = False):
+        self.fn, self.max_bytes, self.name, self.offload = fn, int(max_bytes), name, offload
         self._store: OrderedDict = OrderedDict()  # key -> (value, bytes)
         self._bytes = 0
         self._lock = threading.Lock()
@@ -107,12 +107,24 @@ class Memo:
                     return self._store[key][0]
                 self.misses += 1
             try:
-                value = freeze(self.fn(*args, **kwargs))
+                value = freeze(self._compute(args, kwargs))
                 self._put(key, value)
             finally:
                 with self._lock:
                     self._computing.pop(key, None)
         return value
+
+    def _compute(self, args, kwargs):
+        """``fn(*args, **kwargs)``: in a worker process when the store is marked ``offload`` and this
+        thread's work is heavy (``optviz.worker``), else here. A ``progress`` callback is called
+        here with what the worker reports."""
+        if self.offload:
+            from . import worker
+
+            if worker.wanted():
+                progress = kwargs.pop("progress", None)
+                return worker.call(("memo", self.fn.__module__, self.name), args, kwargs, progress=progress)
+        return self.fn(*args, **kwargs)
 
     def __contains__(self, key) -> bool:
         with self._lock:
@@ -139,13 +151,15 @@ def _key(args, kwargs):
     return (args, tuple(sorted(kwargs.items())))
 
 
-def memo(max_mb: float, name: str | None = None, key: Callable | None = None):
+def memo(max_mb: float, name: str | None = None, key: Callable | None = None, offload: bool = False):
     """Decorator: share ``fn``'s results across sessions, at most ``max_mb`` megabytes of them.
     ``key(*args, **kwargs)`` makes the cache key (default: the arguments, which must be hashable).
+    ``offload``: heavy work (``budget.heavy``) is computed in a worker process (``optviz.worker``);
+    its arguments and result must then be picklable.
     The decorated function has ``.memo`` (the store), ``.uncached`` (the plain function) and
     ``.stored(*args, **kwargs)`` (whether that call would be answered from the store)."""
     def wrap(fn):
-        store = Memo(fn, max_mb * MB, name or f"{fn.__module__}.{fn.__qualname__}")
+        store = Memo(fn, max_mb * MB, name or f"{fn.__module__}.{fn.__qualname__}", offload)
         _ALL[store.name] = store
         make_key = key or (lambda *a, **k: _key(a, k))
 
@@ -163,6 +177,11 @@ def memo(max_mb: float, name: str | None = None, key: Callable | None = None):
 def stores() -> list[Memo]:
     """Every memo of this process (for the README's total and the tests)."""
     return list(_ALL.values())
+
+
+def store(name: str) -> Memo:
+    """The store called ``name`` (its module must have been imported)."""
+    return _ALL[name]
 
 
 def total_bytes() -> int:

@@ -33,6 +33,12 @@ class Optimizer:
     update: Callable[[Array, Array, Any], tuple[Array, Any]] = field(repr=False)
     rule: Any = field(default=None, repr=False, compare=False)  # the optviz.rules.Rule it runs
 
+    def __reduce__(self):
+        """Pickled as its rule, hyperparameters and name, and built again (optviz.worker)."""
+        if self.rule is None:
+            raise TypeError(f"optimizer {self.name!r} has no rule and cannot be pickled")
+        return from_rule, (self.rule, self.hyperparams, self.name)
+
     def label(self) -> str:
         """Short label such as ``adam(lr=0.01)`` for legends and file names."""
         lr = self.hyperparams["lr"]

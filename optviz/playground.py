@@ -511,7 +511,7 @@ def surface_of(surface_key: str):
     return cached_custom(surface_key[len(CUSTOM) + 1:]) if surface_key.startswith(CUSTOM + ":") else surface_key
 
 
-@memo.memo(max_mb=64, name="playground.race")  # 5 of the largest races, 1 500 of the default
+@memo.memo(max_mb=64, name="playground.race", offload=True)  # 5 of the largest races, 1 500 of the default
 def cached_race(surface_key: str, runs_text: str, start, steps: int, noise: float):
     results = race(surface_of(surface_key), parse_runs(runs_text), start, steps, noise=noise)
     for r in results:  # losses (a cached property) computed here, once for everyone, and read-only
@@ -519,12 +519,12 @@ def cached_race(surface_key: str, runs_text: str, start, steps: int, noise: floa
     return results
 
 
-@memo.memo(max_mb=4, name="playground.sweep")  # ≈ 3 700 sweeps
+@memo.memo(max_mb=4, name="playground.sweep", offload=True)  # ≈ 3 700 sweeps
 def cached_sweep(surface_key: str, run_text: str, start, steps: int):
     return lr_sweep(surface_of(surface_key), parse_runs(run_text)[0], start, steps)
 
 
-@memo.memo(max_mb=32, name="playground.basins",  # 34 of the largest maps, 130 of the default 100²
+@memo.memo(max_mb=32, name="playground.basins", offload=True,  # 34 of the largest maps, 130 of the default 100²
            key=lambda surface_key, run_text, steps, n, progress=None: (surface_key, run_text, steps, n))
 def cached_basin(surface_key: str, run_text: str, steps: int, n: int, progress=None):
     """Basin maps shared by all sessions; the key leaves out ``progress``, the computing session's
@@ -532,6 +532,6 @@ def cached_basin(surface_key: str, run_text: str, steps: int, n: int, progress=N
     return basin_map(surface_of(surface_key), parse_runs(run_text)[0].build(), steps, n, progress=progress)
 
 
-@memo.memo(max_mb=24, name="playground.scrub")  # 6 of the largest (49 values × 5 000 steps), ≈ 600 of the default
+@memo.memo(max_mb=24, name="playground.scrub", offload=True)  # 6 of the largest (49 values × 5 000 steps), ≈ 600 of the default
 def cached_scrub(surface_key: str, run_text: str, param: str, start, steps: int) -> Scrub:
     return scrub(surface_of(surface_key), parse_runs(run_text)[0], param, start, steps)

@@ -315,6 +315,10 @@ class Rule:
     _step: tuple = field(repr=False, compare=False)  # (target, closure) per statement
     _init: tuple = field(repr=False, compare=False)
 
+    def __reduce__(self):
+        """Pickled as its text and parsed again (its statements hold compiled closures)."""
+        return parsed, (self.text,)
+
     @property
     def size(self) -> int:
         """Parts of the step's expressions (what one step costs grows with it)."""
@@ -602,8 +606,17 @@ def _state_type(states: tuple):
     """A named tuple (step, *states) per set of state names (shared, so that equal rules' states
     have one type, as the step inspector and the recorded trajectories expect)."""
     if states not in _STATE_TYPES:
-        _STATE_TYPES[states] = namedtuple("RuleState", ("step",) + states, rename=False)
+        base = namedtuple("RuleState", ("step",) + states, rename=False)
+
+        def __reduce__(self, states=states):  # pickled by its names (a worker process rebuilds the type)
+            return _rebuilt_state, (states, tuple(self))
+
+        _STATE_TYPES[states] = type("RuleState", (base,), {"__slots__": (), "__reduce__": __reduce__})
     return _STATE_TYPES[states]
+
+
+def _rebuilt_state(states: tuple, values: tuple):
+    return _state_type(states)(*values)
 
 
 def parse(text: str) -> Rule:

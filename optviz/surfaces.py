@@ -35,6 +35,13 @@ class Surface:
     numeric_gradient: bool = False  # gradient by central differences (custom surfaces)
     extra: dict = field(default_factory=dict, compare=False, hash=False)
 
+    def __reduce__(self):
+        """Pickled by name, not by its functions (lambdas, which pickle cannot carry to a worker
+        process, optviz.worker): a registry surface is looked up again by its id."""
+        if SURFACES.get(self.id) is not self:
+            raise TypeError(f"surface {self.id!r} is not in the registry and cannot be pickled")
+        return get, (self.id,)
+
     def value(self, x, y) -> Array:
         return self.f(np.asarray(x, dtype=float), np.asarray(y, dtype=float))
 

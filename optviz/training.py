@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import math
+import time
 from dataclasses import dataclass, field
 from typing import Callable
 
@@ -230,3 +231,42 @@ def compare(model: MLP, optimizers: dict, X, y, epochs: int, batch_size: int | N
         out.append(Compared(name, trainer.model, trainer.history, initial,
                             path.trajectory(flat(trainer.model)) if path is not None else None))
     return out
+
+
+# --- in pieces, for a worker process (optviz.worker): the trainer goes there and comes back --------
+
+def train_piece(trainer: Trainer, X, y, epochs: int, X_test=None, y_test=None, seconds: float = 0.3,
+                stop_loss: float = 0.0, record_every: int = 0) -> tuple[Trainer, list, float, bool]:
+    """Train ``trainer`` for up to ``epochs`` epochs, ending after the first epoch that finishes
+    ``seconds`` (wall time) after the start: one piece of a live run, drawn between pieces. Returns
+    the trainer, its weights ``(epoch, landscape.flat)`` at every epoch divisible by ``record_every``
+    (0: none), the CPU seconds it took, and whether the test loss reached ``stop_loss`` (0: no target)."""
+    from .landscape import flat
+
+    start, start_cpu = time.monotonic(), time.thread_time()
+    records, reached = [], False
+
+    def each(epoch, h):
+        nonlocal reached
+        if record_every and epoch % record_every == 0:
+            records.append((epoch, flat(trainer.model)))
+        reached = bool(stop_loss and h.test_loss and h.test_loss[-1] <= stop_loss)
+        return reached or time.monotonic() - start >= seconds
+
+    trainer.run(X, y, epochs, X_test, y_test, callback=each)
+    return trainer, records, time.thread_time() - start_cpu, reached
+
+
+def compare_within(model: MLP, optimizers: dict, X, y, epochs: int, batch_size: int | None = None, seed: int = 0,
+                   seconds: float = _budget.MAX_SECONDS, record: bool = False, progress=None,
+                   **reg) -> list[Compared] | None:
+    """:func:`compare`, stopped (None) after ``seconds`` of CPU; ``progress(i, epoch)`` after every
+    epoch of the i-th run."""
+    deadline = _budget.Deadline(seconds)
+
+    def each(i, epoch):
+        if progress is not None:
+            progress(i, epoch)
+        return deadline.expired()
+
+    return compare(model, optimizers, X, y, epochs, batch_size, seed, callback=each, record=record, **reg)

@@ -20,6 +20,7 @@ import numpy as np
 from . import activations as _activations
 from . import budget as _budget
 from . import datasets as _datasets
+from . import memo as _memo
 from . import optimizers as _optimizers
 from .mlp import MLP
 from .training import train
@@ -570,3 +571,19 @@ def scalar_chain(depth: int = 10, weight: float = 0.5, x: float = 1.0, activatio
         factors.append(float(act.derivative(np.asarray(z, dtype=float))) * weight)
     gradients = np.cumprod(np.array(factors)[::-1])[::-1]  # layer l: the factors of layers l … L
     return ScalarChain(depth, float(weight), float(x), activation, np.array(outputs), np.array(factors), gradients)
+
+
+# --- shared computations: one for every session (optviz.memo), in a worker process when heavy ---
+# Sizes measured with memo.nbytes: a probe ≈ 3 kB (5 layers) to 13 kB (30 layers); a learning run
+# of 40 epochs of 5 layers ≈ 13 kB, of 200 epochs of 30 layers ≈ 0.21 MB (the largest).
+
+@_memo.memo(max_mb=4, name="vanishing.probe", offload=True)  # 300 of the largest
+def cached_probe(config_id: str, depth: int, width: int, n_samples: int, seed: int) -> Probe:
+    return probe(NetConfig.parse(config_id), depth, width, n_samples, seed)
+
+
+@_memo.memo(max_mb=16, name="vanishing.run", offload=True)  # 75 of the largest, 1 200 of the default's
+def cached_run(config_id: str, depth: int, width: int, dataset: str, optimizer: str, lr: float,
+               epochs: int, seed: int, allowed: int) -> LearningRun:
+    return learning_run(NetConfig.parse(config_id), depth, width, dataset, optimizer, lr, epochs, seed,
+                        allowed=allowed)

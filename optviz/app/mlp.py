@@ -2,20 +2,21 @@
 from __future__ import annotations
 
 import html
+import math
 import time
 from dataclasses import dataclass
 
 import numpy as np
 import streamlit as st
 
-from .. import budget, datasets, drawn, features, landscape, memo, netview, optimizers, rules, userdata
+from .. import budget, datasets, drawn, features, landscape, memo, netview, optimizers, rules, userdata, worker
 from . import rule_editor
 from .. import playground as pg
 from .. import evaluation as ev
 from ..mlp import INITS, MLP, layer_units
 from ..plots import mlp as plots
 from ..training import Trainer, batch_size_for, epoch_seconds, n_weights
-from ..training import compare as compare_runs
+from ..training import compare_within
 from .ui import HYPERPARAM_BOUNDS, UrlState, chart, chart_points, coded_message, hyperparam_step, keep_widgets, lr_step, plot_tr, tr
 
 ACTIVATIONS = ("tanh", "relu", "sigmoid", "leaky_relu", "elu", "swish", "gelu", "identity")
@@ -377,18 +378,36 @@ def _landscape_allowed(model: MLP, data: Data) -> bool:
 def train(trainer: Trainer, s: dict, data: Data, extra, epochs: int, on_update) -> None:
     """Run ``epochs`` epochs with a progress bar, calling ``on_update(history)`` about every
     REDRAW_SECONDS. Stops early at the test-loss target. The seconds taken so far are kept in
-    ``st.session_state["mlp_run"]`` after every epoch."""
+    ``st.session_state["mlp_run"]`` after every epoch. Heavy training runs in a worker process
+    (optviz.worker), one piece of REDRAW_SECONDS at a time."""
     X = features.expand(data.X, extra)
     Xte = features.expand(data.Xte, extra) if len(data.Xte) else None
+    yte = data.yte if Xte is not None else None
     bar = st.progress(0.0, text=tr("mlp.training", done=0, total=epochs))
     # a click interrupts this run (Streamlit reruns the page); the weights learned so far are kept
     stop = st.empty()
     stop.button(tr("mlp.stop_button"), key="mlp_stop_run")
     run = st.session_state["mlp_run"]
+    start_epoch = trainer.history.epochs
+    path = st.session_state.get("mlp_path")
+
+    def show(h):
+        done = h.epochs - start_epoch
+        bar.progress(done / epochs, text=tr("mlp.training", done=done, total=epochs))
+
+    if worker.wanted():
+        _train_in_worker(trainer, s, X, data.y, Xte, yte, epochs, path, show, on_update)
+    else:
+        _train_here(trainer, s, X, data.y, Xte, yte, epochs, path, show, on_update)
+    run["seconds"] = time.perf_counter() - run["start"]
+    bar.empty()
+    stop.empty()  # the run is over: nothing left to stop
+
+
+def _train_here(trainer: Trainer, s: dict, X, y, Xte, yte, epochs: int, path, show, on_update) -> None:
+    run = st.session_state["mlp_run"]
     start_epoch, last = trainer.history.epochs, time.perf_counter()
     deadline = budget.Deadline(budget.MAX_SECONDS)  # a run is a bounded piece: Continue goes on
-
-    path = st.session_state.get("mlp_path")
 
     def callback(epoch, h):
         nonlocal last
@@ -397,8 +416,7 @@ def train(trainer: Trainer, s: dict, data: Data, extra, epochs: int, on_update) 
         now = time.perf_counter()
         run["seconds"] = now - run["start"]
         if now - last >= REDRAW_SECONDS:
-            done = epoch - start_epoch
-            bar.progress(done / epochs, text=tr("mlp.training", done=done, total=epochs))
+            show(h)
             on_update(h)
             last = time.perf_counter()
         if deadline.expired() and epoch - start_epoch < epochs:
@@ -406,35 +424,66 @@ def train(trainer: Trainer, s: dict, data: Data, extra, epochs: int, on_update) 
             return True
         return bool(s["stop"] and h.test_loss and h.test_loss[-1] <= s["stop"])
 
-    trainer.run(X, data.y, epochs, Xte, data.yte if Xte is not None else None, callback=callback)
-    run["seconds"] = time.perf_counter() - run["start"]
-    bar.empty()
-    stop.empty()  # the run is over: nothing left to stop
+    trainer.run(X, y, epochs, Xte, yte, callback=callback)
+
+
+def _train_in_worker(trainer: Trainer, s: dict, X, y, Xte, yte, epochs: int, path, show, on_update) -> None:
+    """The same run in pieces in a worker process: the trainer is sent, trains REDRAW_SECONDS, and
+    comes back to be drawn. A click or a closed tab stops the worker at once (its piece is lost,
+    the weights of the pieces before it are kept); the budget counts the worker's CPU seconds."""
+    run = st.session_state["mlp_run"]
+    start_epoch, used = trainer.history.epochs, 0.0
+    with worker.ticking(lambda: show(trainer.history)):
+        while (done := trainer.history.epochs - start_epoch) < epochs:
+            new, records, cpu, reached = worker.call(
+                ("fn", "optviz.training", "train_piece"), (trainer, X, y, epochs - done, Xte, yte),
+                dict(seconds=REDRAW_SECONDS, stop_loss=s["stop"] or 0.0, record_every=path.stride if path else 0))
+            trainer.__dict__.update(new.__dict__)  # the same trainer (the session's), trained further
+            for epoch, weights in records:
+                path.add(epoch, weights)
+            used += cpu
+            h = trainer.history
+            run["seconds"] = time.perf_counter() - run["start"]
+            show(h)
+            on_update(h)
+            done = h.epochs - start_epoch
+            if reached or not (h.loss and math.isfinite(h.loss[-1])):
+                return
+            if used >= budget.MAX_SECONDS and done < epochs:
+                run["cut"] = dict(done=done, total=epochs)
+                return
 
 
 def compare(s: dict, data: Data, hidden, extra, reg, b: int) -> dict | None:
     """The chosen optimizers trained from the same initial weights (training.compare). The result
     keeps the settings it was run with, for its caption. The progress bar moves within each run, so
     that a click (Stop or any other) or a closed tab ends the comparison at once; None when it ran
-    out of its budget of computing (said on the page)."""
+    out of its budget of computing (said on the page). Heavy comparisons run in a worker process."""
     names, epochs = s["compare"], s["epochs"]
     bar = st.progress(0.0)
     stop = st.empty()
     stop.button(tr("mlp.stop_button"), key="mlp_stop_compare")
-    deadline = budget.Deadline(budget.MAX_SECONDS)
-    last = time.perf_counter()
+    last, shown = time.perf_counter(), [0, 0]
 
-    def callback(i, epoch):
-        nonlocal last
-        if time.perf_counter() - last >= REDRAW_SECONDS:
-            bar.progress((i + epoch / epochs) / len(names),
-                         text=tr("mlp.compare_progress", name=optimizers.display_name(names[i]), i=i + 1, k=len(names)))
-            last = time.perf_counter()
-        return deadline.expired()
+    def show(i, epoch):
+        shown[:] = i, epoch
+        bar.progress((i + epoch / epochs) / len(names),
+                     text=tr("mlp.compare_progress", name=optimizers.display_name(names[i]), i=i + 1, k=len(names)))
 
     model = new_model(s, data, hidden)
-    done = compare_runs(model, {n: optimizer_of(s, n) for n in names}, features.expand(data.X, extra), data.y,
-                        epochs, b, s["seed"], callback=callback, record=_landscape_allowed(model, data), **reg)
+    args = (model, {n: optimizer_of(s, n) for n in names}, features.expand(data.X, extra), data.y, epochs, b, s["seed"])
+    kw = dict(seconds=budget.MAX_SECONDS, record=_landscape_allowed(model, data), **reg)
+    if worker.wanted():
+        with worker.ticking(lambda: show(*shown)):
+            done = worker.call(("fn", "optviz.training", "compare_within"), args, kw, progress=show)
+    else:
+        def progress(i, epoch):
+            nonlocal last
+            if time.perf_counter() - last >= REDRAW_SECONDS:
+                show(i, epoch)
+                last = time.perf_counter()
+
+        done = compare_within(*args, progress=progress, **kw)
     bar.empty()
     stop.empty()
     if done is None:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 import streamlit as st
 
-from .. import budget, optimizers, surfaces
+from .. import budget, optimizers, surfaces, worker
 from . import rule_editor
 from .. import playground as pg
 from ..basins import GRIDS as BASIN_GRIDS, MAX_BASIN_STEPS, estimate_seconds_map
@@ -470,9 +470,14 @@ def basin_section(surface, key: str, settings: Settings, runs, labels,
     cols = st.columns(len(chosen))
     for col, i in zip(cols, chosen):
         bar = col.progress(0.0, text=tr("playground.basin_progress", count=n * n))
-        bmap = pg.cached_basin(key, pg.format_runs([runs[i]]), steps, n,
-                            progress=lambda f, bar=bar: bar.progress(f, text=tr("playground.basin_progress",
-                                                                             count=n * n)))
+        shown = [0.0]  # the fraction on the bar, sent again while a worker computes (optviz.worker)
+
+        def progress(f, bar=bar):
+            shown[0] = f
+            bar.progress(f, text=tr("playground.basin_progress", count=n * n))
+
+        with worker.ticking(lambda: progress(shown[0])):
+            bmap = pg.cached_basin(key, pg.format_runs([runs[i]]), steps, n, progress=progress)
         bar.empty()
         with col:
             chart(plots.basin_figure(surface, bmap, labels[i], color_by, tr=plot_tr))

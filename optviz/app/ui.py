@@ -14,7 +14,7 @@ from typing import Any, Iterable
 
 import streamlit as st
 
-from .. import budget, i18n, optimizers
+from .. import budget, i18n, optimizers, worker
 
 LANG_NAMES = {"en": "English", "ja": "日本語"}
 _LANG_KEY = "lang"  # the session's language, in its own session state (see language_selector)
@@ -53,6 +53,7 @@ _RUN = threading.local()  # set while app.py (the navigation) is running in this
 def app_run():
     """app.py wraps its whole run in this, so pages can tell they were reached through it."""
     _RUN.in_app = True
+    worker.warm()  # the worker processes for heavy work, started once (then nothing to do)
     try:
         with budget.light():  # heavy work in other sessions makes way for this run
             yield
@@ -191,13 +192,17 @@ def in_pieces(text: str, fn, calls: list[tuple]) -> list:
     """``[fn(*args) for args in calls]`` for a function of ``optviz.memo``, one call per piece of
     work. When any call must compute, a progress bar moves between the pieces: each update hands
     control to Streamlit, which ends the run there when the tab has closed or the user clicked
-    something else, so a user who has gone costs at most the piece under way."""
+    something else, so a user who has gone costs at most the piece under way (or, for a piece in a
+    worker process, half a second of it: the worker is stopped)."""
     if all(fn.stored(*args) for args in calls):
         return [fn(*args) for args in calls]
     bar = st.progress(0.0, text=text)
     out = []
     for k, args in enumerate(calls):
-        out.append(fn(*args))
+        # heavy pieces compute in a worker process (optviz.worker); while this thread waits, the bar
+        # is sent again every half second, which is where Streamlit stops a run whose user has gone
+        with worker.ticking(lambda f=k / len(calls): bar.progress(f, text=text)):
+            out.append(fn(*args))
         bar.progress((k + 1) / len(calls), text=text)
     bar.empty()
     return out

@@ -8,8 +8,9 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from .. import budget, memo
+from .. import budget
 from .. import vanishing as vg
+from ..vanishing import cached_probe, cached_run  # shared by every session, computed in a worker when heavy
 from ..plots.vanishing import config_label
 from .ui import UrlState, counted, in_pieces, tr
 
@@ -121,22 +122,6 @@ def sidebar_controls() -> Settings:
                     tuple(vg.NetConfig.parse(c) for c in ss["vg_cmp"]), int(ss["vg_depth"]),
                     int(ss["vg_width"]), int(ss["vg_n"]), int(ss["vg_seed"]), ss["vg_ds"], ss["vg_opt"],
                     float(ss["vg_lr"]), int(ss["vg_ep"]))
-
-
-# --- cached computations: shared by every session (optviz.memo), within one change's budget ----
-# Sizes measured with memo.nbytes: a probe ≈ 3 kB (5 layers) to 13 kB (30 layers); a learning run
-# of 40 epochs of 5 layers ≈ 13 kB, of 200 epochs of 30 layers ≈ 0.21 MB (the largest).
-
-@memo.memo(max_mb=4, name="vanishing.probe")  # 300 of the largest
-def cached_probe(config_id: str, depth: int, width: int, n_samples: int, seed: int) -> vg.Probe:
-    return vg.probe(vg.NetConfig.parse(config_id), depth, width, n_samples, seed)
-
-
-@memo.memo(max_mb=16, name="vanishing.run")  # 75 of the largest, 1 200 of the default's
-def cached_run(config_id: str, depth: int, width: int, dataset: str, optimizer: str, lr: float,
-               epochs: int, seed: int, allowed: int) -> vg.LearningRun:
-    return vg.learning_run(vg.NetConfig.parse(config_id), depth, width, dataset, optimizer, lr, epochs, seed,
-                           allowed=allowed)
 
 
 def plan(s: Settings) -> vg.Plan:

@@ -571,3 +571,42 @@ def test_a_network_whose_landscape_is_refused_records_no_weights_along_its_run()
     small = open_page(PAGE, epochs="3", n="60", hidden="4")
     small.button(key="mlp_train").click().run()
     assert small.session_state["mlp_path"].epochs == [0, 1, 2, 3]
+
+
+def _trained_in(monkeypatch, workers: str, **query):
+    """Train then Continue, and a comparison, with every training counted as heavy work (so it goes
+    to a worker process unless ``workers`` is "0")."""
+    from optviz import budget, worker
+
+    monkeypatch.setattr(budget, "HEAVY_SECONDS", 0.0)
+    monkeypatch.setenv("OPTVIZ_WORKERS", workers)
+    calls = worker.pool().calls
+    at = open_page(PAGE, **query)
+    at.button(key="mlp_train").click().run()
+    at.number_input(key="mlp_lr").set_value(0.01).run()
+    at.button(key="mlp_continue").click().run()
+    at.button(key="mlp_compare_run").click().run()
+    assert not at.exception and not at.error
+    return at, worker.pool().calls - calls
+
+
+@pytest.mark.parametrize("query", [dict(data="moons", n="80", epochs="12", mode="mini", batch="16", test="0.25",
+                                        compare="sgd,adam"),
+                                   dict(data="spiral", n="120", epochs="6", act="elu", reg="l2", hidden="8,8",
+                                        opt="rule", compare="momentum,rmsprop")])
+def test_heavy_training_in_a_worker_is_the_same_run_as_in_the_server(monkeypatch, query):
+    """Train, Continue and Compare go to a worker process in pieces when heavy: the page shows the
+    same run, the same weights and the same recorded path as when the server computes it."""
+    there, calls = _trained_in(monkeypatch, "2", **query)
+    here, none = _trained_in(monkeypatch, "0", **query)
+    assert calls >= 3 and none == 0
+    a, b = there.session_state["mlp_trainer"], here.session_state["mlp_trainer"]
+    assert a.history.loss == b.history.loss and a.history.test_loss == b.history.test_loss
+    assert a.history.changes == b.history.changes and a.history.epochs == 2 * int(query["epochs"])
+    assert all(np.array_equal(x, y) for x, y in zip(a.model.flat(), b.model.flat()))
+    pa, pb = there.session_state["mlp_path"], here.session_state["mlp_path"]
+    assert pa.epochs == pb.epochs and all(np.array_equal(x, y) for x, y in zip(pa.points, pb.points))
+    ca, cb = there.session_state["mlp_compare_result"], here.session_state["mlp_compare_result"]
+    assert [r[0] for r in ca["runs"]] == [r[0] for r in cb["runs"]]
+    assert all(ra[1].loss == rb[1].loss for ra, rb in zip(ca["runs"], cb["runs"]))
+    assert summary(there).split(" s):")[1] == summary(here).split(" s):")[1]

@@ -398,6 +398,7 @@ def test_a_basin_map_beyond_the_budget_is_computed_smaller_and_says_so(monkeypat
         return real(surf, optimizer, min(steps_, 5), n, progress=progress)  # the test only needs the shape
 
     monkeypatch.setattr(pg, "basin_map", recording)
+    monkeypatch.setenv("OPTVIZ_WORKERS", "0")  # the stand-in lives in this process, not in a worker's
     pg.cached_basin.memo.clear()
     query = dict(s=surface, runs="sgd:lr=0.001|adam:lr=0.01", steps=str(steps))
     if surface == "custom":

@@ -249,6 +249,7 @@ def test_the_most_expensive_link_is_shrunk_to_one_changes_budget_before_it_start
 
     monkeypatch.setattr(vg, "probe", probe)
     monkeypatch.setattr(vg, "learning_run", learning_run)
+    monkeypatch.setenv("OPTVIZ_WORKERS", "0")  # the stand-ins live in this process, not in a worker's
     for store in (ui.cached_probe.memo, ui.cached_run.memo):
         store.clear()
     try:
