@@ -171,7 +171,7 @@ def pool() -> _Pool:
     global _pool
     with _pool_lock:
         if _pool is None:
-            _pool = _Pool(_workers_wanted())
+            _pool = _Pool(max(1, _workers_wanted()))  # (used only while enabled)
             atexit.register(_pool.shutdown)
         return _pool
 
@@ -214,6 +214,9 @@ def call(ref: tuple, args: tuple = (), kwargs: dict | None = None, progress: Cal
     tick = getattr(_local, "tick", None) or _no_tick
     p = pool()
     w = p.acquire(tick)
+    while w.proc.poll() is not None:  # died while idle (killed by the OS): another one
+        p.discard(w)
+        w = p.acquire(tick)
     try:
         w.wait_ready(tick)
         w.conn.send((ref, args, kwargs or {}, progress is not None))

@@ -121,6 +121,14 @@ def test_a_worker_that_dies_is_an_error_and_is_replaced():
     assert worker.call(("fn", "operator", "add"), (2, 3)) == 5
 
 
+def test_a_worker_killed_while_idle_is_replaced_before_it_is_given_work():
+    worker.warm()
+    for w in list(worker.pool()._idle):
+        w.proc.kill()
+        w.proc.wait()
+    assert worker.call(("fn", "operator", "mul"), (6, 7)) == 42
+
+
 def test_a_user_who_leaves_stops_the_worker_at_once(tmp_path):
     """The tick raises (Streamlit does, in the page's next call, once the tab has closed or another
     click came): the worker is killed, nothing computes on, and the next call gets a fresh one."""
