@@ -58,6 +58,8 @@ class Heavy:
     note: str = ""  # what the warm-up found (refusals)
 
 
+CONTROL = Heavy("light pages (control)", (), chosen="/activations?seed={i}")
+
 HEAVY = [
     Heavy("MLP Train", tuple(MLP + n for n in NETS), "mlp.train"),
     Heavy("MLP comparison of 4 optimizers",
@@ -73,10 +75,8 @@ HEAVY = [
 ]
 
 # Installed in every document before the app's scripts: counts the script runs that started and
-# finished (stApp's data-test-script-state). A quick run goes running → notRunning before the
-# observer is called: each record's value is read from the next record's old value (the attribute
-# itself would say notRunning for both, and the run would never have started: a page that had come
-# counted as timed out).
+# finished (stApp's data-test-script-state; each record's value is the next record's old value, so
+# that two changes seen in one call count as two). Used for the heavy tabs, whose runs are long.
 OBSERVER = """(() => {
   const s = window.__abuse = {started: 0, finished: 0};
   new MutationObserver(ms => { ms.forEach((m, i) => {
@@ -97,11 +97,15 @@ NAVIGATE = """(path) => {
 }"""
 RAN = """() => window.__abuse.finished > 0 &&
   document.querySelector('[data-testid="stApp"]').getAttribute('data-test-script-state') === 'notRunning'"""
-# A page is there when its script has run (more runs have finished than ``before``) and is no longer
-# running and every chart has drawn: returns the browser's clock then, in ms (0 = not yet).
+# The page's title (its first heading), to tell the page that has come from the one before it.
+TITLE = """() => { const h = document.querySelector('[data-testid="stMain"] h1'); return h ? h.innerText : ''; }"""
+# A page is there when its title is not the page's before (``before``: '' for a link opened) and the
+# script is no longer running and every chart has drawn: returns the browser's clock then, in ms
+# (0 = not yet). Not by counting runs: a quick run goes running -> notRunning within one frame of
+# React and the attribute never says "running", so a page that had come counted as timed out.
 READY = """(before) => {
-  const s = window.__abuse, app = document.querySelector('[data-testid="stApp"]');
-  if (!s || !app || s.finished <= before || app.getAttribute('data-test-script-state') !== 'notRunning') return 0;
+  const app = document.querySelector('[data-testid="stApp"]'), h = document.querySelector('[data-testid="stMain"] h1');
+  if (!app || !h || !h.innerText || h.innerText === before || app.getAttribute('data-test-script-state') !== 'notRunning') return 0;
   if (document.querySelector('[data-testid="stSkeleton"]')) return 0;
   for (const c of document.querySelectorAll('[data-testid="stPlotlyChart"]'))
     if (!c.querySelector('.js-plotly-plot svg.main-svg, canvas')) return 0;
@@ -242,12 +246,12 @@ async def browse(browser, url: str, seed: int, pages: list) -> None:
         for k, path in enumerate(order):
             t0 = time.monotonic()
             try:
-                before, start = 0, None
+                before, start = "", None
                 if k:  # on from the page before, by the sidebar
-                    before = await tab.evaluate("() => window.__abuse.finished")
+                    before = await tab.evaluate(TITLE)
                     start = await tab.evaluate(NAVIGATE, path)
                 if start is None:  # the first page: a link (the clock starts at the navigation)
-                    before, start = 0, 0.0
+                    before, start = "", 0.0
                     await tab.goto(url + path, timeout=PAGE_TIMEOUT_S * 1000)
                 ms = await (await tab.wait_for_function(READY, arg=before, polling=50,
                                                         timeout=PAGE_TIMEOUT_S * 1000)).json_value()
@@ -357,11 +361,12 @@ async def abuser(browser, url: str, j: int, heavies: list, tabs: list, labels: d
 # --- the phases ----------------------------------------------------------------------------------
 
 async def browse_phase(browser, server: Server, sessions: int, deadline: float, abusers: int = 0,
-                       labels: dict | None = None, ids=None, heavy_browser=None) -> tuple[list, list, float, float]:
+                       labels: dict | None = None, ids=None, heavy_browser=None,
+                       heavies: list | None = None) -> tuple[list, list, float, float]:
     pages: list = []
     tabs: list = []
     done = asyncio.Event()
-    heavies = [h for h in HEAVY if h.chosen]
+    heavies = [h for h in HEAVY if h.chosen] if heavies is None else heavies
     t0 = time.monotonic()
 
     async def people():
@@ -430,6 +435,11 @@ async def run(url: str, pid: int, quick: bool) -> dict:
             await wait_idle(server, time.monotonic(), 30)
             # quiet again: the reference is both quiet runs, around the abuse (other work on the machine drifts)
             out["quiet2"] = await browse_phase(browser, server, sessions, deadline)
+            await wait_idle(server, time.monotonic(), 30)
+            # the control: the same 3 participants, opening and closing light pages in the same rhythm
+            # (what their page loads cost the others, without any heavy work)
+            out["control"] = await browse_phase(browser, server, sessions, deadline, abusers, labels, ids,
+                                                heavy_browser, heavies=[CONTROL])
             await wait_idle(server, time.monotonic(), 30)
             t = time.monotonic()
             await asyncio.sleep(2.0)
@@ -558,6 +568,13 @@ def report(r: dict) -> str:
                  f"{a1 - a0:.0f} s; {len(tabs)} heavy tabs open {open_s:.0f} s in all", *where(a0, a1)),
             _row("… of which pages loading while a heavy tab was open", during, qmed),
             _row(f"quiet again: {r['sessions']} browsing", qp2, qmed, f"{r1 - r0:.0f} s", *where(r0, r1))]
+    control = None
+    if r.get("control"):
+        cp, ctabs, c0, c1 = r["control"]
+        c_ok = [p.seconds for p in cp if p.seconds is not None]
+        control = statistics.median(c_ok) / qmed if c_ok and qmed else None
+        rows.append(_row(f"control: {r['sessions']} browsing + {r['abusers']} opening and closing /activations "
+                         f"the same way", cp, qmed, f"{c1 - c0:.0f} s; {len(ctabs)} tabs", *where(c0, c1)))
     browse = table(["run", "pages", "timed out", "median page s", "p90 page s", "median vs quiet", "duration",
                     "server CPU (cores)", "machine load (1-min avg)"], rows)
     ap_ok = [p.seconds for p in ap if p.seconds is not None]
@@ -608,6 +625,9 @@ def report(r: dict) -> str:
         f"{ratio:.2f}× — {met(ratio <= RATIO_TARGET and failed == 0)}"
         + (f" ({failed} pages timed out or were cut by a run's bound of {r['deadline']:.0f} s)" if failed else "")
         + "."
+        + (f" The control, the same participants opening and closing a light page in the same rhythm "
+           f"(no heavy work at all): {control:.2f}× the quiet median, so of the slowdown under abuse "
+           f"the heavy work itself accounts for {ratio / control:.2f}×." if control else "")
         + (f" The machine was loaded far beyond its {cores} cores while this ran (1-min load average "
            f"{min(loads):.0f}–{max(loads):.0f}, mostly the browsing people's own browsers, whose page times "
            f"these are): the page times say as much about this machine as about the server; see the notes."
