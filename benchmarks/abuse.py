@@ -10,6 +10,7 @@ import itertools
 import os
 import random
 import re
+import shutil
 import statistics
 import sys
 import time
@@ -416,8 +417,6 @@ async def run(url: str, pid: int, quick: bool) -> dict:
         # the server's cores. Here they must, so they run at the lowest OS priority (nice 19): what
         # is measured is what their work costs the server, not what their browsers cost this machine.
         heavy_browser = await p.chromium.launch(executable_path=_niced_chromium(), headless=True, args=FLAGS)
-        reniced = out["reniced"] = [0]
-        keeper = asyncio.create_task(keep_niced(reniced))
         sample = asyncio.create_task(sampler(server))
         try:
             t = time.monotonic()
@@ -439,7 +438,7 @@ async def run(url: str, pid: int, quick: bool) -> dict:
             # the control: the same 3 participants, opening and closing light pages in the same rhythm
             # (what their page loads cost the others, without any heavy work)
             out["control"] = await browse_phase(browser, server, sessions, deadline, abusers, labels, ids,
-                                                heavy_browser, heavies=[CONTROL])
+                                                heavy_browser, heavies=[CONTROL] * len([h for h in HEAVY if h.chosen]))
             await wait_idle(server, time.monotonic(), 30)
             t = time.monotonic()
             await asyncio.sleep(2.0)
@@ -456,73 +455,32 @@ async def run(url: str, pid: int, quick: bool) -> dict:
             out["samples"] = server.samples
         finally:
             sample.cancel()
-            keeper.cancel()
             await browser.close()
             await heavy_browser.close()
     return out
 
 
-NICED_PID = os.path.join(__import__("tempfile").gettempdir(), "optviz-niced-chromium.pid")
-
-
 def _niced_chromium() -> str:
-    """A Chromium that runs at nice 19 (a wrapper script, since Playwright launches an executable);
-    it writes its process id to NICED_PID (``keep_niced`` needs it)."""
+    """A Chromium that runs at nice 19 (a wrapper script, since Playwright launches an executable).
+    Run as root, Chromium raises its own processes' priority again (its browser process to nice −8,
+    renderers to 0 or 5): the wrapper then runs it as the unprivileged user ``nobody``, which cannot,
+    with its profile and a home it may write."""
     import tempfile
     path = os.path.join(tempfile.gettempdir(), "optviz-niced-chromium")
+    home = os.path.join(tempfile.gettempdir(), "optviz-niced-home")
+    os.makedirs(home, exist_ok=True)
+    os.chmod(home, 0o777)
+    drop = ""
+    if os.geteuid() == 0 and shutil.which("setpriv"):
+        drop = ('for a in "$@"; do case "$a" in --user-data-dir=*) chmod -R a+rwX "${a#--user-data-dir=}";; esac; done\n'
+                f"export HOME={home}\n")
+        run = f'exec setpriv --reuid=65534 --regid=65534 --clear-groups nice -n 19 {CHROMIUM} "$@"'
+    else:
+        run = f'exec nice -n 19 {CHROMIUM} "$@"'
     with open(path, "w") as f:
-        f.write(f'#!/bin/sh\necho $$ > {NICED_PID}\nexec nice -n 19 {CHROMIUM} "$@"\n')
+        f.write(f"#!/bin/sh\n{drop}{run}\n")
     os.chmod(path, 0o755)
     return path
-
-
-def _parents() -> dict[int, int]:
-    out = {}
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                out[int(entry)] = int(_stat(int(entry))[1])
-            except (OSError, IndexError, ValueError):
-                pass
-    return out
-
-
-def renice_tree(root: int, nice: int = 19) -> int:
-    """Every thread of ``root`` and its descendants to ``nice`` (Linux nice values are per thread);
-    returns how many threads had to be set back."""
-    parents = _parents()
-    tree, frontier = {root}, [root]
-    while frontier:
-        kids = [p for p, pp in parents.items() if pp in frontier and p not in tree]
-        tree.update(kids)
-        frontier = kids
-    changed = 0
-    for pid in tree:
-        try:
-            tids = [int(t) for t in os.listdir(f"/proc/{pid}/task")]
-        except OSError:
-            continue
-        for tid in tids:
-            try:
-                if os.getpriority(os.PRIO_PROCESS, tid) < nice:
-                    os.setpriority(os.PRIO_PROCESS, tid, nice)
-                    changed += 1
-            except OSError:
-                pass
-    return changed
-
-
-async def keep_niced(counter: list) -> None:
-    """Chromium sets its own processes' priorities (run as root, as here, it raises them: its browser
-    process to nice −8, renderers to 0 or 5), whatever it was started with: the heavy participants'
-    browser is set back to nice 19, every thread, every 0.2 s. ``counter[0]`` counts the threads set."""
-    while True:
-        try:
-            with open(NICED_PID) as f:
-                counter[0] += renice_tree(int(f.read().strip()))
-        except (OSError, ValueError):
-            pass
-        await asyncio.sleep(0.2)
 
 
 # --- the report ----------------------------------------------------------------------------------
@@ -610,9 +568,8 @@ def report(r: dict) -> str:
         f"browser's clock; a page not there within {PAGE_TIMEOUT_S} s counts as timed out. Under abuse, {r['abusers']} more people each open every heavy link below once (each "
         f"starting at a different one), start its work (the click, where the link needs one), wait "
         f"{WORK_S:g} s and close the tab; their browsers do not load the chart code (the server computes and "
-        f"sends the same) and run at the lowest OS priority (nice 19, every thread set back to it every "
-        f"0.2 s, since Chromium run as root raises its own processes' priority: {r.get('reniced', [0])[0]} "
-        f"threads were set back during this run): in a room they run on their own "
+        f"sends the same) and run at the lowest OS priority (nice 19, as the unprivileged user nobody: "
+        f"Chromium run as root raises its own processes' priority, its browser process to nice −8): in a room they run on their own "
         f"laptops, so what they may take from the people browsing is the server's work, not their browsers'. The heavy links, found while warming up: the first of a list, heaviest first, that "
         "the app does not refuse (where a refusal says how much fits, exactly that); shown unencoded.",
         "",
