@@ -156,15 +156,16 @@ def children(pid: int) -> list[int]:
     return out
 
 
-def cpu_seconds(pid: int) -> float:
-    """The CPU seconds of the server with its worker processes: its own utime + stime, those of the
-    workers it has waited for (cutime + cstime: killed or replaced ones), and the live workers'."""
+def cpu_seconds(pid: int, kids: list[int]) -> float:
+    """The CPU seconds of the server with its worker processes (``kids``): its own
+    utime + stime, those of the workers it has waited for (cutime + cstime: killed or replaced
+    ones), and the live workers'."""
     try:
         fields = _stat(pid)
         ticks = sum(int(fields[i]) for i in (11, 12, 13, 14))
     except (OSError, IndexError, ValueError):
         return float("nan")
-    for child in children(pid):
+    for child in kids:
         try:
             fields = _stat(child)
             ticks += int(fields[11]) + int(fields[12])
@@ -173,14 +174,16 @@ def cpu_seconds(pid: int) -> float:
     return ticks / os.sysconf("SC_CLK_TCK")
 
 
-def server_rss_mb(pid: int) -> float:
-    """The server's resident memory with its worker processes'."""
-    return rss_mb(pid) + sum(rss_mb(c) for c in children(pid))
+def server_rss_mb(pid: int, kids: list[int]) -> float:
+    """The server's resident memory with its worker processes' (``kids``)."""
+    return rss_mb(pid) + sum(rss_mb(c) for c in kids)
 
 
 async def sampler(server: Server) -> None:
     while True:
-        server.samples.append((time.monotonic(), cpu_seconds(server.pid), server_rss_mb(server.pid), os.getloadavg()[0]))
+        kids = children(server.pid)  # one look through /proc a sample
+        server.samples.append((time.monotonic(), cpu_seconds(server.pid, kids), server_rss_mb(server.pid, kids),
+                               os.getloadavg()[0]))
         await asyncio.sleep(SAMPLE_S)
 
 

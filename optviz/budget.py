@@ -10,11 +10,11 @@ pages of everyone else (and their browsers, on a machine that serves and browses
 Not a lower priority for the heavy *thread*: the threads of one Python process share one interpreter
 lock, and a thread that the OS sets aside (as it does a low-priority one on a loaded machine) while
 it holds the lock stalls every light rerun waiting for it, a priority inversion that the abuse bench
-measured at 4× the quiet page time. Heavy work that still runs in the server's threads (the MLP
-trainer's live training) keeps the normal priority and calls ``make_way`` between its small steps
-(a mini-batch, 64 optimizer steps): every rerun counts as light work (``light``, around the app's
-whole run) until it says it is heavy, and while any light rerun is running the heavy one sleeps,
-without the lock, for up to MAKE_WAY_SECONDS at a time. Threads that compute without the lock (the
+measured at 4× the quiet page time. Work that still runs in the server's threads (light work, or all
+of it when workers are off) keeps the normal priority, and heavy work calls ``make_way`` between its
+small steps (a mini-batch, 64 optimizer steps): every rerun counts as light work (``light``, around
+the app's whole run) until it says it is heavy, and while any light rerun is running the heavy one
+sleeps, without the lock, for up to MAKE_WAY_SECONDS at a time. Threads that compute without the lock (the
 fused C library's) do run at a lower priority (``lower_priority``).
 """
 from __future__ import annotations

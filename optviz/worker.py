@@ -244,10 +244,6 @@ def call(ref: tuple, args: tuple = (), kwargs: dict | None = None, progress: Cal
     return value
 
 
-def memo_ref(fn: Callable, store_name: str) -> tuple:
-    return ("memo", fn.__module__, store_name)
-
-
 # --- the worker's side --------------------------------------------------------------------------
 
 def _resolve(ref: tuple) -> Callable:
