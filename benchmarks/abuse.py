@@ -10,7 +10,6 @@ import itertools
 import os
 import random
 import re
-import shutil
 import statistics
 import sys
 import time
@@ -75,17 +74,6 @@ HEAVY = [
                                                    PG + "&steps=2000&runs=adam:lr=0.1{i:03d}"), "basin"),
 ]
 
-# Installed in every document before the app's scripts: counts the script runs that started and
-# finished (stApp's data-test-script-state; each record's value is the next record's old value, so
-# that two changes seen in one call count as two). Used for the heavy tabs, whose runs are long.
-OBSERVER = """(() => {
-  const s = window.__abuse = {started: 0, finished: 0};
-  new MutationObserver(ms => { ms.forEach((m, i) => {
-    const v = i + 1 < ms.length ? ms[i + 1].oldValue : m.target.getAttribute('data-test-script-state');
-    if (v === 'running') s.started++; else if (v === 'notRunning' && s.started) s.finished++;
-  }); }).observe(document, {subtree: true, attributes: true, attributeOldValue: true,
-                            attributeFilter: ['data-test-script-state']});
-})();"""
 # Click the sidebar's link to ``path``, as a person moving on in the app does: the browser's clock at
 # the click, or null when the link is not there.
 NAVIGATE = """(path) => {
@@ -96,8 +84,6 @@ NAVIGATE = """(path) => {
   a.click();
   return t;
 }"""
-RAN = """() => window.__abuse.finished > 0 &&
-  document.querySelector('[data-testid="stApp"]').getAttribute('data-test-script-state') === 'notRunning'"""
 # The page's title (its first heading), to tell the page that has come from the one before it.
 TITLE = """() => { const h = document.querySelector('[data-testid="stMain"] h1'); return h ? h.innerText : ''; }"""
 # A page is there when its title is not the page's before (``before``: '' for a link opened) and the
@@ -224,15 +210,10 @@ def mean_load(samples: list, t0: float, t1: float) -> float:
     return sum(v) / len(v) if v else float("nan")
 
 
-async def new_context(browser, draw: bool = True):
-    """A fresh browser context (a person). ``draw=False``: the figures' code is not loaded, so the
-    person's browser draws no chart (the server sends them all the same): a heavy participant's own
-    drawing would take this machine's cores from the people browsing, which in a room it would not."""
+async def new_context(browser):
+    """A fresh browser context (a person)."""
     ctx = await browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-US")
     ctx.set_default_timeout(PAGE_TIMEOUT_S * 1000)
-    await ctx.add_init_script(OBSERVER)
-    if not draw:
-        await ctx.route(re.compile(r"/static/js/PlotlyChart\.[^/]*\.js"), lambda route: route.abort())
     return ctx
 
 
@@ -270,46 +251,93 @@ async def browse(browser, url: str, seed: int, pages: list) -> None:
         await ctx.close()
 
 
-async def heavy_tab(browser, url: str, heavy: Heavy, link: str, tabs: list, labels: dict,
-                    wait: float = WORK_S) -> Tab:
-    """Open ``link``, start its work (a click where it needs one), let it run ``wait`` seconds (less
-    when the run is over sooner, as a refused one is), close the tab."""
-    from playwright.async_api import Error as PlaywrightError
-    from playwright.async_api import TimeoutError as PlaywrightTimeout
+def _widgets(fm, found: dict, errors: list) -> None:
+    """Record the widgets (label -> (kind, id)) and error boxes of one ForwardMsg's delta."""
+    d = fm.delta
+    if d.WhichOneof("type") == "new_element":
+        kind = d.new_element.WhichOneof("type")
+        el = getattr(d.new_element, kind) if kind else None
+        if kind == "alert" and el.format == el.ERROR:
+            errors.append(el.body)
+        elif el is not None and getattr(el, "id", "") and hasattr(el, "label"):
+            found[el.label] = (kind, el.id)
+    elif d.WhichOneof("type") == "add_block" and d.add_block.WhichOneof("type") == "tab_container":
+        found["tabs"] = ("tabs", d.add_block.tab_container.id)
 
-    ctx = await new_context(browser, draw=False)
+
+async def heavy_tab(url: str, heavy: Heavy, link: str, tabs: list, labels: dict, wait: float = WORK_S) -> Tab:
+    """Open ``link``, start its work (a click where it needs one), let it run ``wait`` seconds (less
+    when the run is over sooner, as a refused one is), close the tab.
+
+    Spoken in Streamlit's own protocol (the binary messages a browser tab sends and receives over
+    /_stcore/stream), not by a browser: in a room the heavy participants' browsers run on their own
+    laptops, so on this one machine they must cost nothing but what the server does for them. (A
+    browser here, even at nice 19 as another user, took a whole share of the CPU: each session it
+    starts is a scheduler autogroup, shared out equally whatever the nice values; put at autogroup
+    nice 19 instead it was starved so that its tabs took minutes to open.) To the server this is a
+    browser tab: the same messages, the same session, the same widget states for a click, and
+    closing the socket is what closing a tab does."""
+    import websockets
+    from streamlit.proto.BackMsg_pb2 import BackMsg
+    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+    from streamlit.proto.WidgetStates_pb2 import WidgetState
+
+    path, _, query = link.lstrip("/").partition("?")
     tab = Tab(heavy.name, time.monotonic())
     tabs.append(tab)
+    found: dict = {}
+    errors: list = []
     try:
-        page = await ctx.new_page()
-        await page.goto(url + link)
-        before = 0
-        if heavy.start is not None:  # the page's first run ends, then the click starts the work
-            await page.wait_for_function(RAN, polling=100)
-            before = await page.evaluate("() => window.__abuse.started")
-            if heavy.start == "basin":
-                await page.get_by_role("tab", name=labels["playground.tab_basin"]).click()
-                await page.get_by_text(labels["playground.basin_show"], exact=True).click()
-            else:
-                await page.get_by_role("button", name=labels[heavy.start], exact=True).click()
-            await page.wait_for_function(f"() => window.__abuse.started > {before}", polling=50)
-        else:
-            await page.wait_for_function("() => window.__abuse.started > 0", polling=50)
-        try:  # a refused (or quick) run is over at once: no need to wait for it
-            await page.wait_for_function(f"() => window.__abuse.finished > {before} && document.querySelector("
-                                         "'[data-testid=\"stApp\"]').getAttribute('data-test-script-state')"
-                                         " === 'notRunning'", polling=100, timeout=wait * 1000)
-        except PlaywrightTimeout:
-            pass
-        state = await page.locator('[data-testid="stApp"]').get_attribute("data-test-script-state")
-        errors = [e for e in await page.locator('[data-testid="stMain"] [data-testid="stAlertContentError"]')
-                  .all_inner_texts() if "dynamically imported module" not in e]  # a chart not drawn: draw=False
-        tab.status = "running" if state == "running" else (f"refused: {errors[0]}" if errors else "finished")
-    except PlaywrightError as e:
-        tab.status = f"failed: {str(e).splitlines()[0]}"
+        async with websockets.connect(url.replace("http", "ws", 1) + "/_stcore/stream", subprotocols=["streamlit"],
+                                      max_size=None, open_timeout=PAGE_TIMEOUT_S) as ws:
+            async def run(states: list, timeout: float) -> bool:
+                """One script run of the page (by its name: a page hash would be the entry
+                script's) with these widget states (the others keep theirs); whether it finished
+                within ``timeout``."""
+                msg = BackMsg()
+                msg.rerun_script.query_string, msg.rerun_script.page_name = query, path
+                msg.rerun_script.widget_states.widgets.extend(states)
+                await ws.send(msg.SerializeToString())
+                errors.clear()
+                end = time.monotonic() + timeout
+                while (left := end - time.monotonic()) > 0:
+                    try:
+                        fm = ForwardMsg.FromString(await asyncio.wait_for(ws.recv(), left))
+                    except asyncio.TimeoutError:
+                        break
+                    kind = fm.WhichOneof("type")
+                    if kind == "delta":
+                        _widgets(fm, found, errors)
+                    elif kind == "script_finished":
+                        return True
+                return False
+
+            def state(label: str, **value) -> WidgetState:
+                if label not in found:
+                    raise LookupError(f"no widget {label!r} on {path}")
+                w = WidgetState(id=found[label][1])
+                for k, v in value.items():
+                    setattr(w, k, v)
+                return w
+
+            if heavy.start is None:  # opening the link starts the work
+                done = await run([], wait)
+            else:  # the page's first run ends, then the click starts the work
+                if not await run([], PAGE_TIMEOUT_S):
+                    raise TimeoutError("the page's first run did not finish")
+                if heavy.start == "basin":  # the basin tab, then its switch
+                    basin = state("tabs", string_value=labels["playground.tab_basin"])
+                    if not await run([basin], PAGE_TIMEOUT_S):
+                        raise TimeoutError("the basin tab did not open")
+                    clicks = [basin, state(labels["playground.basin_show"], bool_value=True)]
+                else:
+                    clicks = [state(labels[heavy.start], trigger_value=True)]
+                done = await run(clicks, wait)
+            tab.status = (f"refused: {errors[0]}" if errors else "finished") if done else "running"
+    except (OSError, LookupError, TimeoutError, websockets.WebSocketException) as e:
+        tab.status = f"failed: {type(e).__name__}: {str(e).splitlines()[0] if str(e) else ''}"
     finally:
-        tab.closed = time.monotonic()  # from here on the server may know: the tab is going
-        await ctx.close()
+        tab.closed = time.monotonic()  # the socket is closed: the server knows the tab has gone
     return tab
 
 
@@ -328,14 +356,14 @@ def refine(link: str, status: str) -> str | None:
     return None
 
 
-async def choose_heavy(browser, server: Server, heavy: Heavy, labels: dict, ids) -> None:
+async def choose_heavy(server: Server, heavy: Heavy, labels: dict, ids) -> None:
     """The heaviest link of ``heavy`` that is not refused (this also warms the page up)."""
     refused = []
     queue = list(heavy.candidates)
     while queue and len(refused) < 8:
         link = queue.pop(0)
         # longer than a participant waits: a refusal on a loaded machine may take more than WORK_S to come
-        tab = await heavy_tab(browser, server.url, heavy, link.format(i=next(ids)), [], labels, wait=3 * WORK_S)
+        tab = await heavy_tab(server.url, heavy, link.format(i=next(ids)), [], labels, wait=3 * WORK_S)
         if tab.status.startswith(("refused", "failed")):
             refused.append((link, tab.status))
             better = refine(link, tab.status)
@@ -352,20 +380,20 @@ async def choose_heavy(browser, server: Server, heavy: Heavy, labels: dict, ids)
     print(f"abuse: {heavy.name}: {heavy.note}; using {heavy.chosen}", flush=True)
 
 
-async def abuser(browser, url: str, j: int, heavies: list, tabs: list, labels: dict, ids, done) -> None:
+async def abuser(url: str, j: int, heavies: list, tabs: list, labels: dict, ids, done) -> None:
     """Heavy participant j: every heavy link once (starting at its own one), until browsing is over."""
     await asyncio.sleep(1.0 * j)
     for k in range(len(heavies)):
         if done.is_set():
             return
         h = heavies[(j + k) % len(heavies)]
-        await heavy_tab(browser, url, h, h.chosen.format(i=next(ids)), tabs, labels)
+        await heavy_tab(url, h, h.chosen.format(i=next(ids)), tabs, labels)
 
 
 # --- the phases ----------------------------------------------------------------------------------
 
 async def browse_phase(browser, server: Server, sessions: int, deadline: float, abusers: int = 0,
-                       labels: dict | None = None, ids=None, heavy_browser=None,
+                       labels: dict | None = None, ids=None,
                        heavies: list | None = None) -> tuple[list, list, float, float]:
     pages: list = []
     tabs: list = []
@@ -379,7 +407,7 @@ async def browse_phase(browser, server: Server, sessions: int, deadline: float, 
         finally:
             done.set()
 
-    jobs = [people()] + [abuser(heavy_browser or browser, server.url, j, heavies, tabs, labels, ids, done)
+    jobs = [people()] + [abuser(server.url, j, heavies, tabs, labels, ids, done)
                          for j in range(abusers if heavies else 0)]
     try:
         await asyncio.wait_for(asyncio.gather(*jobs), deadline)
@@ -388,13 +416,13 @@ async def browse_phase(browser, server: Server, sessions: int, deadline: float, 
     return pages, tabs, t0, time.monotonic()
 
 
-async def idle_phase(browser, server: Server, heavies: list, labels: dict, ids, cap: float) -> dict:
+async def idle_phase(server: Server, heavies: list, labels: dict, ids, cap: float) -> dict:
     """The heavy tabs ``heavies`` opened at once on an idle server, and closed; then the seconds until
     the server is idle again."""
     await wait_idle(server, time.monotonic(), cap)  # start from an idle server
     t0 = time.monotonic()
     tabs: list = []
-    await asyncio.gather(*(heavy_tab(browser, server.url, h, h.chosen.format(i=next(ids)), tabs, labels)
+    await asyncio.gather(*(heavy_tab(server.url, h, h.chosen.format(i=next(ids)), tabs, labels)
                            for h in heavies))
     last = max(t.closed for t in tabs)
     idle = await wait_idle(server, last, cap)
@@ -419,21 +447,19 @@ async def run(url: str, pid: int, quick: bool) -> dict:
         # The heavy participants' browsers stand for their own laptops: in a room they do not run on
         # the server's cores. Here they must, so they run at the lowest OS priority (nice 19): what
         # is measured is what their work costs the server, not what their browsers cost this machine.
-        heavy_browser = await p.chromium.launch(executable_path=_niced_chromium(), headless=True, args=FLAGS)
         sample = asyncio.create_task(sampler(server))
         try:
             t = time.monotonic()
             warm: list = []
             await browse(browser, url, 12345, warm)  # each light page once: imports, caches
             for h in HEAVY:
-                await choose_heavy(heavy_browser, server, h, labels, ids)
+                await choose_heavy(server, h, labels, ids)
             out["warm_s"] = time.monotonic() - t
             await wait_idle(server, time.monotonic(), 30)
-            deadline = out["deadline"] = 90 if quick else 150
+            deadline = out["deadline"] = 120 if quick else 210  # a safety net: a quiet phase takes about 140 s
             out["quiet"] = await browse_phase(browser, server, sessions, deadline)
             await wait_idle(server, time.monotonic(), 30)
-            out["abuse"] = await browse_phase(browser, server, sessions, deadline, abusers, labels, ids,
-                                              heavy_browser)
+            out["abuse"] = await browse_phase(browser, server, sessions, deadline, abusers, labels, ids)
             await wait_idle(server, time.monotonic(), 30)
             # quiet again: the reference is both quiet runs, around the abuse (other work on the machine drifts)
             out["quiet2"] = await browse_phase(browser, server, sessions, deadline)
@@ -441,7 +467,7 @@ async def run(url: str, pid: int, quick: bool) -> dict:
             # the control: the same 3 participants, opening and closing light pages in the same rhythm
             # (what their page loads cost the others, without any heavy work)
             out["control"] = await browse_phase(browser, server, sessions, deadline, abusers, labels, ids,
-                                                heavy_browser, heavies=[CONTROL] * len([h for h in HEAVY if h.chosen]))
+                                                heavies=[CONTROL] * len([h for h in HEAVY if h.chosen]))
             await wait_idle(server, time.monotonic(), 30)
             t = time.monotonic()
             await asyncio.sleep(2.0)
@@ -451,7 +477,7 @@ async def run(url: str, pid: int, quick: bool) -> dict:
             # each heavy work on its own (three tabs of it), or, quick, every one at once
             rounds = [[h] * abusers for h in chosen] if not quick else [chosen] if chosen else []
             for heavies in rounds:
-                m = await idle_phase(heavy_browser, server, heavies, labels, ids, 20 if quick else 30)
+                m = await idle_phase(server, heavies, labels, ids, 20 if quick else 30)
                 out["idle"].append((heavies, m))
                 print(f"abuse: idle after {len(heavies)} tabs of {heavies[0].name}…: {m['idle']}", flush=True)
             out["rss"] = max(x[2] for x in server.samples)
@@ -459,31 +485,7 @@ async def run(url: str, pid: int, quick: bool) -> dict:
         finally:
             sample.cancel()
             await browser.close()
-            await heavy_browser.close()
     return out
-
-
-def _niced_chromium() -> str:
-    """A Chromium that runs at nice 19 (a wrapper script, since Playwright launches an executable).
-    Run as root, Chromium raises its own processes' priority again (its browser process to nice −8,
-    renderers to 0 or 5): the wrapper then runs it as the unprivileged user ``nobody``, which cannot,
-    with its profile and a home it may write."""
-    import tempfile
-    path = os.path.join(tempfile.gettempdir(), "optviz-niced-chromium")
-    home = os.path.join(tempfile.gettempdir(), "optviz-niced-home")
-    os.makedirs(home, exist_ok=True)
-    os.chmod(home, 0o777)
-    drop = ""
-    if os.geteuid() == 0 and shutil.which("setpriv"):
-        drop = ('for a in "$@"; do case "$a" in --user-data-dir=*) chmod -R a+rwX "${a#--user-data-dir=}";; esac; done\n'
-                f"export HOME={home}\n")
-        run = f'exec setpriv --reuid=65534 --regid=65534 --clear-groups nice -n 19 {CHROMIUM} "$@"'
-    else:
-        run = f'exec nice -n 19 {CHROMIUM} "$@"'
-    with open(path, "w") as f:
-        f.write(f"#!/bin/sh\n{drop}{run}\n")
-    os.chmod(path, 0o755)
-    return path
 
 
 # --- the report ----------------------------------------------------------------------------------
@@ -570,10 +572,13 @@ def report(r: dict) -> str:
         f"link opened, or the click) until the page's script has run and every chart has drawn, in the "
         f"browser's clock; a page not there within {PAGE_TIMEOUT_S} s counts as timed out. Under abuse, {r['abusers']} more people each open every heavy link below once (each "
         f"starting at a different one), start its work (the click, where the link needs one), wait "
-        f"{WORK_S:g} s and close the tab; their browsers do not load the chart code (the server computes and "
-        f"sends the same) and run at the lowest OS priority (nice 19, as the unprivileged user nobody: "
-        f"Chromium run as root raises its own processes' priority, its browser process to nice −8): in a room they run on their own "
-        f"laptops, so what they may take from the people browsing is the server's work, not their browsers'. The heavy links, found while warming up: the first of a list, heaviest first, that "
+        f"{WORK_S:g} s and close the tab. Their tabs speak Streamlit's protocol directly (the messages a browser tab "
+        f"sends over /_stcore/stream: the page's run, the click as its widget state, then the socket closed), with no "
+        f"browser: in a room they run on their own laptops, so what they may take from the people browsing is the "
+        f"server's work, not their browsers'. (A headless Chromium for them on this machine took a whole share of "
+        f"its 2 cores whatever its nice value, as the kernel shares the CPU out equally between sessions, its "
+        f"scheduler autogroups; put at autogroup nice 19 it was starved and opened 3 tabs in 150 s.) "
+        f"The heavy links, found while warming up: the first of a list, heaviest first, that "
         "the app does not refuse (where a refusal says how much fits, exactly that); shown unencoded.",
         "",
         heavy_table,

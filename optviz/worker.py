@@ -269,12 +269,29 @@ def _sendable(e: BaseException) -> BaseException:
     return WorkerError(f"{type(e).__name__}: {e}")
 
 
-def serve(fd: int) -> None:
-    """The worker's loop: one call at a time until the server closes the connection."""
+def _lower_priority() -> None:
+    """This process at nice ``budget.NICE``, yielding the CPU to every other program on the machine,
+    not only to the server. On Linux the scheduler shares the CPU out equally between sessions
+    (autogroups, ``/proc/sys/kernel/sched_autogroup_enabled``), whatever the nice values inside
+    them: a niced worker in the server's session would yield to the server's threads alone, and take
+    its session's whole share from a browser on the same machine (the teacher's, on the laptop that
+    serves the room). So the worker starts a session of its own and gives that group the same nice
+    value. Where there are no autogroups, the process's nice value is all there is."""
     try:
         os.setpriority(os.PRIO_PROCESS, 0, max(budget.NICE, os.getpriority(os.PRIO_PROCESS, 0)))
     except (AttributeError, OSError):
         pass
+    try:
+        os.setsid()  # its own session: it ends with the server's connection, not the terminal's signals
+        with open("/proc/self/autogroup", "w") as f:
+            f.write(str(budget.NICE))
+    except (AttributeError, OSError):
+        pass
+
+
+def serve(fd: int) -> None:
+    """The worker's loop: one call at a time until the server closes the connection."""
+    _lower_priority()
     conn = Connection(fd)
     for module in ("optviz.playground", "optviz.vanishing", "optviz.autoencoder", "optviz.training"):
         importlib.import_module(module)  # what heavy work needs, loaded before the first call

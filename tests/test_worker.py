@@ -48,6 +48,16 @@ def test_a_worker_is_another_process_at_the_lower_priority():
     assert os.getpriority(os.PRIO_PROCESS, 0) < budget.NICE  # the server itself keeps its priority
 
 
+@pytest.mark.skipif(not os.path.exists("/proc/self/autogroup"), reason="no scheduler autogroups here")
+def test_a_worker_yields_to_the_whole_machine_not_only_to_the_server():
+    """Linux shares the CPU equally between sessions (autogroups) whatever the nice values inside:
+    a worker runs in a session of its own whose group has the lower priority too."""
+    pid = worker.call(("fn", "os", "getpid"))
+    assert worker.call(("fn", "os", "getsid"), (0,)) == pid != os.getsid(0)
+    with open(f"/proc/{pid}/autogroup") as f:
+        assert f.read().split()[-1] == str(budget.NICE)
+
+
 SHARED = [  # every store marked offload, with a call of it: (function, args)
     (pg.cached_race, ("custom:x**2+sin(3*y)", "adam:lr=0.1|rule[m %3D beta*m + g%0Ax %3D x - lr*m]:beta=0.9,lr=0.05",
                       (-1.0, 1.0), 300, 0.1)),
