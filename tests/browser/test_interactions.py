@@ -371,3 +371,19 @@ def test_in_figure_controls_do_not_overlap_on_a_phone(browser, server, page, lin
         assert not clashes, (clashes, boxes)
     finally:
         tab.page.context.close()
+
+
+# --- the share box (every page) ---------------------------------------------------------------------
+
+@needs_page("learning_rate")
+def test_the_share_box_draws_its_link_only_when_opened(tab):
+    """The sidebar's share box holds no code box until it is opened (a code box makes every new tab
+    load Streamlit's syntax highlighter); opened, it shows the link with the page's settings."""
+    tab.open("/learning_rate?lr=0.8")
+    sidebar = tab.page.locator('[data-testid="stSidebar"]')
+    assert sidebar.locator('[data-testid="stCode"]').count() == 0
+    tab.act(lambda: sidebar.get_by_text(EN["app.sidebar.share"]).click())
+    code = sidebar.locator('[data-testid="stCode"]').first
+    tab.wait_until(lambda: "lr=0.8" in code.inner_text(), "the link in the share box")
+    assert "/learning_rate?" in code.inner_text()
+    tab.assert_healthy()

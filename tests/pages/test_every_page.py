@@ -5,6 +5,7 @@ import re
 import pytest
 
 from conftest import PAGE_FILES, all_text, open_page
+from optviz.app.ui import SHARE_KEY
 
 JAPANESE = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
 
@@ -54,8 +55,11 @@ def test_presentation_mode_is_kept_in_the_url():
     assert "present" not in at.query_params
 
 
-def test_share_box_holds_the_link_with_every_setting():
+def test_share_box_holds_the_link_with_every_setting_once_opened():
     at = open_page("playground.py", s="rosenbrock", steps="77")
+    assert not at.code  # closed: no code box, whose highlighter a new tab would have to load
+    at.session_state[SHARE_KEY] = True
+    at.run()
     link = [c.value for c in at.code if "steps=77" in c.value]
     assert link and "s=rosenbrock" in link[0] and "lang=en" in link[0]
 
