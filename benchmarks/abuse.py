@@ -252,7 +252,7 @@ async def browse(browser, url: str, seed: int, pages: list) -> None:
 
 
 def _widgets(fm, found: dict, errors: list) -> None:
-    """Record the widgets (label -> (kind, id)) and error boxes of one ForwardMsg's delta."""
+    """Record the widgets (label -> id) and error boxes of one ForwardMsg's delta."""
     d = fm.delta
     if d.WhichOneof("type") == "new_element":
         kind = d.new_element.WhichOneof("type")
@@ -260,9 +260,9 @@ def _widgets(fm, found: dict, errors: list) -> None:
         if kind == "alert" and el.format == el.ERROR:
             errors.append(el.body)
         elif el is not None and getattr(el, "id", "") and hasattr(el, "label"):
-            found[el.label] = (kind, el.id)
+            found[el.label] = el.id
     elif d.WhichOneof("type") == "add_block" and d.add_block.WhichOneof("type") == "tab_container":
-        found["tabs"] = ("tabs", d.add_block.tab_container.id)
+        found["tabs"] = d.add_block.tab_container.id
 
 
 async def heavy_tab(url: str, heavy: Heavy, link: str, tabs: list, labels: dict, wait: float = WORK_S) -> Tab:
@@ -315,7 +315,7 @@ async def heavy_tab(url: str, heavy: Heavy, link: str, tabs: list, labels: dict,
             def state(label: str, **value) -> WidgetState:
                 if label not in found:
                     raise LookupError(f"no widget {label!r} on {path}")
-                w = WidgetState(id=found[label][1])
+                w = WidgetState(id=found[label])
                 for k, v in value.items():
                     setattr(w, k, v)
                 return w
@@ -444,9 +444,6 @@ async def run(url: str, pid: int, quick: bool) -> dict:
     out: dict = dict(sessions=sessions, abusers=abusers, quick=quick)
     async with async_playwright() as p:
         browser = await p.chromium.launch(executable_path=CHROMIUM, headless=True, args=FLAGS)
-        # The heavy participants' browsers stand for their own laptops: in a room they do not run on
-        # the server's cores. Here they must, so they run at the lowest OS priority (nice 19): what
-        # is measured is what their work costs the server, not what their browsers cost this machine.
         sample = asyncio.create_task(sampler(server))
         try:
             t = time.monotonic()
@@ -577,7 +574,7 @@ def report(r: dict) -> str:
         f"browser: in a room they run on their own laptops, so what they may take from the people browsing is the "
         f"server's work, not their browsers'. (A headless Chromium for them on this machine took a whole share of "
         f"its 2 cores whatever its nice value, as the kernel shares the CPU out equally between sessions, its "
-        f"scheduler autogroups; put at autogroup nice 19 it was starved and opened 3 tabs in 150 s.) "
+        f"scheduler autogroups; put at autogroup nice 19 it was starved and opened 3 tabs in a whole phase instead of about 15.) "
         f"The heavy links, found while warming up: the first of a list, heaviest first, that "
         "the app does not refuse (where a refusal says how much fits, exactly that); shown unencoded.",
         "",
